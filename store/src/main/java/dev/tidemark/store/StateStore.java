@@ -1,0 +1,1890 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import static dev.tidemark.store.TableDescriptor.KEY_OFFSET;
+import static dev.tidemark.store.TableDescriptor.TAG_OFFSET;
+
+/**
+ * A key-value state store kept in a memory-mapped region, checkpointed into two fsynced snapshot slots without
+ * stalling its writer, and reopened from the newest snapshot that verifies.
+ * <p>
+ * <b>Threading.</b> One thread, the writer, makes every call: reads, writes, checkpoints, close. It is the thread
+ * that opened the store until another calls {@link #claimWriter()}; a call from any other thread fails with
+ * {@link IllegalStateException} (a check costing one comparison, which the system property
+ * {@value Configuration#CHECK_WRITER_THREAD_PROP_NAME}{@code =false} removes). Checkpoint copying, forcing and
+ * committing run on a background checkpointer thread, or on a thread of yours through
+ * {@link #checkpointerInvoker()}.
+ * <p>
+ * <b>Positions and sequences.</b> Every mutation (put, remove, batch) gets the next sequence number. A store fed
+ * from a log also records the log position it now matches with {@link #logPosition(long)}; a checkpoint records
+ * both, and a reopened store reports them ({@link #restoredPosition()}, {@link #restoredSequence()}) so the log can
+ * be replayed from there.
+ * <p>
+ * <b>Durability.</b> This store alone makes nothing durable per write: a crash returns it to its last committed
+ * checkpoint. A checkpoint commits only when the {@link DurableLog} says its position is durable, its slot has been
+ * forced, and its header record has been written and forced. A failed force makes the store fail-stop.
+ * <p>
+ * <b>Bad input</b> (a key or value of the wrong size, a full table, a closed or failed store) throws before anything
+ * is changed.
+ */
+public final class StateStore implements AutoCloseable
+{
+    /**
+     * Returned by the get methods for a key that is not present.
+     */
+    public static final int MISSING = -1;
+
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    private static final boolean CHECK_WRITER_THREAD = Configuration.checkWriterThread();
+
+    private final Context ctx;
+    private final StoreDirectory directory;
+    private final StoreGeometry geometry;
+    private final HeaderFile header;
+    private final SnapshotSlot[] slots;
+    private final FileChannel liveChannel;
+    private final MappedByteBuffer liveMapping;
+    private final UnsafeBuffer live;
+    private final PageTracker tracker;
+    private final HashTable table;
+    private final Checkpointer checkpointer;
+    private final AgentRunner checkpointerRunner;
+    private final AgentInvoker checkpointerInvoker;
+    private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
+        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final int valueOffset;
+    private final int keyLength;
+    private final int maxValueLength;
+    private final int capacity;
+
+    private Thread writerThread;
+    private boolean closed;
+    private boolean iterating;
+    private int size;
+    private long lastSequence;
+    private long lastPosition;
+    private long logRecordingId;
+    private int logInitialTermId;
+    private int logTermLength;
+    private int logMtuLength;
+
+    private final SlotRecord latestCommitted = new SlotRecord();
+    private final SlotRecord pendingRecord = new SlotRecord();
+    private int latestSlot;
+    private long nextCheckpointId;
+    private boolean checkpointInFlight;
+    private long checkpointsCommitted;
+    private long checkpointsAborted;
+    private long lastCheckpointDurationNs;
+    private int lastCheckpointPagesCopied;
+
+    private final int restoredSlot;
+    private final boolean restoredFromFallback;
+    private final SlotRecord restored = new SlotRecord();
+    private final long openDurationNs;
+
+    private StateStore(
+        final Context ctx,
+        final StoreDirectory directory,
+        final HeaderFile header,
+        final SnapshotSlot[] slots,
+        final int restoredSlot,
+        final boolean restoredFromFallback,
+        final FileChannel liveChannel,
+        final MappedByteBuffer liveMapping,
+        final long openStartNs)
+    {
+        this.ctx = ctx;
+        this.directory = directory;
+        this.header = header;
+        this.geometry = header.geometry();
+        this.slots = slots;
+        this.liveChannel = liveChannel;
+        this.liveMapping = liveMapping;
+        this.live = new UnsafeBuffer(liveMapping);
+        this.restoredSlot = restoredSlot;
+        this.restoredFromFallback = restoredFromFallback;
+        this.keyLength = geometry.keyLength;
+        this.maxValueLength = geometry.maxValueLength;
+        this.capacity = geometry.capacity;
+
+        checkpointer = new Checkpointer(
+            live, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
+            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle());
+        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, live, slots, checkpointer);
+        table = new HashTable(live, tracker, geometry);
+        valueOffset = table.valueOffset();
+
+        final SlotRecord record = header.record(restoredSlot);
+        restored.set(record);
+        latestCommitted.set(record);
+        latestSlot = restoredSlot;
+        nextCheckpointId = Math.max(header.record(0).checkpointId, header.record(1).checkpointId) + 1;
+        size = (int)record.entryCount;
+        lastSequence = record.sequence;
+        lastPosition = record.position;
+        logRecordingId = record.recordingId;
+        logInitialTermId = record.initialTermId;
+        logTermLength = record.termLength;
+        logMtuLength = record.mtuLength;
+        tracker.markAllDirty(1 - restoredSlot);
+        writerThread = Thread.currentThread();
+
+        if (ctx.useCheckpointerInvoker())
+        {
+            checkpointerRunner = null;
+            checkpointerInvoker = new AgentInvoker(ctx.errorHandler(), null, checkpointer);
+            checkpointerInvoker.start();
+        }
+        else
+        {
+            checkpointerInvoker = null;
+            checkpointerRunner = new AgentRunner(
+                ctx.checkpointerIdleStrategy(), ctx.errorHandler(), null, checkpointer);
+            AgentRunner.startOnThread(checkpointerRunner, ctx.checkpointerThreadFactory());
+        }
+        openDurationNs = System.nanoTime() - openStartNs;
+    }
+
+    /**
+     * Open the store in {@link Context#dir()}, creating it if it does not exist (and
+     * {@link Context#createIfMissing()}), else restoring the newest snapshot slot that verifies.
+     *
+     * @param ctx settings; concluded here.
+     * @return the open store, owned by the calling thread.
+     * @throws IllegalStateException     if another store holds the directory.
+     * @throws IllegalArgumentException  if the settings contradict an existing store.
+     * @throws TidemarkException         if the directory is corrupt or foreign, or cannot be read or written.
+     */
+    public static StateStore open(final Context ctx)
+    {
+        final long startNs = System.nanoTime();
+        ctx.conclude();
+        final StoreDirectory directory = StoreDirectory.lock(ctx.dir());
+        HeaderFile header = null;
+        final SnapshotSlot[] slots = new SnapshotSlot[2];
+        FileChannel liveChannel = null;
+        MappedByteBuffer liveMapping = null;
+        try
+        {
+            if (!directory.headerFile().exists())
+            {
+                if (!ctx.createIfMissing())
+                {
+                    throw new TidemarkException(
+                        TidemarkException.Category.ERROR, "no store in directory and createIfMissing=false: dir=" +
+                        ctx.dir());
+                }
+                create(directory, ctx);
+            }
+
+            header = HeaderFile.open(directory.headerFile());
+            for (int copy = 0; copy < 2; copy++)
+            {
+                if (null != header.copyProblem(copy))
+                {
+                    ctx.errorHandler().onError(new TidemarkException(
+                        TidemarkException.Category.ERROR, "store header copy " + copy + " invalid (" +
+                        header.copyProblem(copy) + "), using the other copy: file=" + header.file()));
+                }
+            }
+            checkSettings(ctx, header.geometry());
+
+            final StoreGeometry geometry = header.geometry();
+            final String[] problems = new String[2];
+            final String[] problem = new String[1];
+            for (int slot = 0; slot < 2; slot++)
+            {
+                problem[0] = null;
+                slots[slot] = SnapshotSlot.openOrExplain(directory.slotFile(slot), slot, geometry, problem);
+                problems[slot] = problem[0];
+            }
+
+            final int newest = header.record(1).checkpointId > header.record(0).checkpointId ? 1 : 0;
+            int chosen = -1;
+            final PageChecksum checksum = new PageChecksum();
+            for (int i = 0; i < 2 && chosen < 0; i++)
+            {
+                final int slot = 0 == i ? newest : 1 - newest;
+                if (null == problems[slot])
+                {
+                    problems[slot] = slots[slot].verify(header.record(slot), checksum);
+                }
+                if (null == problems[slot])
+                {
+                    chosen = slot;
+                }
+            }
+
+            if (chosen < 0)
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL,
+                    "no valid snapshot slot, store cannot be opened: dir=" + ctx.dir() + " slot A: " + problems[0] +
+                    "; slot B: " + problems[1] + ". " + StoreTool.RESET_HINT);
+            }
+
+            final boolean fallback = chosen != newest && header.record(newest).isCommitted();
+            if (fallback)
+            {
+                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
+                    "newest snapshot slot " + SlotDescriptor.slotName(newest) + " invalid (" + problems[newest] +
+                    "), restored from older slot " + SlotDescriptor.slotName(chosen) + " at position=" +
+                    header.record(chosen).position + ": dir=" + ctx.dir()));
+            }
+
+            liveChannel = FileChannel.open(
+                directory.liveFile().toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+            copyImageToLive(slots[chosen], liveChannel, geometry.regionLength);
+            liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
+            KillPoints.reach(KillPoints.OPEN_AFTER_SLOT_MAP);
+
+            return new StateStore(
+                ctx, directory, header, slots, chosen, fallback, liveChannel, liveMapping, startNs);
+        }
+        catch (final IOException ex)
+        {
+            release(directory, header, slots, liveChannel, liveMapping);
+            throw new TidemarkException(TidemarkException.Category.ERROR, "cannot open store: dir=" + ctx.dir(), ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            release(directory, header, slots, liveChannel, liveMapping);
+            throw ex;
+        }
+    }
+
+    private static void release(
+        final StoreDirectory directory,
+        final HeaderFile header,
+        final SnapshotSlot[] slots,
+        final FileChannel liveChannel,
+        final MappedByteBuffer liveMapping)
+    {
+        IoUtil.unmap(liveMapping);
+        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header, directory);
+    }
+
+    private static void copyImageToLive(final SnapshotSlot slot, final FileChannel liveChannel, final long length)
+        throws IOException
+    {
+        // Whole-page writes from the slot's mapping: real bytes, and no read of the old live pages first.
+        final ByteBuffer image = slot.newImageView();
+        image.clear();
+        long position = 0;
+        while (image.hasRemaining())
+        {
+            position += liveChannel.write(image, position);
+        }
+        if (liveChannel.size() > length)
+        {
+            liveChannel.truncate(length);
+        }
+    }
+
+    private static void create(final StoreDirectory directory, final Context ctx) throws IOException
+    {
+        final StoreGeometry geometry = StoreGeometry.forSettings(
+            new SecureRandom().nextLong(), ctx.pageSize(), ctx.keyLengthOrDefault(), ctx.maxValueLengthOrDefault(),
+            ctx.capacityOrDefault());
+        try
+        {
+            final PageChecksum checksum = new PageChecksum();
+            for (int slot = 0; slot < 2; slot++)
+            {
+                SnapshotSlot.create(directory.slotFile(slot), slot, geometry);
+            }
+
+            final SlotRecord a = new SlotRecord();
+            a.checkpointId = 1;
+            a.pageCount = geometry.pageCount;
+            final String[] problem = new String[1];
+            try (SnapshotSlot slotA = SnapshotSlot.openOrExplain(directory.slotFile(0), 0, geometry, problem))
+            {
+                if (null == slotA)
+                {
+                    throw new IOException("slot A unreadable after creation: " + problem[0]);
+                }
+                a.pageTableCrc = slotA.pageTableCrc(checksum);
+            }
+            final SlotRecord b = new SlotRecord();
+            b.pageCount = geometry.pageCount;
+
+            HeaderFile.create(directory.headerTempFile(), geometry, a, b);
+            Files.move(directory.headerTempFile().toPath(), directory.headerFile().toPath(),
+                StandardCopyOption.ATOMIC_MOVE);
+            directory.fsync();
+        }
+        catch (final IOException ex)
+        {
+            // Nothing was ever committed: leave no half-made store behind.
+            for (int slot = 0; slot < 2; slot++)
+            {
+                Files.deleteIfExists(directory.slotFile(slot).toPath());
+            }
+            Files.deleteIfExists(directory.headerTempFile().toPath());
+            throw new TidemarkException(TidemarkException.Category.ERROR,
+                "cannot create store (disk full?): dir=" + directory.dir() + " " + geometry, ex);
+        }
+    }
+
+    private static void checkSettings(final Context ctx, final StoreGeometry geometry)
+    {
+        final StringBuilder contradictions = new StringBuilder();
+        contradiction(contradictions, "keyLength", ctx.keyLength(), geometry.keyLength);
+        contradiction(contradictions, "maxValueLength", ctx.maxValueLength(), geometry.maxValueLength);
+        contradiction(contradictions, "capacity", ctx.capacity(), geometry.capacity);
+        if (ctx.pageSize() != geometry.pageSize && ctx.pageSizeSet)
+        {
+            contradictions.append(" pageSize: settings=").append(ctx.pageSize())
+                .append(" store=").append(geometry.pageSize);
+        }
+        if (contradictions.length() > 0)
+        {
+            throw new IllegalArgumentException(
+                "settings contradict the existing store:" + contradictions + ": dir=" + ctx.dir());
+        }
+    }
+
+    private static void contradiction(
+        final StringBuilder out, final String name, final int setting, final int stored)
+    {
+        if (Context.UNSET != setting && setting != stored)
+        {
+            out.append(' ').append(name).append(": settings=").append(setting).append(" store=").append(stored);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ reads
+
+    /**
+     * Copy the value of a long key into a buffer.
+     *
+     * @param key         the key.
+     * @param destination buffer to copy the value into.
+     * @param offset      offset in {@code destination}.
+     * @return the value's length, or {@link #MISSING}.
+     * @throws IllegalArgumentException if the value does not fit in {@code destination} at {@code offset}.
+     */
+    public int get(final long key, final MutableDirectBuffer destination, final int offset)
+    {
+        checkRead();
+        checkLongKey();
+        final int entry = table.probe(key);
+        return entry < 0 ? MISSING : copyValue(entry, destination, offset);
+    }
+
+    /**
+     * Copy the value of a byte key into a buffer.
+     *
+     * @param key         buffer holding the key, of the store's key length.
+     * @param keyOffset   offset of the key in {@code key}.
+     * @param destination buffer to copy the value into.
+     * @param offset      offset in {@code destination}.
+     * @return the value's length, or {@link #MISSING}.
+     * @throws IllegalArgumentException if the value does not fit in {@code destination} at {@code offset}.
+     */
+    public int get(
+        final DirectBuffer key, final int keyOffset, final MutableDirectBuffer destination, final int offset)
+    {
+        checkRead();
+        checkKey(key, keyOffset);
+        final int entry = table.probe(key, keyOffset);
+        return entry < 0 ? MISSING : copyValue(entry, destination, offset);
+    }
+
+    /**
+     * A zero-copy view of the value of a long key, valid until the next call on this store.
+     *
+     * @param key the key.
+     * @return a view of the value (the same view object every call), or null if the key is not present.
+     */
+    public DirectBuffer view(final long key)
+    {
+        checkRead();
+        checkLongKey();
+        final int entry = table.probe(key);
+        return entry < 0 ? null : wrapValue(entry);
+    }
+
+    /**
+     * A zero-copy view of the value of a byte key, valid until the next call on this store.
+     *
+     * @param key       buffer holding the key, of the store's key length.
+     * @param keyOffset offset of the key in {@code key}.
+     * @return a view of the value (the same view object every call), or null if the key is not present.
+     */
+    public DirectBuffer view(final DirectBuffer key, final int keyOffset)
+    {
+        checkRead();
+        checkKey(key, keyOffset);
+        final int entry = table.probe(key, keyOffset);
+        return entry < 0 ? null : wrapValue(entry);
+    }
+
+    /**
+     * Is a long key present?
+     *
+     * @param key the key.
+     * @return true if present.
+     */
+    public boolean contains(final long key)
+    {
+        checkRead();
+        checkLongKey();
+        return table.probe(key) >= 0;
+    }
+
+    /**
+     * Is a byte key present?
+     *
+     * @param key       buffer holding the key, of the store's key length.
+     * @param keyOffset offset of the key in {@code key}.
+     * @return true if present.
+     */
+    public boolean contains(final DirectBuffer key, final int keyOffset)
+    {
+        checkRead();
+        checkKey(key, keyOffset);
+        return table.probe(key, keyOffset) >= 0;
+    }
+
+    /**
+     * Number of entries.
+     *
+     * @return number of entries.
+     */
+    public int size()
+    {
+        checkRead();
+        return size;
+    }
+
+    /**
+     * Visit every entry, in table order, without allocating. The consumer must not change the store.
+     *
+     * @param consumer receives each key and value as views valid during the call.
+     */
+    public void forEach(final EntryConsumer consumer)
+    {
+        checkRead();
+        final int bucketCount = table.bucketCount();
+        final int entryLength = table.entryLength();
+        final long address = live.addressOffset();
+        iterating = true;
+        try
+        {
+            for (int bucket = 0; bucket < bucketCount; bucket++)
+            {
+                final int offset = bucket * entryLength;
+                if (0 != live.getInt(offset + TAG_OFFSET, ORDER))
+                {
+                    keyView.wrap(address + offset + KEY_OFFSET, keyLength);
+                    consumer.accept(keyView, wrapValue(offset));
+                }
+            }
+        }
+        finally
+        {
+            iterating = false;
+        }
+    }
+
+    /**
+     * Visit every entry of a store with long keys, in table order, without allocating. The consumer must not change
+     * the store.
+     *
+     * @param consumer receives each key, and its value as a view valid during the call.
+     */
+    public void forEachLong(final LongEntryConsumer consumer)
+    {
+        checkRead();
+        checkLongKey();
+        final int bucketCount = table.bucketCount();
+        final int entryLength = table.entryLength();
+        iterating = true;
+        try
+        {
+            for (int bucket = 0; bucket < bucketCount; bucket++)
+            {
+                final int offset = bucket * entryLength;
+                if (0 != live.getInt(offset + TAG_OFFSET, ORDER))
+                {
+                    consumer.accept(live.getLong(offset + KEY_OFFSET, ORDER), wrapValue(offset));
+                }
+            }
+        }
+        finally
+        {
+            iterating = false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ writes
+
+    /**
+     * Put a value under a long key (stores with key length 8).
+     *
+     * @param key         the key.
+     * @param value       buffer holding the value.
+     * @param valueOffset offset of the value in {@code value}.
+     * @param valueLength length of the value, at most the store's max value length.
+     * @throws IllegalArgumentException if the key or value does not fit the store.
+     * @throws IllegalStateException    if the table is full, or the store is closed or not on the writer thread.
+     * @throws TidemarkException        if the store has failed.
+     */
+    public void put(final long key, final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        checkWrite();
+        checkLongKey();
+        checkValue(value, valueOffset, valueLength);
+        final int entry = table.probe(key);
+        if (entry >= 0)
+        {
+            table.replace(entry, value, valueOffset, valueLength);
+        }
+        else
+        {
+            checkNotFull();
+            table.insert(-entry - 1, key, value, valueOffset, valueLength);
+            size++;
+        }
+        lastSequence++;
+    }
+
+    /**
+     * Put a value under a byte key of the store's key length.
+     *
+     * @param key         buffer holding the key.
+     * @param keyOffset   offset of the key in {@code key}.
+     * @param value       buffer holding the value.
+     * @param valueOffset offset of the value in {@code value}.
+     * @param valueLength length of the value, at most the store's max value length.
+     * @throws IllegalArgumentException if the key or value does not fit the store.
+     * @throws IllegalStateException    if the table is full, or the store is closed or not on the writer thread.
+     * @throws TidemarkException        if the store has failed.
+     */
+    public void put(
+        final DirectBuffer key,
+        final int keyOffset,
+        final DirectBuffer value,
+        final int valueOffset,
+        final int valueLength)
+    {
+        checkWrite();
+        checkKey(key, keyOffset);
+        checkValue(value, valueOffset, valueLength);
+        final int entry = table.probe(key, keyOffset);
+        if (entry >= 0)
+        {
+            table.replace(entry, value, valueOffset, valueLength);
+        }
+        else
+        {
+            checkNotFull();
+            table.insert(-entry - 1, key, keyOffset, value, valueOffset, valueLength);
+            size++;
+        }
+        lastSequence++;
+    }
+
+    /**
+     * Remove a long key. A mutation, so it takes a sequence number whether or not the key was present.
+     *
+     * @param key the key.
+     * @return true if the key was present.
+     */
+    public boolean remove(final long key)
+    {
+        checkWrite();
+        checkLongKey();
+        final int entry = table.probe(key);
+        lastSequence++;
+        if (entry >= 0)
+        {
+            table.delete(entry);
+            size--;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Remove a byte key. A mutation, so it takes a sequence number whether or not the key was present.
+     *
+     * @param key       buffer holding the key.
+     * @param keyOffset offset of the key in {@code key}.
+     * @return true if the key was present.
+     */
+    public boolean remove(final DirectBuffer key, final int keyOffset)
+    {
+        checkWrite();
+        checkKey(key, keyOffset);
+        final int entry = table.probe(key, keyOffset);
+        lastSequence++;
+        if (entry >= 0)
+        {
+            table.delete(entry);
+            size--;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A new, empty batch for this store. Allocates: make one and reuse it.
+     *
+     * @return a new batch.
+     */
+    public StoreBatch newBatch()
+    {
+        return new StoreBatch(keyLength, maxValueLength, ctx.maxBatchOperations(), ctx.batchInitialCapacity());
+    }
+
+    /**
+     * Apply a batch atomically as one mutation: it is checked whole first (the table must have room at every step),
+     * then applied in order. On any error nothing is applied.
+     *
+     * @param batch the operations.
+     * @throws IllegalArgumentException if the batch is for a store of another key length.
+     * @throws IllegalStateException    if the table would overflow at some step, or the store is closed or not on
+     *                                  the writer thread.
+     */
+    public void apply(final StoreBatch batch)
+    {
+        checkWrite();
+        if (batch.keyLength() != keyLength)
+        {
+            throw new IllegalArgumentException(
+                "batch keyLength=" + batch.keyLength() + " does not match store keyLength=" + keyLength);
+        }
+        checkBatchCapacity(batch);
+
+        final DirectBuffer buffer = batch.buffer();
+        final int end = batch.offset() + batch.length();
+        final int batchValueOffset = BatchDescriptor.valueOffset(keyLength);
+        for (int at = batch.offset(); at < end; )
+        {
+            final int type = StoreBatch.operationType(buffer, at);
+            final int valueLength = StoreBatch.operationValueLength(buffer, at);
+            final int keyAt = at + BatchDescriptor.KEY_OFFSET;
+            final int entry = table.probe(buffer, keyAt);
+            if (BatchDescriptor.PUT == type)
+            {
+                if (entry >= 0)
+                {
+                    table.replace(entry, buffer, at + batchValueOffset, valueLength);
+                }
+                else
+                {
+                    table.insert(-entry - 1, buffer, keyAt, buffer, at + batchValueOffset, valueLength);
+                    size++;
+                }
+            }
+            else if (entry >= 0)
+            {
+                table.delete(entry);
+                size--;
+            }
+            at += BatchDescriptor.operationLength(keyLength, type, valueLength);
+        }
+        lastSequence++;
+    }
+
+    private void checkBatchCapacity(final StoreBatch batch)
+    {
+        final int puts = batch.operationCount();
+        if (size + puts <= capacity)
+        {
+            return;
+        }
+
+        // Near full: walk the batch, each key's presence taken from its last earlier operation in the batch, else
+        // from the table. Quadratic in the batch length, and only when the table is nearly full.
+        final DirectBuffer buffer = batch.buffer();
+        final int start = batch.offset();
+        final int end = start + batch.length();
+        int running = size;
+        int index = 0;
+        for (int at = start; at < end; index++)
+        {
+            final int type = StoreBatch.operationType(buffer, at);
+            final int valueLength = StoreBatch.operationValueLength(buffer, at);
+            final int keyAt = at + BatchDescriptor.KEY_OFFSET;
+            final boolean present = presentBefore(buffer, start, at, keyAt);
+            if (BatchDescriptor.PUT == type && !present)
+            {
+                if (++running > capacity)
+                {
+                    throw new IllegalStateException("table full: batch operation " + index + " would exceed " +
+                        "capacity=" + capacity + " (size=" + size + "), nothing applied");
+                }
+            }
+            else if (BatchDescriptor.REMOVE == type && present)
+            {
+                running--;
+            }
+            at += BatchDescriptor.operationLength(keyLength, type, valueLength);
+        }
+    }
+
+    private boolean presentBefore(final DirectBuffer buffer, final int start, final int limit, final int keyAt)
+    {
+        boolean present = table.probe(buffer, keyAt) >= 0;
+        for (int at = start; at < limit; )
+        {
+            final int type = StoreBatch.operationType(buffer, at);
+            if (keysEqual(buffer, at + BatchDescriptor.KEY_OFFSET, keyAt))
+            {
+                present = BatchDescriptor.PUT == type;
+            }
+            at += BatchDescriptor.operationLength(keyLength, type, StoreBatch.operationValueLength(buffer, at));
+        }
+        return present;
+    }
+
+    private boolean keysEqual(final DirectBuffer buffer, final int a, final int b)
+    {
+        for (int i = 0; i < keyLength; i++)
+        {
+            if (buffer.getByte(a + i) != buffer.getByte(b + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Record the log position the state now matches, after a mutation that came from (or went to) the log.
+     * Positions never go backwards.
+     *
+     * @param position the log position after the last mutation applied.
+     * @throws IllegalArgumentException if it is below the current position.
+     */
+    public void logPosition(final long position)
+    {
+        checkWrite();
+        if (position < lastPosition)
+        {
+            throw new IllegalArgumentException(
+                "log position went backwards: position=" + position + " lastPosition=" + lastPosition);
+        }
+        lastPosition = position;
+    }
+
+    /**
+     * Identify the log the positions belong to; kept in every checkpoint's record from now on and restored on open.
+     *
+     * @param recordingId   the log's recording id.
+     * @param initialTermId the log's initial term id.
+     * @param termLength    the log's term length.
+     * @param mtuLength     the log's MTU length.
+     */
+    public void logIdentity(
+        final long recordingId, final int initialTermId, final int termLength, final int mtuLength)
+    {
+        checkWrite();
+        logRecordingId = recordingId;
+        logInitialTermId = initialTermId;
+        logTermLength = termLength;
+        logMtuLength = mtuLength;
+    }
+
+    // ------------------------------------------------------------------------------------------------ checkpoints
+
+    /**
+     * Start a checkpoint of the state as it is now, at {@link #lastPosition()}, if none is in progress. Returns at
+     * once: the background checkpointer copies the changed pages while the writer goes on, and commits once the log
+     * is durable to the position.
+     *
+     * @return true if a checkpoint was started, false if one is still in progress.
+     * @throws TidemarkException if the store has failed.
+     */
+    public boolean checkpoint()
+    {
+        checkWrite();
+        pollCheckpoint();
+        if (checkpointInFlight)
+        {
+            return false;
+        }
+        final int target = 1 - latestSlot;
+        pendingRecord.checkpointId = nextCheckpointId++;
+        pendingRecord.position = lastPosition;
+        pendingRecord.sequence = lastSequence;
+        pendingRecord.entryCount = size;
+        pendingRecord.pageCount = geometry.pageCount;
+        pendingRecord.pageTableCrc = 0;
+        pendingRecord.recordingId = logRecordingId;
+        pendingRecord.initialTermId = logInitialTermId;
+        pendingRecord.termLength = logTermLength;
+        pendingRecord.mtuLength = logMtuLength;
+        final int pendingCount = tracker.beginCheckpoint(target);
+        checkpointer.submit(target, tracker.activePending(), pendingCount, pendingRecord);
+        checkpointInFlight = true;
+        return true;
+    }
+
+    /**
+     * Is a checkpoint still in progress?
+     *
+     * @return true while a started checkpoint has not committed, aborted or failed.
+     */
+    public boolean isCheckpointInProgress()
+    {
+        checkRead();
+        pollCheckpoint();
+        return checkpointInFlight;
+    }
+
+    /**
+     * Wait for the checkpoint in progress, if any, to end. In invoker mode this drives the checkpointer.
+     *
+     * @param timeoutNs how long to wait.
+     * @return true if no checkpoint is in progress on return.
+     * @throws TidemarkException if the store has failed.
+     */
+    public boolean awaitCheckpoint(final long timeoutNs)
+    {
+        checkRead();
+        final long deadline = System.nanoTime() + timeoutNs;
+        awaitIdleStrategy.reset();
+        while (true)
+        {
+            pollCheckpoint();
+            if (!checkpointInFlight)
+            {
+                checkNotFailed();
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            if (null != checkpointerInvoker)
+            {
+                checkpointerInvoker.invoke();
+            }
+            else
+            {
+                awaitIdleStrategy.idle();
+            }
+        }
+    }
+
+    /**
+     * Take a checkpoint now and wait until it commits: waits for one in progress, starts one, waits for it.
+     *
+     * @throws TidemarkException if it aborts (the log did not become durable in time) or fails.
+     */
+    public void checkpointAndAwait()
+    {
+        final long timeoutNs = ctx.checkpointDurableTimeoutNs() + TimeUnit.SECONDS.toNanos(60);
+        final long before = checkpointsCommitted;
+        if (!awaitCheckpoint(timeoutNs) || !checkpoint() || !awaitCheckpoint(timeoutNs))
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR,
+                "checkpoint did not end within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: dir=" +
+                ctx.dir());
+        }
+        if (checkpointsCommitted == before)
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR,
+                "checkpoint did not commit: dir=" + ctx.dir(), checkpointer.resultCause());
+        }
+    }
+
+    private void pollCheckpoint()
+    {
+        if (checkpointInFlight && checkpointer.isComplete())
+        {
+            checkpointInFlight = false;
+            final int status = checkpointer.resultStatus();
+            tracker.endCheckpoint(Checkpointer.STATUS_COMMITTED == status);
+            lastCheckpointDurationNs = checkpointer.resultDurationNs();
+            lastCheckpointPagesCopied = checkpointer.resultPagesCopied();
+            if (Checkpointer.STATUS_COMMITTED == status)
+            {
+                latestSlot = 1 - latestSlot;
+                latestCommitted.set(pendingRecord);
+                checkpointsCommitted++;
+            }
+            else
+            {
+                checkpointsAborted++;
+            }
+        }
+    }
+
+    private boolean checkpointNeeded()
+    {
+        return lastSequence != latestCommitted.sequence || lastPosition != latestCommitted.position ||
+            logRecordingId != latestCommitted.recordingId || logInitialTermId != latestCommitted.initialTermId ||
+            logTermLength != latestCommitted.termLength || logMtuLength != latestCommitted.mtuLength;
+    }
+
+    // ------------------------------------------------------------------------------------------------ lifecycle
+
+    /**
+     * Make the calling thread the writer. Hand the store over through a happens-before edge (a thread start, a
+     * queue), and stop using it on the old thread.
+     */
+    public void claimWriter()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("store closed: dir=" + ctx.dir());
+        }
+        writerThread = Thread.currentThread();
+    }
+
+    /**
+     * Close cleanly: wait for a checkpoint in progress, take a final checkpoint if anything changed since the last
+     * one (so a clean reopen restores exactly this state), stop the checkpointer, unmap, release the lock. A failed
+     * store is closed without a checkpoint. Idempotent.
+     *
+     * @throws TidemarkException if the final checkpoint did not commit; the store is closed regardless.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        checkWriterThread();
+        RuntimeException error = null;
+        try
+        {
+            if (null == checkpointer.fatalError())
+            {
+                final long timeoutNs = ctx.checkpointDurableTimeoutNs() + TimeUnit.SECONDS.toNanos(60);
+                if (awaitCheckpoint(timeoutNs) && checkpointNeeded())
+                {
+                    checkpointAndAwait();
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            closeResources();
+        }
+        if (null != error)
+        {
+            throw error;
+        }
+    }
+
+    /**
+     * Release everything without a final checkpoint, as a crash would leave things: the next open restores the
+     * newest committed slot. For crash tests in this package.
+     */
+    void abandon()
+    {
+        if (!closed)
+        {
+            closeResources();
+        }
+    }
+
+    private void closeResources()
+    {
+        closed = true;
+        CloseHelper.quietCloseAll(checkpointerRunner, checkpointerInvoker);
+        IoUtil.unmap(liveMapping);
+        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header, directory);
+    }
+
+    // ------------------------------------------------------------------------------------------------ state
+
+    /**
+     * Sequence number of the last mutation applied (0 before any).
+     *
+     * @return the last sequence number.
+     */
+    public long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    /**
+     * Log position the state matches, as last recorded by {@link #logPosition(long)}.
+     *
+     * @return the last log position.
+     */
+    public long lastPosition()
+    {
+        return lastPosition;
+    }
+
+    /**
+     * @return the log recording id kept with the state (0 if never set).
+     */
+    public long logRecordingId()
+    {
+        return logRecordingId;
+    }
+
+    /**
+     * @return the log initial term id kept with the state.
+     */
+    public int logInitialTermId()
+    {
+        return logInitialTermId;
+    }
+
+    /**
+     * @return the log term length kept with the state.
+     */
+    public int logTermLength()
+    {
+        return logTermLength;
+    }
+
+    /**
+     * @return the log MTU length kept with the state.
+     */
+    public int logMtuLength()
+    {
+        return logMtuLength;
+    }
+
+    /**
+     * @return the log position of the snapshot the store was restored from on open.
+     */
+    public long restoredPosition()
+    {
+        return restored.position;
+    }
+
+    /**
+     * @return the sequence of the snapshot the store was restored from on open.
+     */
+    public long restoredSequence()
+    {
+        return restored.sequence;
+    }
+
+    /**
+     * @return the checkpoint id of the snapshot the store was restored from on open.
+     */
+    public long restoredCheckpointId()
+    {
+        return restored.checkpointId;
+    }
+
+    /**
+     * @return the slot restored from on open: 0 for A, 1 for B.
+     */
+    public int restoredSlot()
+    {
+        return restoredSlot;
+    }
+
+    /**
+     * @return true if the newest slot failed verification on open and the store was restored from the older one.
+     */
+    public boolean restoredFromFallback()
+    {
+        return restoredFromFallback;
+    }
+
+    /**
+     * @return nanoseconds open took: lock, header, slot verification and restoring the live region.
+     */
+    public long openDurationNs()
+    {
+        return openDurationNs;
+    }
+
+    /**
+     * @return the log position of the newest committed checkpoint.
+     */
+    public long lastCheckpointPosition()
+    {
+        return latestCommitted.position;
+    }
+
+    /**
+     * @return the sequence of the newest committed checkpoint.
+     */
+    public long lastCheckpointSequence()
+    {
+        return latestCommitted.sequence;
+    }
+
+    /**
+     * @return checkpoints committed since open.
+     */
+    public long checkpointsCommitted()
+    {
+        return checkpointsCommitted;
+    }
+
+    /**
+     * @return checkpoints aborted (log not durable in time) or failed since open.
+     */
+    public long checkpointsAborted()
+    {
+        return checkpointsAborted;
+    }
+
+    /**
+     * @return nanoseconds from start to commit of the last checkpoint that ended.
+     */
+    public long lastCheckpointDurationNs()
+    {
+        return lastCheckpointDurationNs;
+    }
+
+    /**
+     * @return pages the checkpointer copied for the last checkpoint that ended (not counting the writer's).
+     */
+    public int lastCheckpointPagesCopied()
+    {
+        return lastCheckpointPagesCopied;
+    }
+
+    /**
+     * @return pages the writer copied itself, since open, because it wrote to a page still pending.
+     */
+    public long writerPageCopies()
+    {
+        return tracker.writerCopies();
+    }
+
+    /**
+     * @return pages changed since the slot a checkpoint would write next last held an image.
+     */
+    public int dirtyPages()
+    {
+        return tracker.dirtyCount(1 - latestSlot);
+    }
+
+    /**
+     * @return the fatal error that made the store fail-stop, or null.
+     */
+    public Throwable failure()
+    {
+        return checkpointer.fatalError();
+    }
+
+    /**
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * @return the fixed key length.
+     */
+    public int keyLength()
+    {
+        return keyLength;
+    }
+
+    /**
+     * @return the maximum value length.
+     */
+    public int maxValueLength()
+    {
+        return maxValueLength;
+    }
+
+    /**
+     * @return the most entries the table accepts.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return the length of the mapped region.
+     */
+    public long regionLength()
+    {
+        return geometry.regionLength;
+    }
+
+    /**
+     * @return the store directory.
+     */
+    public File dir()
+    {
+        return ctx.dir();
+    }
+
+    /**
+     * The checkpointer's invoker when {@link Context#useCheckpointerInvoker(boolean)} is set, else null. Call its
+     * {@code invoke()} regularly from a thread of yours (it may block in a force).
+     *
+     * @return the invoker, or null.
+     */
+    public AgentInvoker checkpointerInvoker()
+    {
+        return checkpointerInvoker;
+    }
+
+    // ------------------------------------------------------------------------------------------------ checks
+
+    private int copyValue(final int entry, final MutableDirectBuffer destination, final int offset)
+    {
+        final int length = table.valueLength(entry);
+        if (offset < 0 || destination.capacity() - offset < length)
+        {
+            throw new IllegalArgumentException("destination too small: valueLength=" + length + " offset=" +
+                offset + " capacity=" + destination.capacity());
+        }
+        destination.putBytes(offset, live, entry + valueOffset, length);
+        return length;
+    }
+
+    private DirectBuffer wrapValue(final int entry)
+    {
+        valueView.wrap(live.addressOffset() + entry + valueOffset, table.valueLength(entry));
+        return valueView;
+    }
+
+    private void checkRead()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("store closed: dir=" + ctx.dir());
+        }
+        checkWriterThread();
+    }
+
+    private void checkWrite()
+    {
+        checkRead();
+        if (iterating)
+        {
+            throw new IllegalStateException("store changed during forEach: dir=" + ctx.dir());
+        }
+        checkNotFailed();
+    }
+
+    private void checkNotFailed()
+    {
+        final Throwable failure = checkpointer.fatalError();
+        if (null != failure)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "store is fail-stop after an earlier failure: dir=" + ctx.dir(), failure);
+        }
+    }
+
+    private void checkWriterThread()
+    {
+        if (CHECK_WRITER_THREAD && Thread.currentThread() != writerThread)
+        {
+            throw new IllegalStateException("not the writer thread: thread=" + Thread.currentThread().getName() +
+                " writer=" + writerThread.getName() + " (see StateStore.claimWriter)");
+        }
+    }
+
+    private void checkLongKey()
+    {
+        if (Long.BYTES != keyLength)
+        {
+            throw new IllegalArgumentException("long key on a store with keyLength=" + keyLength);
+        }
+    }
+
+    private void checkKey(final DirectBuffer key, final int keyOffset)
+    {
+        if (keyOffset < 0 || key.capacity() - keyOffset < keyLength)
+        {
+            throw new IllegalArgumentException("key shorter than keyLength=" + keyLength + ": capacity=" +
+                key.capacity() + " offset=" + keyOffset);
+        }
+    }
+
+    private void checkValue(final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        if (valueLength < 0 || valueLength > maxValueLength)
+        {
+            throw new IllegalArgumentException(
+                "value length out of range: valueLength=" + valueLength + " maxValueLength=" + maxValueLength);
+        }
+        if (valueOffset < 0 || value.capacity() - valueOffset < valueLength)
+        {
+            throw new IllegalArgumentException("value out of buffer bounds: offset=" + valueOffset + " length=" +
+                valueLength + " capacity=" + value.capacity());
+        }
+    }
+
+    private void checkNotFull()
+    {
+        if (size >= capacity)
+        {
+            throw new IllegalStateException("table full: capacity=" + capacity + " dir=" + ctx.dir());
+        }
+    }
+
+    /**
+     * System properties for the store's settings, read by {@link Context} as defaults.
+     */
+    public static final class Configuration
+    {
+        /**
+         * Store directory.
+         */
+        public static final String DIR_PROP_NAME = "tidemark.store.dir";
+
+        /**
+         * Key length in bytes, for a new store.
+         */
+        public static final String KEY_LENGTH_PROP_NAME = "tidemark.store.key.length";
+
+        /**
+         * Key length of a new store when not set.
+         */
+        public static final int KEY_LENGTH_DEFAULT = 8;
+
+        /**
+         * Maximum value length in bytes, for a new store.
+         */
+        public static final String MAX_VALUE_LENGTH_PROP_NAME = "tidemark.store.max.value.length";
+
+        /**
+         * Maximum value length of a new store when not set.
+         */
+        public static final int MAX_VALUE_LENGTH_DEFAULT = 64;
+
+        /**
+         * Capacity in entries, for a new store.
+         */
+        public static final String CAPACITY_PROP_NAME = "tidemark.store.capacity";
+
+        /**
+         * Capacity of a new store when not set.
+         */
+        public static final int CAPACITY_DEFAULT = 65536;
+
+        /**
+         * Page size: the unit of dirty tracking, copying and checksums.
+         */
+        public static final String PAGE_SIZE_PROP_NAME = "tidemark.store.page.size";
+
+        /**
+         * Page size when not set.
+         */
+        public static final int PAGE_SIZE_DEFAULT = 4096;
+
+        /**
+         * How long a checkpoint waits for the log to become durable before it aborts, e.g. "30s".
+         */
+        public static final String CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME = "tidemark.store.checkpoint.durable.timeout";
+
+        /**
+         * Durable-log wait of a checkpoint when not set.
+         */
+        public static final long CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+        /**
+         * Most operations in one batch.
+         */
+        public static final String MAX_BATCH_OPERATIONS_PROP_NAME = "tidemark.store.max.batch.operations";
+
+        /**
+         * Most operations in one batch when not set.
+         */
+        public static final int MAX_BATCH_OPERATIONS_DEFAULT = 1024;
+
+        /**
+         * Check that every call comes from the writer thread ("true" or "false"). Read once at class load.
+         */
+        public static final String CHECK_WRITER_THREAD_PROP_NAME = "tidemark.store.check.writer.thread";
+
+        private Configuration()
+        {
+        }
+
+        static boolean checkWriterThread()
+        {
+            return !"false".equals(System.getProperty(CHECK_WRITER_THREAD_PROP_NAME));
+        }
+
+        static int intProperty(final String name, final int defaultValue)
+        {
+            final String value = System.getProperty(name);
+            if (null == value)
+            {
+                return defaultValue;
+            }
+            try
+            {
+                return Integer.parseInt(value.trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("not an integer: " + name + "=" + value, ex);
+            }
+        }
+    }
+
+    /**
+     * Settings of a store. Call setters, then {@link StateStore#open(Context)}, which concludes it once.
+     */
+    public static final class Context
+    {
+        /**
+         * Value of a geometry setting left unset: taken from an existing store, or the default for a new one.
+         */
+        public static final int UNSET = -1;
+
+        private boolean concluded;
+        private File dir;
+        private int keyLength = Configuration.intProperty(Configuration.KEY_LENGTH_PROP_NAME, UNSET);
+        private int maxValueLength = Configuration.intProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME, UNSET);
+        private int capacity = Configuration.intProperty(Configuration.CAPACITY_PROP_NAME, UNSET);
+        private int pageSize = Configuration.intProperty(
+            Configuration.PAGE_SIZE_PROP_NAME, Configuration.PAGE_SIZE_DEFAULT);
+        private boolean pageSizeSet = null != System.getProperty(Configuration.PAGE_SIZE_PROP_NAME);
+        private boolean createIfMissing = true;
+        private DurableLog durableLog = DurableLog.NONE;
+        private ErrorHandler errorHandler;
+        private long checkpointDurableTimeoutNs = SystemUtil.getDurationInNanos(
+            Configuration.CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME, Configuration.CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS);
+        private int checkpointPagesPerDutyCycle = 64;
+        private boolean useCheckpointerInvoker;
+        private IdleStrategy checkpointerIdleStrategy;
+        private ThreadFactory checkpointerThreadFactory;
+        private NanoClock nanoClock;
+        private int maxBatchOperations = Configuration.intProperty(
+            Configuration.MAX_BATCH_OPERATIONS_PROP_NAME, Configuration.MAX_BATCH_OPERATIONS_DEFAULT);
+        private int batchInitialCapacity = 4096;
+
+        /**
+         * Settings from the system properties in {@link Configuration}.
+         */
+        public Context()
+        {
+            final String dirName = System.getProperty(Configuration.DIR_PROP_NAME);
+            if (null != dirName)
+            {
+                dir = new File(dirName);
+            }
+        }
+
+        /**
+         * Check the settings and fill in defaults. Called by {@link StateStore#open(Context)}.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("context already concluded: a Context opens one store");
+            }
+            concluded = true;
+            if (null == dir)
+            {
+                throw new IllegalArgumentException("store directory not set: dir=null (Context.dir or -D" +
+                    Configuration.DIR_PROP_NAME + ")");
+            }
+            if (UNSET != keyLength && (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH))
+            {
+                throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
+                    "]: keyLength=" + keyLength);
+            }
+            if (UNSET != maxValueLength && (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH))
+            {
+                throw new IllegalArgumentException("maxValueLength out of range [0, " +
+                    TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
+            }
+            if (UNSET != capacity && capacity < 1)
+            {
+                throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
+            }
+            if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
+            {
+                throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
+            }
+            if (checkpointDurableTimeoutNs <= 0)
+            {
+                throw new IllegalArgumentException(
+                    "checkpointDurableTimeoutNs must be positive: " + checkpointDurableTimeoutNs);
+            }
+            if (checkpointPagesPerDutyCycle < 1)
+            {
+                throw new IllegalArgumentException(
+                    "checkpointPagesPerDutyCycle must be positive: " + checkpointPagesPerDutyCycle);
+            }
+            if (maxBatchOperations < 1)
+            {
+                throw new IllegalArgumentException("maxBatchOperations must be positive: " + maxBatchOperations);
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = (throwable) -> throwable.printStackTrace(System.err);
+            }
+            if (null == checkpointerIdleStrategy)
+            {
+                checkpointerIdleStrategy = new BackoffIdleStrategy(
+                    10, 20, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            if (null == checkpointerThreadFactory)
+            {
+                checkpointerThreadFactory = (runnable) ->
+                {
+                    final Thread thread = new Thread(runnable);
+                    thread.setDaemon(true);
+                    return thread;
+                };
+            }
+            if (null == nanoClock)
+            {
+                nanoClock = SystemNanoClock.INSTANCE;
+            }
+            return this;
+        }
+
+        /**
+         * @param dir the store directory, created if missing; the store owns it.
+         * @return this.
+         */
+        public Context dir(final File dir)
+        {
+            this.dir = dir;
+            return this;
+        }
+
+        /**
+         * @return the store directory.
+         */
+        public File dir()
+        {
+            return dir;
+        }
+
+        /**
+         * @param keyLength fixed key length of a new store (8 for long keys); if set for an existing store, it must
+         *                  match.
+         * @return this.
+         */
+        public Context keyLength(final int keyLength)
+        {
+            this.keyLength = keyLength;
+            return this;
+        }
+
+        /**
+         * @return the key length setting, or {@link #UNSET}.
+         */
+        public int keyLength()
+        {
+            return keyLength;
+        }
+
+        /**
+         * @param maxValueLength maximum value length of a new store; if set for an existing store, it must match.
+         * @return this.
+         */
+        public Context maxValueLength(final int maxValueLength)
+        {
+            this.maxValueLength = maxValueLength;
+            return this;
+        }
+
+        /**
+         * @return the max value length setting, or {@link #UNSET}.
+         */
+        public int maxValueLength()
+        {
+            return maxValueLength;
+        }
+
+        /**
+         * @param capacity most entries of a new store; if set for an existing store, it must match.
+         * @return this.
+         */
+        public Context capacity(final int capacity)
+        {
+            this.capacity = capacity;
+            return this;
+        }
+
+        /**
+         * @return the capacity setting, or {@link #UNSET}.
+         */
+        public int capacity()
+        {
+            return capacity;
+        }
+
+        /**
+         * @param pageSize unit of dirty tracking, copying and checksums for a new store, a power of two.
+         * @return this.
+         */
+        public Context pageSize(final int pageSize)
+        {
+            this.pageSize = pageSize;
+            this.pageSizeSet = true;
+            return this;
+        }
+
+        /**
+         * @return the page size.
+         */
+        public int pageSize()
+        {
+            return pageSize;
+        }
+
+        /**
+         * @param createIfMissing create a new store if the directory holds none (default true).
+         * @return this.
+         */
+        public Context createIfMissing(final boolean createIfMissing)
+        {
+            this.createIfMissing = createIfMissing;
+            return this;
+        }
+
+        /**
+         * @return whether a missing store is created.
+         */
+        public boolean createIfMissing()
+        {
+            return createIfMissing;
+        }
+
+        /**
+         * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log).
+         * @return this.
+         */
+        public Context durableLog(final DurableLog durableLog)
+        {
+            this.durableLog = durableLog;
+            return this;
+        }
+
+        /**
+         * @return the durable log.
+         */
+        public DurableLog durableLog()
+        {
+            return durableLog;
+        }
+
+        /**
+         * @param errorHandler receives errors of the checkpointer and warnings of open (a slot fallback, a bad
+         *                     header copy). Default: printed to standard error.
+         * @return this.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /**
+         * @return the error handler.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * @param timeoutNs how long a checkpoint waits for the log to be durable before it aborts.
+         * @return this.
+         */
+        public Context checkpointDurableTimeoutNs(final long timeoutNs)
+        {
+            this.checkpointDurableTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @return the durable-log wait of a checkpoint.
+         */
+        public long checkpointDurableTimeoutNs()
+        {
+            return checkpointDurableTimeoutNs;
+        }
+
+        /**
+         * @param pages pages the checkpointer copies per duty cycle.
+         * @return this.
+         */
+        public Context checkpointPagesPerDutyCycle(final int pages)
+        {
+            this.checkpointPagesPerDutyCycle = pages;
+            return this;
+        }
+
+        /**
+         * @return pages the checkpointer copies per duty cycle.
+         */
+        public int checkpointPagesPerDutyCycle()
+        {
+            return checkpointPagesPerDutyCycle;
+        }
+
+        /**
+         * @param useInvoker run the checkpointer from {@link StateStore#checkpointerInvoker()} on a thread of yours
+         *                   instead of its own thread.
+         * @return this.
+         */
+        public Context useCheckpointerInvoker(final boolean useInvoker)
+        {
+            this.useCheckpointerInvoker = useInvoker;
+            return this;
+        }
+
+        /**
+         * @return whether the checkpointer runs from an invoker.
+         */
+        public boolean useCheckpointerInvoker()
+        {
+            return useCheckpointerInvoker;
+        }
+
+        /**
+         * @param idleStrategy idle strategy of the checkpointer thread (default: backoff to 1 ms parks).
+         * @return this.
+         */
+        public Context checkpointerIdleStrategy(final IdleStrategy idleStrategy)
+        {
+            this.checkpointerIdleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @return the checkpointer's idle strategy.
+         */
+        public IdleStrategy checkpointerIdleStrategy()
+        {
+            return checkpointerIdleStrategy;
+        }
+
+        /**
+         * @param threadFactory makes the checkpointer thread (default: a daemon thread).
+         * @return this.
+         */
+        public Context checkpointerThreadFactory(final ThreadFactory threadFactory)
+        {
+            this.checkpointerThreadFactory = threadFactory;
+            return this;
+        }
+
+        /**
+         * @return the checkpointer thread factory.
+         */
+        public ThreadFactory checkpointerThreadFactory()
+        {
+            return checkpointerThreadFactory;
+        }
+
+        /**
+         * @param nanoClock clock for checkpoint timing.
+         * @return this.
+         */
+        public Context nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        /**
+         * @return the clock.
+         */
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /**
+         * @param maxBatchOperations most operations in one batch.
+         * @return this.
+         */
+        public Context maxBatchOperations(final int maxBatchOperations)
+        {
+            this.maxBatchOperations = maxBatchOperations;
+            return this;
+        }
+
+        /**
+         * @return most operations in one batch.
+         */
+        public int maxBatchOperations()
+        {
+            return maxBatchOperations;
+        }
+
+        /**
+         * @param capacity initial buffer capacity of a new batch, in bytes.
+         * @return this.
+         */
+        public Context batchInitialCapacity(final int capacity)
+        {
+            this.batchInitialCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @return initial buffer capacity of a new batch.
+         */
+        public int batchInitialCapacity()
+        {
+            return batchInitialCapacity;
+        }
+
+        int keyLengthOrDefault()
+        {
+            return UNSET == keyLength ? Configuration.KEY_LENGTH_DEFAULT : keyLength;
+        }
+
+        int maxValueLengthOrDefault()
+        {
+            return UNSET == maxValueLength ? Configuration.MAX_VALUE_LENGTH_DEFAULT : maxValueLength;
+        }
+
+        int capacityOrDefault()
+        {
+            return UNSET == capacity ? Configuration.CAPACITY_DEFAULT : capacity;
+        }
+    }
+}

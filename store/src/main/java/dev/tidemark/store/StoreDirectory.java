@@ -1,0 +1,177 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.CloseHelper;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The store directory: its files, and the exclusive lock held on it for the store's life.
+ * <p>
+ * The lock is an OS file lock on {@value #LOCK_FILE_NAME}: a second opener, in this JVM or another process, fails
+ * at once; the OS releases it when the holder dies, however it dies.
+ */
+final class StoreDirectory implements AutoCloseable
+{
+    static final String LOCK_FILE_NAME = "tidemark.lock";
+    static final String LIVE_FILE_NAME = "live.dat";
+    static final String HEADER_TEMP_FILE_NAME = StoreHeaderDescriptor.HEADER_FILE_NAME + ".tmp";
+
+    private static final int ZERO_CHUNK = 1024 * 1024;
+
+    private final File dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private StoreDirectory(final File dir, final FileChannel lockChannel, final FileLock lock)
+    {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Create the directory if needed and take its lock.
+     *
+     * @throws IllegalStateException if another store holds the lock.
+     */
+    static StoreDirectory lock(final File dir)
+    {
+        if (!dir.isDirectory())
+        {
+            if (dir.exists())
+            {
+                throw new IllegalArgumentException("store directory is not a directory: dir=" + dir);
+            }
+            if (!dir.mkdirs() && !dir.isDirectory())
+            {
+                throw new TidemarkException(
+                    TidemarkException.Category.ERROR, "cannot create store directory: dir=" + dir);
+            }
+            final File parent = dir.getAbsoluteFile().getParentFile();
+            if (null != parent)
+            {
+                fsyncDirectory(parent);
+            }
+        }
+
+        final File lockFile = new File(dir, LOCK_FILE_NAME);
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(lockFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            final FileLock lock;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                CloseHelper.quietClose(channel);
+                throw new IllegalStateException("store already open in this JVM: dir=" + dir, ex);
+            }
+            if (null == lock)
+            {
+                CloseHelper.quietClose(channel);
+                throw new IllegalStateException(
+                    "store already open by another process (lock held on " + lockFile + "): dir=" + dir);
+            }
+            return new StoreDirectory(dir, channel, lock);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new TidemarkException(
+                TidemarkException.Category.ERROR, "cannot lock store directory: file=" + lockFile, ex);
+        }
+    }
+
+    File dir()
+    {
+        return dir;
+    }
+
+    File headerFile()
+    {
+        return new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME);
+    }
+
+    File headerTempFile()
+    {
+        return new File(dir, HEADER_TEMP_FILE_NAME);
+    }
+
+    File slotFile(final int slot)
+    {
+        return new File(dir, SlotDescriptor.fileName(slot));
+    }
+
+    File liveFile()
+    {
+        return new File(dir, LIVE_FILE_NAME);
+    }
+
+    void fsync()
+    {
+        fsyncDirectory(dir);
+    }
+
+    public void close()
+    {
+        try
+        {
+            lock.release();
+        }
+        catch (final IOException ignore)
+        {
+            // the channel close below releases it too
+        }
+        CloseHelper.quietClose(lockChannel);
+    }
+
+    /**
+     * fsync a directory so that the names created or renamed in it survive a power loss.
+     */
+    static void fsyncDirectory(final File dir)
+    {
+        try (FileChannel channel = FileChannel.open(dir.toPath(), StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw new TidemarkException(
+                TidemarkException.Category.FATAL, "fsync of store directory failed: dir=" + dir, ex);
+        }
+    }
+
+    /**
+     * Write real zero bytes, never a hole: a write through a mapping into a hole of a full disk is a SIGBUS.
+     *
+     * @return the position after the zeros.
+     */
+    static long writeZeros(final FileChannel channel, final long position, final long length) throws IOException
+    {
+        final ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+        long at = position;
+        final long end = position + length;
+        while (at < end)
+        {
+            zeros.clear();
+            zeros.limit((int)Math.min(zeros.capacity(), end - at));
+            while (zeros.hasRemaining())
+            {
+                at += channel.write(zeros, at);
+            }
+        }
+        return at;
+    }
+}

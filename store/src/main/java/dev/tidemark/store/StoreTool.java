@@ -1,0 +1,149 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+
+/**
+ * Offline tool for a store directory: describe it, verify both snapshot slots, or reset it.
+ * <pre>
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp tidemark-store.jar:agrona.jar \
+ *     dev.tidemark.store.StoreTool (describe | verify | reset) &lt;dir&gt;
+ * </pre>
+ * Each command takes the store's lock, so it refuses to run while the store is open.
+ */
+public final class StoreTool
+{
+    /**
+     * How to discard a store that cannot be opened; quoted in the refusals of open.
+     */
+    public static final String RESET_HINT = "To discard the store and start empty (its state is lost; a log it was " +
+        "fed from must be replayed into the new store): java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED " +
+        "-cp <classpath> dev.tidemark.store.StoreTool reset <dir>";
+
+    private StoreTool()
+    {
+    }
+
+    /**
+     * Run a command.
+     *
+     * @param args command and directory.
+     */
+    public static void main(final String[] args)
+    {
+        if (args.length != 2)
+        {
+            System.err.println("usage: StoreTool (describe | verify | reset) <dir>");
+            System.exit(2);
+        }
+        final int status = run(args[0], new File(args[1]), System.out);
+        System.exit(status);
+    }
+
+    /**
+     * Run a command, printing to {@code out}.
+     *
+     * @param command describe, verify or reset.
+     * @param dir     the store directory.
+     * @param out     where to print.
+     * @return 0 on success, 1 if the store is not valid (verify) or the command failed.
+     */
+    public static int run(final String command, final File dir, final PrintStream out)
+    {
+        if (!dir.isDirectory())
+        {
+            out.println("not a directory: " + dir);
+            return 1;
+        }
+        try (StoreDirectory directory = StoreDirectory.lock(dir))
+        {
+            switch (command)
+            {
+                case "describe":
+                    return describe(directory, out, false);
+                case "verify":
+                    return describe(directory, out, true);
+                case "reset":
+                    return reset(directory, out);
+                default:
+                    out.println("unknown command: " + command);
+                    return 2;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            out.println(command + " failed: " + ex.getMessage());
+            return 1;
+        }
+    }
+
+    private static int describe(final StoreDirectory directory, final PrintStream out, final boolean verify)
+    {
+        try (HeaderFile header = HeaderFile.open(directory.headerFile()))
+        {
+            out.println("store: " + directory.dir());
+            out.println("header: generation=" + header.generation() + " " + header.geometry());
+            for (int copy = 0; copy < 2; copy++)
+            {
+                out.println("header copy " + copy + ": " +
+                    (null == header.copyProblem(copy) ? "valid" : header.copyProblem(copy)));
+            }
+            int valid = 0;
+            final PageChecksum checksum = new PageChecksum();
+            for (int slot = 0; slot < 2; slot++)
+            {
+                final SlotRecord record = header.record(slot);
+                out.println("slot " + SlotDescriptor.slotName(slot) + ": " + record);
+                if (verify)
+                {
+                    final String[] problem = new String[1];
+                    try (SnapshotSlot snapshot = SnapshotSlot.openOrExplain(
+                        directory.slotFile(slot), slot, header.geometry(), problem))
+                    {
+                        final String result = null == snapshot ? problem[0] : snapshot.verify(record, checksum);
+                        out.println("slot " + SlotDescriptor.slotName(slot) + " verify: " +
+                            (null == result ? "valid" : result));
+                        valid += null == result ? 1 : 0;
+                    }
+                }
+            }
+            if (verify)
+            {
+                out.println(0 == valid ? "no valid slot: the store cannot be opened" : valid + " valid slot(s)");
+                return 0 == valid ? 1 : 0;
+            }
+            return 0;
+        }
+    }
+
+    private static int reset(final StoreDirectory directory, final PrintStream out)
+    {
+        final File[] files = {
+            directory.headerFile(), directory.headerTempFile(), directory.slotFile(0), directory.slotFile(1),
+            directory.liveFile() };
+        try
+        {
+            // The header goes first: without it the rest is an unfinished creation, never a store.
+            for (final File file : files)
+            {
+                if (Files.deleteIfExists(file.toPath()))
+                {
+                    out.println("deleted " + file);
+                }
+            }
+            directory.fsync();
+            out.println("store reset: the next open creates an empty store in " + directory.dir());
+            return 0;
+        }
+        catch (final IOException ex)
+        {
+            out.println("reset failed: " + ex);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StateStoreTest
+{
+    @TempDir
+    File dir;
+
+    @Test
+    void shouldPutGetRemoveLongKeys()
+    {
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 1000, 64)))
+        {
+            final UnsafeBuffer value = Fixtures.value(7, 1, 40);
+            store.put(7L, value, 0, 40);
+            assertTrue(store.contains(7L));
+            assertEquals(1, store.size());
+            final UnsafeBuffer destination = new UnsafeBuffer(new byte[64]);
+            assertEquals(40, store.get(7L, destination, 0));
+            assertArrayEquals(Fixtures.bytes(value, 0, 40), Fixtures.bytes(destination, 0, 40));
+            final DirectBuffer view = store.view(7L);
+            assertEquals(40, view.capacity());
+            assertArrayEquals(Fixtures.bytes(value, 0, 40), Fixtures.bytes(view, 0, 40));
+            assertEquals(StateStore.MISSING, store.get(8L, destination, 0));
+            assertNull(store.view(8L));
+            assertEquals(1, store.lastSequence());
+            assertTrue(store.remove(7L));
+            assertFalse(store.remove(7L));
+            assertFalse(store.contains(7L));
+            assertEquals(0, store.size());
+            assertEquals(3, store.lastSequence());
+        }
+    }
+
+    @Test
+    void shouldServeByteKeysAndLongKeysAlikeOnAnEightByteStore()
+    {
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        {
+            final UnsafeBuffer key = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+            key.putLong(0, 0x0102030405060708L, java.nio.ByteOrder.LITTLE_ENDIAN);
+            store.put(key, 0, Fixtures.value(1, 1, 8), 0, 8);
+            assertTrue(store.contains(0x0102030405060708L));
+            assertTrue(store.contains(key, 0));
+        }
+    }
+
+    @Test
+    void shouldStoreWideByteKeys()
+    {
+        final StateStore.Context ctx = new StateStore.Context().dir(dir).keyLength(21).maxValueLength(32)
+            .capacity(500).errorHandler(Fixtures.IGNORED::add);
+        final Map<String, byte[]> model = new HashMap<>();
+        try (StateStore store = StateStore.open(ctx))
+        {
+            final UnsafeBuffer key = new UnsafeBuffer(new byte[21]);
+            for (int i = 0; i < 400; i++)
+            {
+                final String name = String.format("account-%013d", i);
+                key.putStringWithoutLengthAscii(0, name);
+                final UnsafeBuffer value = Fixtures.value(i, 0, i % 33);
+                store.put(key, 0, value, 0, i % 33);
+                model.put(name, Fixtures.bytes(value, 0, i % 33));
+            }
+            for (int i = 0; i < 400; i += 3)
+            {
+                final String name = String.format("account-%013d", i);
+                key.putStringWithoutLengthAscii(0, name);
+                assertTrue(store.remove(key, 0));
+                model.remove(name);
+            }
+            assertEquals(model.size(), store.size());
+            final UnsafeBuffer destination = new UnsafeBuffer(new byte[32]);
+            for (final Map.Entry<String, byte[]> entry : model.entrySet())
+            {
+                key.putStringWithoutLengthAscii(0, entry.getKey());
+                final int length = store.get(key, 0, destination, 0);
+                assertArrayEquals(entry.getValue(), Fixtures.bytes(destination, 0, length), entry.getKey());
+            }
+            final int[] visited = new int[1];
+            store.forEach((k, v) ->
+            {
+                assertEquals(21, k.capacity());
+                assertTrue(model.containsKey(k.getStringWithoutLengthAscii(0, 21)));
+                visited[0]++;
+            });
+            assertEquals(model.size(), visited[0]);
+        }
+    }
+
+    @Test
+    void shouldRestoreExactStateAfterCleanClose()
+    {
+        final Map<Long, byte[]> model = new HashMap<>();
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 5000, 100)))
+        {
+            for (long key = 0; key < 3000; key++)
+            {
+                final int length = (int)(key % 101);
+                final UnsafeBuffer value = Fixtures.value(key, 1, length);
+                store.put(key, value, 0, length);
+                model.put(key, Fixtures.bytes(value, 0, length));
+                store.logPosition(key * 64);
+            }
+        }
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 5000, 100)))
+        {
+            Fixtures.assertStoreEquals(model, store, "after clean reopen");
+            assertEquals(3000, store.restoredSequence());
+            assertEquals(2999 * 64, store.restoredPosition());
+            assertFalse(store.restoredFromFallback());
+        }
+    }
+}

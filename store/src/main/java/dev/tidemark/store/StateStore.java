@@ -263,6 +263,14 @@ public final class StateStore implements AutoCloseable
                     header.record(chosen).position + ": dir=" + ctx.dir()));
             }
 
+            for (int slot = 0; slot < 2; slot++)
+            {
+                if (null == slots[slot])
+                {
+                    slots[slot] = replaceUnusableSlot(directory, slot, geometry, problems[slot], ctx.errorHandler());
+                }
+            }
+
             liveChannel = FileChannel.open(
                 directory.liveFile().toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
@@ -294,6 +302,35 @@ public final class StateStore implements AutoCloseable
     {
         IoUtil.unmap(liveMapping);
         CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header, directory);
+    }
+
+    private static SnapshotSlot replaceUnusableSlot(
+        final StoreDirectory directory,
+        final int slot,
+        final StoreGeometry geometry,
+        final String problem,
+        final ErrorHandler errorHandler) throws IOException
+    {
+        // The slot is neither restored from nor mappable: keep the bad file for inspection, give the next
+        // checkpoint a fresh one of real bytes to write into.
+        final File file = directory.slotFile(slot);
+        final File aside = new File(file.getPath() + ".bad");
+        if (file.exists())
+        {
+            Files.move(file.toPath(), aside.toPath(), StandardCopyOption.REPLACE_EXISTING);
+        }
+        SnapshotSlot.create(file, slot, geometry);
+        directory.fsync();
+        errorHandler.onError(new TidemarkException(TidemarkException.Category.ERROR,
+            "snapshot slot " + SlotDescriptor.slotName(slot) + " unusable (" + problem + "), replaced by a new " +
+            "empty slot file; the old file, if any, is kept as " + aside));
+        final String[] reopenProblem = new String[1];
+        final SnapshotSlot replacement = SnapshotSlot.openOrExplain(file, slot, geometry, reopenProblem);
+        if (null == replacement)
+        {
+            throw new IOException("new slot file unusable: " + reopenProblem[0]);
+        }
+        return replacement;
     }
 
     private static void copyImageToLive(final SnapshotSlot slot, final FileChannel liveChannel, final long length)

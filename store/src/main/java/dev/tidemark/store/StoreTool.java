@@ -125,6 +125,7 @@ public final class StoreTool
     {
         final File[] files = {
             directory.headerFile(), directory.headerTempFile(), directory.slotFile(0), directory.slotFile(1),
+            new File(directory.slotFile(0).getPath() + ".bad"), new File(directory.slotFile(1).getPath() + ".bad"),
             directory.liveFile() };
         try
         {

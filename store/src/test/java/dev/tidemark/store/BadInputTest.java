@@ -1,0 +1,159 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Every bad input gets a clear exception and changes nothing: not the state, not a byte of any file.
+ */
+class BadInputTest
+{
+    private static final int CAPACITY = 64;
+    private static final int MAX_VALUE = 32;
+
+    @TempDir
+    File dir;
+
+    @Test
+    void shouldRejectBadInputWithoutChangingStateOrFiles() throws Exception
+    {
+        final Map<Long, byte[]> model = new HashMap<>();
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
+        {
+            for (long key = 0; key < CAPACITY; key++)
+            {
+                final UnsafeBuffer value = Fixtures.value(key, 1, 16);
+                store.put(key, value, 0, 16);
+                model.put(key, Fixtures.bytes(value, 0, 16));
+            }
+            store.logPosition(640);
+            final UnsafeBuffer big = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE + 1));
+            final UnsafeBuffer small = new UnsafeBuffer(ByteBuffer.allocateDirect(4));
+            final UnsafeBuffer shortKey = new UnsafeBuffer(ByteBuffer.allocateDirect(7));
+            final StoreBatch batch = store.newBatch();
+
+            rejects(store, model, IllegalArgumentException.class, "value length out of range: valueLength=33",
+                () -> store.put(1L, big, 0, MAX_VALUE + 1));
+            rejects(store, model, IllegalArgumentException.class, "value length out of range: valueLength=-1",
+                () -> store.put(1L, big, 0, -1));
+            rejects(store, model, IllegalArgumentException.class, "value out of buffer bounds",
+                () -> store.put(1L, small, 0, 8));
+            rejects(store, model, IllegalArgumentException.class, "key shorter than keyLength=8",
+                () -> store.put(shortKey, 0, small, 0, 4));
+            rejects(store, model, IllegalStateException.class, "table full: capacity=64",
+                () -> store.put(1000L, small, 0, 4));
+            rejects(store, model, IllegalArgumentException.class, "destination too small: valueLength=16",
+                () -> store.get(1L, small, 0));
+            rejects(store, model, IllegalArgumentException.class, "log position went backwards",
+                () -> store.logPosition(639));
+            rejects(store, model, IllegalArgumentException.class, "value length out of range",
+                () -> batch.put(1L, big, 0, MAX_VALUE + 1));
+            assertEquals(0, batch.operationCount());
+
+            batch.clear().remove(1L).put(2000L, small, 0, 4).put(2001L, small, 0, 4);
+            rejects(store, model, IllegalStateException.class, "table full: batch operation 2",
+                () -> store.apply(batch));
+
+            final UnsafeBuffer malformed = new UnsafeBuffer(new byte[16]);
+            malformed.putInt(0, 9);
+            rejects(store, model, IllegalArgumentException.class, "malformed batch operation at offset=0",
+                () -> batch.wrap(malformed, 0, 16));
+
+            final AtomicReference<Throwable> fromOtherThread = new AtomicReference<>();
+            final Thread other = new Thread(() ->
+            {
+                try
+                {
+                    store.put(1L, small, 0, 4);
+                }
+                catch (final Throwable ex)
+                {
+                    fromOtherThread.set(ex);
+                }
+            }, "not-the-writer");
+            final Map<String, Long> before = Fixtures.digest(dir);
+            other.start();
+            other.join();
+            assertInstanceOf(IllegalStateException.class, fromOtherThread.get());
+            assertTrue(fromOtherThread.get().getMessage().contains("not the writer thread: thread=not-the-writer"));
+            assertEquals(before, Fixtures.digest(dir));
+            Fixtures.assertStoreEquals(model, store, "after a call from another thread");
+
+            store.forEachLong((key, value) -> assertThrows(IllegalStateException.class, () -> store.remove(key)));
+            Fixtures.assertStoreEquals(model, store, "after changes attempted inside forEach");
+        }
+
+        final Map<String, Long> closedDigest = Fixtures.digest(dir);
+        final StateStore closed = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE));
+        closed.close();
+        final IllegalStateException ex = assertThrows(
+            IllegalStateException.class, () -> closed.put(1L, Fixtures.value(1, 1, 4), 0, 4));
+        assertTrue(ex.getMessage().startsWith("store closed"), ex.getMessage());
+        assertThrows(IllegalStateException.class, () -> closed.get(1L, new UnsafeBuffer(new byte[64]), 0));
+        assertEquals(closedDigest, Fixtures.digest(dir));
+    }
+
+    @Test
+    void shouldRejectLongKeysOnByteKeyStore() throws IOException
+    {
+        try (StateStore store = StateStore.open(new StateStore.Context().dir(dir).keyLength(16).maxValueLength(8)
+            .capacity(10).errorHandler(Fixtures.IGNORED::add)))
+        {
+            final Map<String, Long> before = Fixtures.digest(dir);
+            final IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> store.put(1L, Fixtures.value(1, 1, 4), 0, 4));
+            assertEquals("long key on a store with keyLength=16", ex.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> store.newBatch().remove(1L));
+            assertEquals(0, store.size());
+            assertEquals(before, Fixtures.digest(dir));
+        }
+    }
+
+    @Test
+    void shouldRejectBadSettingsBeforeTouchingDisk()
+    {
+        final File storeDir = new File(dir, "never-created");
+        assertThrows(IllegalArgumentException.class,
+            () -> StateStore.open(new StateStore.Context().dir(storeDir).keyLength(0)));
+        assertThrows(IllegalArgumentException.class,
+            () -> StateStore.open(new StateStore.Context().dir(storeDir).maxValueLength(-3)));
+        assertThrows(IllegalArgumentException.class,
+            () -> StateStore.open(new StateStore.Context().dir(storeDir).capacity(0)));
+        assertThrows(IllegalArgumentException.class,
+            () -> StateStore.open(new StateStore.Context().dir(storeDir).pageSize(1000)));
+        assertThrows(IllegalArgumentException.class, () -> StateStore.open(new StateStore.Context()));
+        assertFalse(storeDir.exists());
+    }
+
+    private void rejects(
+        final StateStore store,
+        final Map<Long, byte[]> model,
+        final Class<? extends Throwable> type,
+        final String message,
+        final Executable call) throws IOException
+    {
+        final Map<String, Long> before = Fixtures.digest(dir);
+        final long sequence = store.lastSequence();
+        final long position = store.lastPosition();
+        final Throwable thrown = assertThrows(type, call);
+        assertTrue(thrown.getMessage().contains(message), "expected '" + message + "' in: " + thrown.getMessage());
+        assertEquals(sequence, store.lastSequence(), message);
+        assertEquals(position, store.lastPosition(), message);
+        Fixtures.assertStoreEquals(model, store, message);
+        assertEquals(before, Fixtures.digest(dir), "files changed by: " + message);
+    }
+}

@@ -1,0 +1,205 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Checkpoints taken while the writer keeps changing the very pages being copied: the committed image is exactly
+ * the state at the checkpoint's position.
+ */
+class CheckpointTest
+{
+    private static final int CAPACITY = 40_000;
+    private static final int MAX_VALUE = 64;
+
+    @TempDir
+    File dir;
+
+    @Test
+    void shouldCommitExactStateAtPositionWhileWriterRewritesPendingPagesInvokerMode()
+    {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final Map<Long, byte[]> model = new HashMap<>();
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE));
+        final Map<Long, byte[]> atCheckpoint;
+        final long checkpointSequence;
+
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)
+            .useCheckpointerInvoker(true).checkpointPagesPerDutyCycle(1)))
+        {
+            fill(store, model, value, random, 30_000);
+            store.checkpointAndAwait();
+            fill(store, model, value, random, 30_000);
+
+            assertTrue(store.checkpoint());
+            checkpointSequence = store.lastSequence();
+            atCheckpoint = new HashMap<>(model);
+
+            // One page copied by the checkpointer for every few writes: most writes land on pending pages.
+            while (store.isCheckpointInProgress())
+            {
+                fill(store, model, value, random, 5);
+                store.checkpointerInvoker().invoke();
+            }
+            assertEquals(1 + 1, store.checkpointsCommitted(), "seed=" + seed);
+            assertTrue(store.writerPageCopies() > 0, "the writer never met a pending page: seed=" + seed);
+            store.abandon();
+        }
+
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
+        {
+            assertEquals(checkpointSequence, store.restoredSequence(), "seed=" + seed);
+            Fixtures.assertStoreEquals(atCheckpoint, store, "seed=" + seed);
+        }
+    }
+
+    @Test
+    void shouldCommitExactStateAtPositionWhileWriterRacesCheckpointerThread()
+    {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final Map<Long, byte[]> model = new HashMap<>();
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE));
+        final Map<Long, Map<Long, byte[]>> modelAtSequence = new HashMap<>();
+        final AtomicLong durable = new AtomicLong(Long.MAX_VALUE);
+
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)
+            .durableLog(durable::get).checkpointPagesPerDutyCycle(1)))
+        {
+            fill(store, model, value, random, 35_000);
+            for (int i = 0; i < 20; i++)
+            {
+                assertTrue(store.awaitCheckpoint(TimeUnit.SECONDS.toNanos(30)));
+                store.logPosition(store.lastSequence());
+                assertTrue(store.checkpoint());
+                modelAtSequence.put(store.lastSequence(), new HashMap<>(model));
+                while (store.isCheckpointInProgress())
+                {
+                    fill(store, model, value, random, 50);
+                }
+            }
+            assertEquals(20, store.checkpointsCommitted(), "seed=" + seed);
+            store.abandon();
+        }
+
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
+        {
+            final Map<Long, byte[]> expected = modelAtSequence.get(store.restoredSequence());
+            assertNotNull(expected, "seed=" + seed);
+            Fixtures.assertStoreEquals(expected, store, "seed=" + seed);
+        }
+    }
+
+    @Test
+    void shouldNotCommitUntilLogIsDurableToPosition()
+    {
+        final AtomicLong durable = new AtomicLong(0);
+        final UnsafeBuffer value = Fixtures.value(1, 1, 8);
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 8)
+            .durableLog(durable::get).useCheckpointerInvoker(true)))
+        {
+            store.put(1L, value, 0, 8);
+            store.logPosition(1000);
+            assertTrue(store.checkpoint());
+            for (int i = 0; i < 1000; i++)
+            {
+                store.checkpointerInvoker().invoke();
+            }
+            assertTrue(store.isCheckpointInProgress(), "committed before the log was durable");
+            assertEquals(0, store.checkpointsCommitted());
+
+            durable.set(999);
+            store.checkpointerInvoker().invoke();
+            assertTrue(store.isCheckpointInProgress(), "committed before the log was durable");
+
+            durable.set(1000);
+            assertTrue(store.awaitCheckpoint(TimeUnit.SECONDS.toNanos(10)));
+            assertEquals(1, store.checkpointsCommitted());
+            assertEquals(1000, store.lastCheckpointPosition());
+        }
+    }
+
+    @Test
+    void shouldAbortCheckpointWhenLogNeverDurableAndCopyAllPagesNextTime()
+    {
+        final AtomicLong durable = new AtomicLong(0);
+        final Map<Long, byte[]> model = new HashMap<>();
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE));
+        final Random random = new Random(42);
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 2000, MAX_VALUE)
+            .durableLog(durable::get).useCheckpointerInvoker(true)
+            .checkpointDurableTimeoutNs(TimeUnit.MILLISECONDS.toNanos(50))))
+        {
+            fill(store, model, value, random, 1000);
+            store.logPosition(500);
+            assertTrue(store.checkpoint());
+            assertTrue(store.awaitCheckpoint(TimeUnit.SECONDS.toNanos(10)));
+            assertEquals(0, store.checkpointsCommitted());
+            assertEquals(1, store.checkpointsAborted());
+            assertNull(store.failure(), "an abort is not fatal");
+
+            durable.set(Long.MAX_VALUE);
+            store.checkpointAndAwait();
+            assertEquals(1, store.checkpointsCommitted());
+            store.abandon();
+        }
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 2000, MAX_VALUE)))
+        {
+            Fixtures.assertStoreEquals(model, store, "after abort then commit");
+        }
+    }
+
+    @Test
+    void shouldCopyOnlyDirtyPagesInIncrementalCheckpoint()
+    {
+        final UnsafeBuffer value = Fixtures.value(1, 1, MAX_VALUE);
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
+        {
+            for (long key = 0; key < CAPACITY; key++)
+            {
+                store.put(key, value, 0, MAX_VALUE);
+            }
+            store.checkpointAndAwait();
+            store.checkpointAndAwait();
+            final long regionPages = store.regionLength() / 4096;
+
+            store.put(5L, value, 0, MAX_VALUE);
+            store.put(6L, value, 0, MAX_VALUE);
+            store.checkpointAndAwait();
+            assertTrue(store.lastCheckpointPagesCopied() <= 4,
+                "copied " + store.lastCheckpointPagesCopied() + " of " + regionPages + " pages for two puts");
+        }
+    }
+
+    private static void fill(
+        final StateStore store,
+        final Map<Long, byte[]> model,
+        final UnsafeBuffer value,
+        final Random random,
+        final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final long key = random.nextInt(CAPACITY);
+            final int length = 1 + random.nextInt(MAX_VALUE);
+            Fixtures.fill(value, key, random.nextInt(), length);
+            store.put(key, value, 0, length);
+            model.put(key, Fixtures.bytes(value, 0, length));
+        }
+    }
+}

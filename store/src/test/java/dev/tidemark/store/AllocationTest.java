@@ -1,0 +1,104 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The hot paths allocate nothing: bytes allocated by the writer thread over many operations after warm-up, with
+ * checkpoints running (and the writer copying pending pages), are zero.
+ */
+class AllocationTest
+{
+    private static final int CAPACITY = 20_000;
+
+    @TempDir
+    File dir;
+
+    private long sink;
+
+    @Test
+    void shouldNotAllocateOnHotPaths()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counting unsupported");
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, 64).checkpointPagesPerDutyCycle(1)))
+        {
+            final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            final StoreBatch batch = store.newBatch();
+            final LongEntryConsumer consumer = (key, view) -> sink += key + view.getByte(0);
+
+            for (int round = 0; round < 30; round++)
+            {
+                run(store, value, destination, batch, consumer, 20_000);
+            }
+
+            final long threadId = Thread.currentThread().getId();
+            final long calibrationStart = threads.getThreadAllocatedBytes(threadId);
+            final long calibration = threads.getThreadAllocatedBytes(threadId) - calibrationStart;
+
+            final long writerCopiesBefore = store.writerPageCopies();
+            final long checkpointsBefore = store.checkpointsCommitted();
+            final long start = threads.getThreadAllocatedBytes(threadId);
+            for (int round = 0; round < 10; round++)
+            {
+                run(store, value, destination, batch, consumer, 20_000);
+            }
+            final long allocated = threads.getThreadAllocatedBytes(threadId) - start - calibration;
+
+            assertEquals(0, allocated, "bytes allocated by 200,000 rounds of put/get/view/contains/remove/batch and 10 iterations");
+            assertTrue(store.checkpointsCommitted() > checkpointsBefore, "no checkpoint ran during the measurement");
+            assertTrue(store.writerPageCopies() >= writerCopiesBefore);
+        }
+    }
+
+    private void run(
+        final StateStore store,
+        final UnsafeBuffer value,
+        final UnsafeBuffer destination,
+        final StoreBatch batch,
+        final LongEntryConsumer consumer,
+        final int operations)
+    {
+        for (int i = 0; i < operations; i++)
+        {
+            final long key = (i * 7919L) % CAPACITY;
+            value.putLong(0, key + i);
+            store.put(key, value, 0, 8 + (i & 31));
+            sink += store.get(key, destination, 0);
+            final DirectBuffer view = store.view(key ^ 1);
+            sink += null == view ? 0 : view.capacity();
+            sink += store.contains(key + 1) ? 1 : 0;
+            if ((i & 15) == 0)
+            {
+                store.remove(key);
+            }
+            if ((i & 63) == 0)
+            {
+                batch.clear().put(key + 2, value, 0, 16).remove(key + 3).put(key, value, 0, 8);
+                store.apply(batch);
+            }
+            store.logPosition(store.lastSequence());
+            if ((i & 4095) == 0)
+            {
+                store.checkpoint();
+            }
+        }
+        store.forEachLong(consumer);
+    }
+}

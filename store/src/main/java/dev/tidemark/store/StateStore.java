@@ -1368,25 +1368,12 @@ public final class StateStore implements AutoCloseable
 
     private void checkKey(final DirectBuffer key, final int keyOffset)
     {
-        if (keyOffset < 0 || key.capacity() - keyOffset < keyLength)
-        {
-            throw new IllegalArgumentException("key shorter than keyLength=" + keyLength + ": capacity=" +
-                key.capacity() + " offset=" + keyOffset);
-        }
+        StoreBatch.checkKeyBounds(key, keyOffset, keyLength);
     }
 
     private void checkValue(final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        if (valueLength < 0 || valueLength > maxValueLength)
-        {
-            throw new IllegalArgumentException(
-                "value length out of range: valueLength=" + valueLength + " maxValueLength=" + maxValueLength);
-        }
-        if (valueOffset < 0 || value.capacity() - valueOffset < valueLength)
-        {
-            throw new IllegalArgumentException("value out of buffer bounds: offset=" + valueOffset + " length=" +
-                valueLength + " capacity=" + value.capacity());
-        }
+        StoreBatch.checkValueBounds(value, valueOffset, valueLength, maxValueLength);
     }
 
     private void checkNotFull()

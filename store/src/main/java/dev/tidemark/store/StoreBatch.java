@@ -5,7 +5,6 @@ package dev.tidemark.store;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
@@ -231,11 +230,6 @@ public final class StoreBatch
         {
             throw new IllegalStateException("batch wraps external operations; clear() before adding");
         }
-        if (valueLength < 0 || valueLength > maxValueLength)
-        {
-            throw new IllegalArgumentException(
-                "value length out of range: valueLength=" + valueLength + " maxValueLength=" + maxValueLength);
-        }
         if (operationCount >= maxOperations)
         {
             throw new IllegalStateException("batch full: operations=" + operationCount + " max=" + maxOperations);
@@ -260,6 +254,16 @@ public final class StoreBatch
 
     private void checkKeyBounds(final DirectBuffer key, final int keyOffset)
     {
+        checkKeyBounds(key, keyOffset, keyLength);
+    }
+
+    private void checkValueBounds(final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        checkValueBounds(value, valueOffset, valueLength, maxValueLength);
+    }
+
+    static void checkKeyBounds(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
         if (keyOffset < 0 || key.capacity() - keyOffset < keyLength)
         {
             throw new IllegalArgumentException("key shorter than keyLength=" + keyLength + ": capacity=" +
@@ -267,7 +271,8 @@ public final class StoreBatch
         }
     }
 
-    private void checkValueBounds(final DirectBuffer value, final int valueOffset, final int valueLength)
+    static void checkValueBounds(
+        final DirectBuffer value, final int valueOffset, final int valueLength, final int maxValueLength)
     {
         if (valueLength < 0 || valueLength > maxValueLength)
         {
@@ -289,10 +294,5 @@ public final class StoreBatch
     static int operationValueLength(final DirectBuffer buffer, final int at)
     {
         return buffer.getInt(at + VALUE_LENGTH_OFFSET, ORDER);
-    }
-
-    void writeTo(final MutableDirectBuffer destination, final int destinationOffset)
-    {
-        destination.putBytes(destinationOffset, buffer, offset, length);
     }
 }

@@ -45,6 +45,16 @@ public final class KillPoints
      */
     public static final String OPEN_AFTER_SLOT_MAP = "recovery.afterSlotMap";
 
+    /**
+     * Recovery: halfway through replaying the log.
+     */
+    public static final String RECOVERY_MID_REPLAY = "recovery.midReplay";
+
+    /**
+     * Recovery: log replayed, recording not yet extended.
+     */
+    public static final String RECOVERY_BEFORE_RESUME = "recovery.beforeResume";
+
     private static final String ARMED = System.getProperty(PROPERTY_NAME);
 
     private KillPoints()

@@ -102,6 +102,7 @@ public final class StateStore implements AutoCloseable
     private final SlotRecord latestCommitted = new SlotRecord();
     private final SlotRecord pendingRecord = new SlotRecord();
     private int latestSlot;
+    private long retainedPosition;
     private long nextCheckpointId;
     private boolean checkpointInFlight;
     private long checkpointsCommitted;
@@ -150,6 +151,8 @@ public final class StateStore implements AutoCloseable
         restored.set(record);
         latestCommitted.set(record);
         latestSlot = restoredSlot;
+        final SlotRecord other = header.record(1 - restoredSlot);
+        retainedPosition = other.isCommitted() ? Math.min(other.position, record.position) : record.position;
         nextCheckpointId = Math.max(header.record(0).checkpointId, header.record(1).checkpointId) + 1;
         size = (int)record.entryCount;
         lastSequence = record.sequence;
@@ -759,6 +762,36 @@ public final class StateStore implements AutoCloseable
         lastSequence++;
     }
 
+    /**
+     * Check that a write could be made now, from this thread: for a caller that must claim log space before it
+     * applies a change.
+     *
+     * @throws IllegalStateException if closed, not on the writer thread, or inside forEach.
+     * @throws TidemarkException     if the store has failed.
+     */
+    public void checkWritable()
+    {
+        checkWrite();
+    }
+
+    /**
+     * Check that {@link #apply(StoreBatch)} would succeed, without changing anything.
+     *
+     * @param batch the operations.
+     * @throws IllegalArgumentException if the batch is for a store of another key length.
+     * @throws IllegalStateException    if the table would overflow at some step.
+     */
+    public void checkApplicable(final StoreBatch batch)
+    {
+        checkWrite();
+        if (batch.keyLength() != keyLength)
+        {
+            throw new IllegalArgumentException(
+                "batch keyLength=" + batch.keyLength() + " does not match store keyLength=" + keyLength);
+        }
+        checkBatchCapacity(batch);
+    }
+
     private void checkBatchCapacity(final StoreBatch batch)
     {
         final int puts = batch.operationCount();
@@ -975,6 +1008,7 @@ public final class StateStore implements AutoCloseable
             if (Checkpointer.STATUS_COMMITTED == status)
             {
                 latestSlot = 1 - latestSlot;
+                retainedPosition = latestCommitted.position;
                 latestCommitted.set(pendingRecord);
                 checkpointsCommitted++;
             }
@@ -1183,6 +1217,17 @@ public final class StateStore implements AutoCloseable
     public long lastCheckpointSequence()
     {
         return latestCommitted.sequence;
+    }
+
+    /**
+     * The lowest log position a restart may need: the position of the older of the two snapshots this store could
+     * be restored from (the newest, or the other if the newest is found damaged). A log may discard what lies below.
+     *
+     * @return the lowest position to retain.
+     */
+    public long retainedPosition()
+    {
+        return retainedPosition;
     }
 
     /**

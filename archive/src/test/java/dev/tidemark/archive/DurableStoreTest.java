@@ -1,0 +1,69 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreBatch;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DurableStoreTest
+{
+    @TempDir
+    File dir;
+
+    private final List<Throwable> errors = new ArrayList<>();
+
+    @Test
+    void shouldReopenCleanlyWithNothingToReplay()
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+        final long lastPosition;
+        final long recordingId;
+        try (DurableStore store = DurableStore.open(context()))
+        {
+            for (long key = 0; key < 2000; key++)
+            {
+                value.putLong(0, key * 7);
+                final long position = store.put(key, value, 0, 16, 0 == key % 2 ? Durability.NONE : Durability.RECORDED);
+                assertTrue(position > 0);
+            }
+            store.checkpointAndAwait();
+            final StoreBatch batch = store.newBatch();
+            batch.put(5000L, value, 0, 8).remove(1L);
+            store.apply(batch);
+            assertTrue(store.durablePosition() >= store.position());
+            lastPosition = store.position();
+            recordingId = store.recordingId();
+        }
+        try (DurableStore store = DurableStore.open(context()))
+        {
+            assertEquals(0, store.replayedMessages());
+            assertEquals(recordingId, store.recordingId());
+            assertEquals(lastPosition, store.position());
+            assertEquals(2000, store.size());
+            assertFalse(store.contains(1L));
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+            assertEquals(16, store.get(1999L, out, 0));
+            assertEquals(1999 * 7, out.getLong(0));
+            value.putLong(0, 1);
+            assertTrue(store.put(1L, value, 0, 8) > lastPosition);
+        }
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    private DurableStore.Context context()
+    {
+        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(64).capacity(10_000)
+            .errorHandler(errors::add);
+    }
+}

@@ -822,6 +822,20 @@ public final class DurableStore implements AutoCloseable
      */
     public void close()
     {
+        close(true);
+    }
+
+    /**
+     * Close without the final checkpoint: the next open restores the newest committed snapshot and replays the log
+     * after it, as after a crash. For a hurried shutdown and for tests. Idempotent.
+     */
+    public void closeWithoutCheckpoint()
+    {
+        close(false);
+    }
+
+    private void close(final boolean checkpoint)
+    {
         if (closed)
         {
             return;
@@ -830,7 +844,14 @@ public final class DurableStore implements AutoCloseable
         RuntimeException error = null;
         try
         {
-            store.close();
+            if (checkpoint)
+            {
+                store.close();
+            }
+            else
+            {
+                store.closeWithoutCheckpoint();
+            }
         }
         catch (final RuntimeException ex)
         {

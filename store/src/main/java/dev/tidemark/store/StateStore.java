@@ -1082,16 +1082,19 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Release everything without a final checkpoint, as a crash would leave things: the next open restores the
-     * newest committed slot. For crash tests in this package.
+     * Close without a final checkpoint, leaving the files as a crash would: the next open restores the newest
+     * committed snapshot (and a log, if the store is fed from one, replays the rest). For a hurried shutdown whose
+     * log covers the tail, and for tests. A checkpoint in progress is abandoned. Idempotent.
      */
-    void abandon()
+    public void closeWithoutCheckpoint()
     {
         if (!closed)
         {
+            checkWriterThread();
             closeResources();
         }
     }
+
 
     private void closeResources()
     {

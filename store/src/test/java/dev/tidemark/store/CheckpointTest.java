@@ -58,7 +58,7 @@ class CheckpointTest
             }
             assertEquals(1 + 1, store.checkpointsCommitted(), "seed=" + seed);
             assertTrue(store.writerPageCopies() > 0, "the writer never met a pending page: seed=" + seed);
-            store.abandon();
+            store.closeWithoutCheckpoint();
         }
 
         try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
@@ -94,7 +94,7 @@ class CheckpointTest
                 }
             }
             assertEquals(20, store.checkpointsCommitted(), "seed=" + seed);
-            store.abandon();
+            store.closeWithoutCheckpoint();
         }
 
         try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
@@ -156,7 +156,7 @@ class CheckpointTest
             durable.set(Long.MAX_VALUE);
             store.checkpointAndAwait();
             assertEquals(1, store.checkpointsCommitted());
-            store.abandon();
+            store.closeWithoutCheckpoint();
         }
         try (StateStore store = StateStore.open(Fixtures.context(dir, 2000, MAX_VALUE)))
         {

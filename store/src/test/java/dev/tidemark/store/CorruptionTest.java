@@ -63,7 +63,7 @@ class CorruptionTest
             }
             store.checkpointAndAwait();
             m2Sequence = store.lastSequence();
-            store.abandon();
+            store.closeWithoutCheckpoint();
         }
     }
 
@@ -196,7 +196,7 @@ class CorruptionTest
             store.put(9999L, Fixtures.value(9999, 1, 8), 0, 8);
             m1.put(9999L, Fixtures.bytes(Fixtures.value(9999, 1, 8), 0, 8));
             store.checkpointAndAwait();
-            store.abandon();
+            store.closeWithoutCheckpoint();
         }
         writeRandom(file("slot-b.dat"), PAGE + 2L * PAGE, 16);
         try (StateStore store = open())

@@ -105,7 +105,7 @@ class StateStoreModelTest
             }
             else
             {
-                store.abandon();
+                store.closeWithoutCheckpoint();
                 store = open(invokerMode);
                 final long restoredSequence = store.restoredSequence();
                 final Map<Long, byte[]> expected = modelAtSequence.get(restoredSequence);

@@ -1,0 +1,62 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+
+/**
+ * A durable store writing in a child JVM until it is killed. Before each put it prints {@code INTENT i}; once the
+ * put is durable at the chosen level it prints {@code ACK i}. Key i holds value i * 31 + 7, and keys are written in
+ * order, so the state after k puts is exactly keys 0..k-1.
+ * <p>
+ * Arguments: store directory, durability (NONE, RECORDED, SYNCED), and optionally "external" followed by the
+ * external media driver's Aeron directory.
+ */
+public final class DurableChild
+{
+    private DurableChild()
+    {
+    }
+
+    /**
+     * @param args store directory, durability, [external aeronDir].
+     */
+    public static void main(final String[] args)
+    {
+        final File dir = new File(args[0]);
+        final Durability durability = Durability.valueOf(args[1]);
+        final DurableStore.Context ctx = new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(16)
+            .capacity(2_000_000).durability(durability).checkpointLogBytes(256 * 1024)
+            .errorHandler(Throwable::printStackTrace);
+        if (args.length > 3 && "external".equals(args[2]))
+        {
+            ctx.embedded(false).aeronDirectoryName(args[3]).archiveFileSyncLevel(0);
+        }
+        final PrintStream out = System.out;
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
+        try (DurableStore store = DurableStore.open(ctx))
+        {
+            long next = store.size();
+            out.println("OPEN size=" + next + " replayed=" + store.replayedMessages());
+            out.flush();
+            while (next < 2_000_000)
+            {
+                out.println("INTENT " + next);
+                value.putLong(0, next * 31 + 7);
+                store.put(next, value, 0, 8);
+                out.println("ACK " + next);
+                if (Durability.NONE == durability && 0 == (next & 63))
+                {
+                    store.awaitDurable(store.position());
+                    out.println("DURABLE " + next);
+                }
+                next++;
+            }
+        }
+    }
+}

@@ -1036,6 +1036,17 @@ public final class DurableStore implements AutoCloseable
             };
         }
 
+        private static int newSessionId()
+        {
+            int sessionId;
+            do
+            {
+                sessionId = new java.security.SecureRandom().nextInt();
+            }
+            while (0 == sessionId);
+            return sessionId;
+        }
+
         private static long storeId(final File dir)
         {
             return dir.getAbsoluteFile().toPath().normalize().toString().hashCode() & 0xFFFF_FFFFL;
@@ -1047,6 +1058,7 @@ public final class DurableStore implements AutoCloseable
                 .media(CommonContext.IPC_MEDIA)
                 .termLength(ctx.termLength())
                 .mtu(ctx.mtuLength())
+                .sessionId(newSessionId())
                 .build();
             recordingSubscriptionId = archive.startRecording(channel, ctx.streamId(), SourceLocation.LOCAL, true);
             publication = aeron.addExclusivePublication(channel, ctx.streamId());
@@ -1096,10 +1108,12 @@ public final class DurableStore implements AutoCloseable
             }
             KillPoints.reach(KillPoints.RECOVERY_BEFORE_RESUME);
 
+            // A session of our own: the image a dead writer left in an external driver must not be taken for ours.
             final String channel = new ChannelUriStringBuilder()
                 .media(CommonContext.IPC_MEDIA)
                 .mtu(description.mtuLength)
                 .initialPosition(stop, description.initialTermId, description.termBufferLength)
+                .sessionId(newSessionId())
                 .build();
             recordingSubscriptionId = archive.extendRecording(
                 recordingId, channel, ctx.streamId(), SourceLocation.LOCAL, true);
@@ -1255,7 +1269,7 @@ public final class DurableStore implements AutoCloseable
             {
                 try
                 {
-                    store.close();
+                    store.closeWithoutCheckpoint();
                 }
                 catch (final RuntimeException ignore)
                 {

@@ -1,0 +1,88 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import dev.tidemark.store.StoreBatch;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The durable write path (claim, encode, apply, commit), reads and durable waits allocate nothing on the writer
+ * thread after warm-up, with checkpoints and retention running.
+ */
+class AllocationTest
+{
+    @TempDir
+    File dir;
+
+    private long sink;
+
+    @Test
+    void shouldNotAllocateOnDurableHotPaths()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported());
+        threads.setThreadAllocatedMemoryEnabled(true);
+        try (DurableStore store = DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8)
+            .maxValueLength(64).capacity(20_000).checkpointLogBytes(1024 * 1024)
+            .errorHandler(Throwable::printStackTrace)))
+        {
+            final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            final StoreBatch batch = store.newBatch();
+            for (int round = 0; round < 20; round++)
+            {
+                run(store, value, out, batch, 20_000);
+            }
+            final long threadId = Thread.currentThread().getId();
+            final long calibrationStart = threads.getThreadAllocatedBytes(threadId);
+            final long calibration = threads.getThreadAllocatedBytes(threadId) - calibrationStart;
+            final long checkpointsBefore = store.stateStore().checkpointsCommitted();
+            final long start = threads.getThreadAllocatedBytes(threadId);
+            for (int round = 0; round < 5; round++)
+            {
+                run(store, value, out, batch, 20_000);
+            }
+            final long allocated = threads.getThreadAllocatedBytes(threadId) - start - calibration;
+            assertEquals(0, allocated, "bytes allocated by 100,000 rounds of durable put/get/view/remove/batch");
+            assertTrue(store.stateStore().checkpointsCommitted() > checkpointsBefore, "no checkpoint ran");
+        }
+    }
+
+    private void run(
+        final DurableStore store, final UnsafeBuffer value, final UnsafeBuffer out, final StoreBatch batch,
+        final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final long key = (i * 7919L) % 20_000;
+            value.putLong(0, i);
+            store.put(key, value, 0, 32, Durability.NONE);
+            sink += store.get(key, out, 0);
+            final DirectBuffer view = store.view(key + 1);
+            sink += null == view ? 0 : view.getByte(0);
+            if (0 == (i & 7))
+            {
+                store.remove(key + 2, Durability.NONE);
+            }
+            if (0 == (i & 63))
+            {
+                batch.clear().put(key, value, 0, 16).remove(key + 3);
+                store.apply(batch, Durability.RECORDED);
+            }
+        }
+        store.awaitDurable(store.position());
+        store.poll();
+    }
+}

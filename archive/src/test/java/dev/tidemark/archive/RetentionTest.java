@@ -1,0 +1,107 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Under sustained writes with frequent checkpoints the archive stays within a bound (segments below the older
+ * snapshot are purged) while the older snapshot stays replayable; the store's counters are visible to another
+ * Aeron client.
+ */
+class RetentionTest
+{
+    private static final int TERM_LENGTH = 64 * 1024;
+    private static final int SEGMENT_LENGTH = 2 * TERM_LENGTH;
+
+    @TempDir
+    File dir;
+
+    @Test
+    void shouldKeepArchiveBoundedAndOlderSnapshotReplayable()
+    {
+        final String aeronDir = CommonContext.getAeronDirectoryName() + "-retention-" + System.nanoTime();
+        final Map<Long, Long> model = new HashMap<>();
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(48));
+        long maxArchiveBytes = 0;
+        long logBytes;
+        try (DurableStore store = DurableStore.open(context(aeronDir)))
+        {
+            for (int i = 0; i < 300_000; i++)
+            {
+                final long key = i % 5000;
+                value.putLong(0, i);
+                store.put(key, value, 0, 48, Durability.NONE);
+                model.put(key, (long)i);
+                if (0 == i % 5000)
+                {
+                    store.awaitDurable(store.position());
+                    store.poll();
+                    maxArchiveBytes = Math.max(maxArchiveBytes, archiveBytes());
+                }
+            }
+            logBytes = store.position();
+            assertTrue(store.stateStore().checkpointsCommitted() > 20, "checkpoints by log bytes");
+            assertTrue(store.recordingStartPosition() > 0, "nothing purged");
+            assertTrue(store.recordingStartPosition() <= store.stateStore().retainedPosition());
+
+            try (Aeron observer = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
+            {
+                final Map<Integer, Long> byType = new HashMap<>();
+                final CountersReader counters = observer.countersReader();
+                counters.forEach((counterId, typeId, keyBuffer, label) ->
+                    byType.put(typeId, counters.getCounterValue(counterId)));
+                assertEquals(store.position(), byType.get(DurableStore.PUBLISHED_POSITION_TYPE_ID));
+                assertTrue(byType.get(DurableStore.CHECKPOINTS_TYPE_ID) > 20);
+                assertTrue(byType.get(DurableStore.CHECKPOINT_POSITION_TYPE_ID) > 0);
+                assertEquals(0L, byType.get(DurableStore.ERRORS_TYPE_ID));
+            }
+            store.closeWithoutCheckpoint();
+        }
+        assertTrue(logBytes > 200L * SEGMENT_LENGTH, "log too short to show a bound: " + logBytes);
+        assertTrue(maxArchiveBytes < logBytes / 4,
+            "archive grew to " + maxArchiveBytes + " bytes for " + logBytes + " bytes of log");
+
+        try (DurableStore store = DurableStore.open(context(aeronDir)))
+        {
+            assertEquals(model.size(), store.size());
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[48]);
+            for (final Map.Entry<Long, Long> entry : model.entrySet())
+            {
+                assertEquals(48, store.get(entry.getKey(), out, 0));
+                assertEquals(entry.getValue().longValue(), out.getLong(0));
+            }
+        }
+    }
+
+    private DurableStore.Context context(final String aeronDir)
+    {
+        return new DurableStore.Context().dir(dir).aeronDirectoryName(aeronDir).keyLength(8).maxValueLength(48)
+            .capacity(10_000).termLength(TERM_LENGTH).segmentFileLength(SEGMENT_LENGTH)
+            .checkpointLogBytes(2 * SEGMENT_LENGTH).errorHandler(Throwable::printStackTrace);
+    }
+
+    private long archiveBytes()
+    {
+        long total = 0;
+        final File[] files = new File(dir, "archive").listFiles((d, name) -> name.endsWith(".rec"));
+        for (final File file : files)
+        {
+            total += file.length();
+        }
+        return total;
+    }
+}

@@ -826,8 +826,9 @@ public final class DurableStore implements AutoCloseable
     }
 
     /**
-     * Close without the final checkpoint: the next open restores the newest committed snapshot and replays the log
-     * after it, as after a crash. For a hurried shutdown and for tests. Idempotent.
+     * Close without the final checkpoint: waits until the archive has recorded every write, then closes; the next
+     * open restores the newest committed snapshot and replays the log after it. For a shutdown that must not wait
+     * for a checkpoint, and for tests of replay. Idempotent.
      */
     public void closeWithoutCheckpoint()
     {
@@ -850,7 +851,18 @@ public final class DurableStore implements AutoCloseable
             }
             else
             {
-                store.closeWithoutCheckpoint();
+                // Not a crash: the log keeps every write, so let the recorder reach the last one first.
+                try
+                {
+                    if (null == store.failure())
+                    {
+                        awaitDurable(store.lastPosition());
+                    }
+                }
+                finally
+                {
+                    store.closeWithoutCheckpoint();
+                }
             }
         }
         catch (final RuntimeException ex)

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * acknowledged put is present, the state is exactly a prefix of what was issued, and the next child continues from
  * there.
  */
+@org.junit.jupiter.api.Tag("slow")
 class CrashRecoveryTest
 {
     @TempDir

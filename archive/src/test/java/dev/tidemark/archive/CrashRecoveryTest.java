@@ -92,6 +92,7 @@ class CrashRecoveryTest
             .keyLength(8).maxValueLength(16).capacity(2_000_000).errorHandler(Throwable::printStackTrace)))
         {
             final long k = store.size();
+            System.out.println("recovered=" + k + " acknowledged+1=" + (acknowledged + 1) + " issued+1=" + (issued + 1) + " " + where);
             assertTrue(k >= acknowledged + 1, "lost acknowledged puts: recovered " + k + " " + where);
             assertTrue(k <= issued + 1, "recovered more than issued: " + k + " " + where);
             assertEquals(k, store.sequence(), "one mutation per put: " + where);

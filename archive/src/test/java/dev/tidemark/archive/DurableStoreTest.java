@@ -61,6 +61,69 @@ class DurableStoreTest
         assertTrue(errors.isEmpty(), errors.toString());
     }
 
+    @Test
+    void shouldCheckpointByElapsedTimeWhenPolled()
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+        try (DurableStore store = DurableStore.open(context()
+            .checkpointIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20))))
+        {
+            final long before = store.stateStore().checkpointsCommitted();
+            store.put(1L, value, 0, 8);
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (store.stateStore().checkpointsCommitted() == before)
+            {
+                assertTrue(System.nanoTime() < deadline, "no time-based checkpoint within 10 s");
+                store.poll();
+            }
+            assertEquals(store.position(), store.stateStore().lastCheckpointPosition());
+            final long after = store.stateStore().checkpointsCommitted();
+            final long idleUntil = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+            while (System.nanoTime() < idleUntil)
+            {
+                store.poll();
+            }
+            assertEquals(after, store.stateStore().checkpointsCommitted(), "nothing changed: no new checkpoint");
+        }
+    }
+
+    @Test
+    void shouldFailWritesClearlyWhenTheRecordingIsStoppedUnderTheStore()
+    {
+        final String aeronDir = io.aeron.CommonContext.getAeronDirectoryName() + "-stopped-" + System.nanoTime();
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+        try (DurableStore store = DurableStore.open(context().aeronDirectoryName(aeronDir)
+            .backPressureTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200))
+            .durableTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500))))
+        {
+            store.put(1L, value, 0, 8, Durability.RECORDED);
+            try (io.aeron.archive.client.AeronArchive operator = io.aeron.archive.client.AeronArchive.connect(
+                new io.aeron.archive.client.AeronArchive.Context().aeronDirectoryName(aeronDir)
+                    .controlRequestChannel("aeron:ipc").controlResponseChannel("aeron:ipc")))
+            {
+                assertTrue(operator.tryStopRecordingByIdentity(store.recordingId()));
+            }
+            final long sequence = store.sequence();
+            final dev.tidemark.store.TidemarkException failure = assertThrows(
+                dev.tidemark.store.TidemarkException.class,
+                () ->
+                {
+                    for (long key = 2; key < 1_000_000; key++)
+                    {
+                        store.put(key, value, 0, 8, Durability.RECORDED);
+                    }
+                });
+            assertTrue(failure.getMessage().contains("stopped under the store") ||
+                failure.getMessage().contains("back-pressured"), failure.getMessage());
+            assertTrue(store.sequence() <= sequence + 1, "at most the one unacknowledged write was applied");
+            store.closeWithoutCheckpoint();
+        }
+        catch (final dev.tidemark.store.TidemarkException ex)
+        {
+            assertTrue(ex.getMessage().contains("stopped under the store"), ex.getMessage());
+        }
+    }
+
     private DurableStore.Context context()
     {
         return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(64).capacity(10_000)

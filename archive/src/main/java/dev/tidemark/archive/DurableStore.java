@@ -86,6 +86,14 @@ public final class DurableStore implements AutoCloseable
      */
     public static final int ERRORS_TYPE_ID = 4106;
 
+    /**
+     * A deliberate fault for proving the crash harness: when the system property {@value #FAULT_ACK_EARLY_PROP_NAME}
+     * is "true", durable waits return at once, so writes are acknowledged before the archive recorded them. Never set
+     * it outside a harness self-test.
+     */
+    public static final String FAULT_ACK_EARLY_PROP_NAME = "tidemark.fault.ackBeforeDurable";
+
+    private static final boolean FAULT_ACK_EARLY = "true".equals(System.getProperty(FAULT_ACK_EARLY_PROP_NAME));
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int TIME_CHECK_INTERVAL = 1024;
 
@@ -396,9 +404,14 @@ public final class DurableStore implements AutoCloseable
     {
         // Too long for a claim: check it applies, offer it whole (fragmented), then apply, which cannot fail now.
         checkDurability(durability);
-        store.checkApplicable(batch);
         final int operationsLength = batch.length();
         final int length = HEADER_LENGTH + operationsLength;
+        if (length > publication.maxMessageLength())
+        {
+            throw new IllegalArgumentException("batch too large for the change stream: message length=" + length +
+                " maxMessageLength=" + publication.maxMessageLength() + " (an eighth of the term length)");
+        }
+        store.checkApplicable(batch);
         scratch.checkLimit(length);
         scratch.putBytes(OPERATIONS_OFFSET, batch.buffer(), batch.offset(), operationsLength);
         message.wrapForWrite(scratch, 0, length)
@@ -503,7 +516,7 @@ public final class DurableStore implements AutoCloseable
      */
     public void awaitDurable(final long position)
     {
-        if (countersReader.getCounterValue(recordingCounterId) >= position)
+        if (FAULT_ACK_EARLY || countersReader.getCounterValue(recordingCounterId) >= position)
         {
             return;
         }

@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class CrashRecoveryTest
 {
     @TempDir
-    File dir;
+    File root;
+
+    private File dir;
 
     @ParameterizedTest
     @EnumSource(Durability.class)
@@ -37,6 +39,7 @@ class CrashRecoveryTest
     {
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
+        dir = new File(root, "store");
         long lastAcknowledged = -1;
         long replayedTotal = 0;
         for (int cycle = 0; cycle < 3; cycle++)
@@ -60,22 +63,10 @@ class CrashRecoveryTest
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             reader.join();
 
-            long issued = -1;
-            long acknowledged = -1;
-            synchronized (lines)
-            {
-                for (final String line : lines)
-                {
-                    if (line.startsWith("INTENT "))
-                    {
-                        issued = Long.parseLong(line.substring(7));
-                    }
-                    else if (line.startsWith(Durability.NONE == durability ? "DURABLE " : "ACK "))
-                    {
-                        acknowledged = Long.parseLong(line.substring(line.indexOf(' ') + 1));
-                    }
-                }
-            }
+            final java.nio.ByteBuffer report = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(
+                new File(dir.getPath() + ".report").toPath())).order(java.nio.ByteOrder.nativeOrder());
+            final long issued = report.getLong(0);
+            final long acknowledged = report.getLong(8);
             assertTrue(acknowledged > lastAcknowledged, "no progress in cycle " + cycle + ": " + ChildJvm.tail(lines));
             lastAcknowledged = acknowledged;
             replayedTotal += verifyPrefix(durability, seed, cycle, acknowledged, issued);

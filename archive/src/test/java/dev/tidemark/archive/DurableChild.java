@@ -10,12 +10,13 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 
 /**
- * A durable store writing in a child JVM until it is killed. Before each put it prints {@code INTENT i}; once the
- * put is durable at the chosen level it prints {@code ACK i}. Key i holds value i * 31 + 7, and keys are written in
- * order, so the state after k puts is exactly keys 0..k-1.
+ * A durable store writing in a child JVM until it is killed. Before each put i it stores i as the last intent, and
+ * once the put is durable at the chosen level as the last acknowledged, in a memory-mapped report file (a SIGKILL
+ * cannot lose a store to a shared mapping; it can lose bytes written to a pipe just before it). Key i holds value
+ * i * 31 + 7, and keys are written in order, so the state after k puts is exactly keys 0..k-1.
  * <p>
  * Arguments: store directory, durability (NONE, RECORDED, SYNCED), and optionally "external" followed by the
- * external media driver's Aeron directory.
+ * external media driver's Aeron directory. The report file is the store directory's path plus ".report".
  */
 public final class DurableChild
 {
@@ -39,21 +40,34 @@ public final class DurableChild
         }
         final PrintStream out = System.out;
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
+        final File reportFile = new File(args[0] + ".report");
+        final UnsafeBuffer report = new UnsafeBuffer(reportFile.exists() ?
+            org.agrona.IoUtil.mapExistingFile(reportFile, "report") : org.agrona.IoUtil.mapNewFile(reportFile, 4096));
+        report.putLongRelease(0, -1);
+        report.putLongRelease(8, -1);
         try (DurableStore store = DurableStore.open(ctx))
         {
             long next = store.size();
             out.println("OPEN size=" + next + " replayed=" + store.replayedMessages());
             out.flush();
+            if (next >= 1)
+            {
+                report.putLongRelease(0, next - 1);
+                report.putLongRelease(8, next - 1);
+            }
             while (next < 2_000_000)
             {
-                out.println("INTENT " + next);
+                report.putLongRelease(0, next);
                 value.putLong(0, next * 31 + 7);
                 store.put(next, value, 0, 8);
-                out.println("ACK " + next);
-                if (Durability.NONE == durability && 0 == (next & 63))
+                if (Durability.NONE != durability)
+                {
+                    report.putLongRelease(8, next);
+                }
+                else if (0 == (next & 63))
                 {
                     store.awaitDurable(store.position());
-                    out.println("DURABLE " + next);
+                    report.putLongRelease(8, next);
                 }
                 next++;
             }

@@ -1,0 +1,935 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.harness;
+
+import dev.tidemark.archive.ArchiveLauncher;
+import dev.tidemark.archive.Durability;
+import dev.tidemark.store.KillPoints;
+import dev.tidemark.store.StateStore;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * The crash-kill recovery harness: proves that nothing acknowledged is lost. A supervisor (this class) runs the
+ * {@link TransferWorkload} in child JVMs ({@link CrashChild}), kills them at random moments (biased into checkpoints
+ * and recovery) or makes them halt at named points, damages their files, fills their disk, fails their fsyncs or
+ * pulls the power on their filesystem, and has the next child verify the recovered state against the model:
+ * exactly the state after k operations, last acknowledged &lt;= k &lt;= last intended, invariants intact.
+ * <pre>
+ * crash --scenario all|kill9|external|killpoints|powerloss|corruption|diskfull|fsync|doubleopen|recoverycrash|idle
+ *       [--cycles N] [--seed S] [--level none|recorded|synced] [--dir workDir] [--child-property name=value]
+ * </pre>
+ * Prints a progress line per cycle and a table per scenario; exits 1 on any violation or unexpected failure.
+ * Every failure prints its seed, scenario and a one-line command that reproduces it.
+ */
+public final class CrashHarness
+{
+    static final String[] SCENARIOS = {
+        "kill9", "external", "killpoints", "powerloss", "corruption", "diskfull", "fsync", "doubleopen",
+        "recoverycrash", "idle" };
+
+    private static final long MINUTE_NS = TimeUnit.MINUTES.toNanos(1);
+
+    private final long seed;
+    private final int cycles;
+    private final Durability level;
+    private final File workDir;
+    private final List<String> childProperties;
+    private final PrintStream out;
+    private final Random random;
+    private int lineageCount;
+
+    CrashHarness(
+        final long seed, final int cycles, final Durability level, final File workDir,
+        final List<String> childProperties, final PrintStream out)
+    {
+        this.seed = seed;
+        this.cycles = cycles;
+        this.level = level;
+        this.workDir = workDir;
+        this.childProperties = childProperties;
+        this.out = out;
+        this.random = new Random(seed);
+    }
+
+    /**
+     * Command line entry.
+     *
+     * @param args see the class comment.
+     * @throws Exception on a failure of the harness itself.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        String scenario = "all";
+        int cycles = 50;
+        long seed = System.nanoTime();
+        Durability level = Durability.RECORDED;
+        File dir = null;
+        final List<String> properties = new ArrayList<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--scenario": scenario = args[++i]; break;
+                case "--cycles": cycles = Integer.parseInt(args[++i]); break;
+                case "--seed": seed = Long.parseLong(args[++i]); break;
+                case "--level": level = Durability.valueOf(args[++i].toUpperCase()); break;
+                case "--dir": dir = new File(args[++i]); break;
+                case "--child-property": properties.add("-D" + args[++i]); break;
+                default: throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        final boolean temporary = null == dir;
+        final File workDir = temporary ? Files.createTempDirectory("tidemark-crash").toFile() : dir;
+        final List<Result> results;
+        try
+        {
+            results = new CrashHarness(seed, cycles, level, workDir, properties, System.out)
+                .run(Arrays.asList("all".equals(scenario) ? SCENARIOS : scenario.split(",")));
+        }
+        finally
+        {
+            if (temporary)
+            {
+                deleteRecursively(workDir.toPath());
+            }
+        }
+        System.exit(results.stream().allMatch(Result::passed) ? 0 : 1);
+    }
+
+    List<Result> run(final List<String> scenarios) throws Exception
+    {
+        Files.createDirectories(workDir.toPath());
+        out.printf("crash harness: scenarios %s, cycles %d, level %s, seed %d, work dir %s%n",
+            scenarios, cycles, level, seed, workDir);
+        final List<Result> results = new ArrayList<>();
+        for (final String scenario : scenarios)
+        {
+            final Result result = new Result(scenario, repro(scenario));
+            final long start = System.nanoTime();
+            try
+            {
+                switch (scenario)
+                {
+                    case "kill9": kill9(result); break;
+                    case "external": external(result); break;
+                    case "killpoints": killPoints(result); break;
+                    case "powerloss": powerLoss(result); break;
+                    case "corruption": corruption(result); break;
+                    case "diskfull": diskFull(result); break;
+                    case "fsync": fsync(result); break;
+                    case "doubleopen": doubleOpen(result); break;
+                    case "recoverycrash": recoveryCrash(result); break;
+                    case "idle": idle(result); break;
+                    default: throw new IllegalArgumentException("unknown scenario: " + scenario);
+                }
+            }
+            catch (final Exception ex)
+            {
+                result.fail("harness error: " + CrashChild.oneLine(ex));
+            }
+            result.seconds = (System.nanoTime() - start) / 1e9;
+            results.add(result);
+            out.printf("%s: %s in %.1f s%n", scenario, result.status(), result.seconds);
+        }
+        Result.printTable(results, out);
+        return results;
+    }
+
+    private String repro(final String scenario)
+    {
+        return "mvn -B -q -DskipTests -Pcrash -pl harness -am verify -Dcrash.args=\"--scenario " + scenario +
+            " --cycles " + cycles + " --seed " + seed + " --level " + level.name().toLowerCase() +
+            (childProperties.isEmpty() ? "" : " --child-property " + childProperties.get(0).substring(2)) + "\"";
+    }
+
+    // ---------------------------------------------------------------------------------------------- scenarios
+
+    private void kill9(final Result result) throws Exception
+    {
+        final Lineage lineage = new Lineage("kill9", level, null);
+        for (int cycle = 0; cycle < cycles; cycle++)
+        {
+            final ChildRun run = lineage.start("run");
+            final double r = random.nextDouble();
+            if (r < 0.15)
+            {
+                park(random.nextInt(400));
+                if (!run.verified())
+                {
+                    result.recoveryKills++;
+                }
+            }
+            else
+            {
+                if (!run.awaitVerified(MINUTE_NS))
+                {
+                    lineage.absorbDead(run, result);
+                    continue;
+                }
+                if (r < 0.45)
+                {
+                    if (run.awaitCheckpointAfter(run.checkpoints(), TimeUnit.SECONDS.toNanos(5)))
+                    {
+                        result.checkpointKills++;
+                    }
+                    park(random.nextInt(3));
+                }
+                else
+                {
+                    park(20 + random.nextInt(580));
+                }
+            }
+            run.kill();
+            lineage.absorb(run, result);
+            progress(result, cycle);
+        }
+        lineage.verify(result);
+    }
+
+    private void killPoints(final Result result) throws Exception
+    {
+        final String[] points = {
+            KillPoints.CHECKPOINT_BEFORE_DATA_FORCE, KillPoints.CHECKPOINT_AFTER_DATA_FORCE,
+            KillPoints.CHECKPOINT_AFTER_HEADER_WRITE, KillPoints.CHECKPOINT_AFTER_HEADER_FORCE,
+            KillPoints.OPEN_AFTER_SLOT_MAP, KillPoints.RECOVERY_MID_REPLAY, KillPoints.RECOVERY_BEFORE_RESUME };
+        final Lineage lineage = new Lineage("killpoints", level, null);
+        for (final String point : points)
+        {
+            final ChildRun writer = lineage.start("run");
+            if (writer.awaitVerified(MINUTE_NS))
+            {
+                park(100 + random.nextInt(300));
+            }
+            writer.kill();
+            lineage.absorb(writer, result);
+
+            final ChildRun halting = lineage.start("run", "-D" + KillPoints.PROPERTY_NAME + "=" + point);
+            final boolean exited = halting.awaitExit(MINUTE_NS);
+            if (exited && KillPoints.HALT_STATUS == halting.exitCode())
+            {
+                result.pointsReached.add(point);
+            }
+            else
+            {
+                result.notes.add("kill point " + point + " not reached" + (exited ? " (exit " +
+                    halting.exitCode() + ")" : " within 60 s"));
+                halting.kill();
+            }
+            lineage.absorb(halting, result);
+            result.cycles++;
+            out.printf("  killpoints: %s %s%n", point, result.pointsReached.contains(point) ? "reached" : "NOT reached");
+        }
+        lineage.verify(result);
+        if (result.pointsReached.size() != points.length)
+        {
+            result.fail("not every kill point was reached: " + result.notes);
+        }
+    }
+
+    private void recoveryCrash(final Result result) throws Exception
+    {
+        final Lineage lineage = new Lineage("recoverycrash", level, null);
+        final int rounds = Math.max(2, cycles / 10);
+        for (int round = 0; round < rounds; round++)
+        {
+            final ChildRun writer = lineage.start("run");
+            if (writer.awaitVerified(MINUTE_NS))
+            {
+                park(200 + random.nextInt(400));
+            }
+            writer.kill();
+            lineage.absorb(writer, result);
+            for (int i = 0; i < 3; i++)
+            {
+                final ChildRun recovering = lineage.start("run");
+                park(30 + random.nextInt(300));
+                if (!recovering.verified())
+                {
+                    result.recoveryKills++;
+                }
+                recovering.kill();
+                lineage.absorb(recovering, result);
+            }
+            progress(result, round);
+        }
+        lineage.verify(result);
+        if (0 == result.recoveryKills)
+        {
+            result.notes.add("no kill landed inside recovery");
+        }
+    }
+
+    private void idle(final Result result) throws Exception
+    {
+        final Lineage lineage = new Lineage("idle", level, null);
+        final ChildRun writer = lineage.start("run");
+        if (writer.awaitVerified(MINUTE_NS))
+        {
+            park(300);
+        }
+        writer.kill();
+        lineage.absorb(writer, result);
+
+        long digest = 0;
+        long firstBytes = -1;
+        int firstFiles = -1;
+        final int loops = Math.max(5, cycles / 5);
+        for (int i = 0; i < loops; i++)
+        {
+            final ChildRun idle = lineage.start("idle");
+            if (!idle.awaitVerified(MINUTE_NS))
+            {
+                lineage.absorbDead(idle, result);
+                continue;
+            }
+            park(50 + random.nextInt(200));
+            idle.kill();
+            lineage.absorb(idle, result);
+            final long bytes = directoryBytes(lineage.dir.toPath());
+            final int files = directoryFiles(lineage.dir.toPath());
+            if (0 == i)
+            {
+                digest = idle.digest();
+                firstBytes = bytes;
+                firstFiles = files;
+            }
+            else
+            {
+                if (idle.digest() != digest)
+                {
+                    result.fail("state digest changed across idle restarts at loop " + i);
+                }
+                if (files != firstFiles || bytes > firstBytes + 2L * 1024 * 1024)
+                {
+                    result.fail("store directory grew across idle restarts: files " + firstFiles + " -> " + files +
+                        ", bytes " + firstBytes + " -> " + bytes);
+                }
+            }
+        }
+        result.notes.add(loops + " idle restarts, digest stable, " + firstFiles + " files");
+    }
+
+    private void doubleOpen(final Result result) throws Exception
+    {
+        final Lineage lineage = new Lineage("doubleopen", level, null);
+        for (int i = 0; i < 3; i++)
+        {
+            final ChildRun holder = lineage.start("run");
+            if (!holder.awaitVerified(MINUTE_NS))
+            {
+                lineage.absorbDead(holder, result);
+                continue;
+            }
+            try (StateStore second = StateStore.open(new StateStore.Context().dir(lineage.dir)))
+            {
+                result.fail("a second process opened the store while another held it (" + second.dir() + ")");
+            }
+            catch (final IllegalStateException ex)
+            {
+                if (!ex.getMessage().contains("already open by another process"))
+                {
+                    result.fail("unexpected refusal: " + ex.getMessage());
+                }
+            }
+            holder.kill();
+            lineage.absorb(holder, result);
+        }
+        lineage.verify(result);
+        result.notes.add("second opener refused 3 of 3 times; reopen after kill -9 of the holder works");
+    }
+
+    private void corruption(final Result result) throws Exception
+    {
+        final String[] kinds = {
+            "slot-page-garbage", "slot-truncated", "header-copy-bitflip", "crc-table-bitflip", "archive-tail-garbage",
+            "archive-bitflip" };
+        Lineage lineage = new Lineage("corruption", level, null);
+        for (int i = 0; i < Math.max(kinds.length, cycles / 5); i++)
+        {
+            final String kind = kinds[i % kinds.length];
+            final ChildRun writer = lineage.start("run");
+            if (writer.awaitVerified(MINUTE_NS))
+            {
+                park(200 + random.nextInt(400));
+            }
+            writer.kill();
+            lineage.absorb(writer, result);
+
+            final String done = Corruptor.corrupt(kind, lineage.dir, random);
+            final boolean logDamaged = kind.startsWith("archive");
+            final ChildRun reader = lineage.start("verify", logDamaged);
+            reader.awaitExit(MINUTE_NS);
+            if (null != reader.failure() && reader.failure().startsWith("OPEN_FAILED"))
+            {
+                result.refusals++;
+                result.notes.add(kind + ": refused: " + shorten(reader.failure()));
+                lineage = new Lineage("corruption", level, null);
+            }
+            else
+            {
+                if (reader.fallback())
+                {
+                    result.fallbacks++;
+                }
+                lineage.absorb(reader, result);
+                if (reader.verified())
+                {
+                    result.notes.add(kind + ": detected or harmless, state verified (" + done + ")");
+                }
+            }
+            result.cycles++;
+        }
+    }
+
+    private void fsync(final Result result) throws Exception
+    {
+        if (!new File("/usr/bin/strace").canExecute())
+        {
+            result.skip("strace not installed (apt-get install strace)");
+            return;
+        }
+        final Lineage lineage = new Lineage("fsync", Durability.SYNCED, null);
+        final ChildRun first = lineage.start("run");
+        if (first.awaitVerified(MINUTE_NS))
+        {
+            park(200);
+        }
+        first.kill();
+        lineage.absorb(first, result);
+
+        for (int i = 0; i < 2; i++)
+        {
+            final List<String> strace = Arrays.asList("/usr/bin/strace", "-f", "-qq", "-o", "/dev/null",
+                "-e", "trace=fdatasync,fsync", "-e", "inject=fdatasync:error=EIO:when=" + (200 + random.nextInt(300)) +
+                "+");
+            final ChildRun failing = lineage.startWithPrefix(strace, "run");
+            final boolean exited = failing.awaitExit(2 * MINUTE_NS);
+            if (!exited)
+            {
+                failing.kill();
+                result.fail("store kept running for 2 minutes with every fdatasync failing (no fail-stop)");
+            }
+            else if (null == failing.failure() || !failing.failure().startsWith("WRITE_FAILED"))
+            {
+                result.fail("child ended without a write failure: exit " + failing.exitCode() + ": " + failing.tail());
+            }
+            else
+            {
+                result.notes.add("fail-stop: " + shorten(failing.failure()));
+            }
+            lineage.absorb(failing, result);
+        }
+        lineage.verify(result);
+    }
+
+    private void diskFull(final Result result) throws Exception
+    {
+        final File mount = new File(workDir, "diskfull-mnt");
+        if (!isRoot() || !mount.mkdirs() && !mount.isDirectory())
+        {
+            result.skip("needs root to mount a small tmpfs");
+            return;
+        }
+        if (0 != exec("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.getPath()))
+        {
+            result.skip("mount -t tmpfs failed (no privilege in this sandbox?)");
+            return;
+        }
+        try
+        {
+            final Lineage lineage = new Lineage(new File(mount, "store"), level, null);
+            final ChildRun first = lineage.start("run");
+            if (first.awaitVerified(MINUTE_NS))
+            {
+                park(100);
+            }
+            first.kill();
+            lineage.absorb(first, result);
+
+            final File filler = new File(mount, "filler");
+            fillUntilFree(filler, mount, 3L * 1024 * 1024);
+            final ChildRun full = lineage.start("run");
+            final boolean exited = full.awaitExit(2 * MINUTE_NS);
+            if (!exited)
+            {
+                full.kill();
+                result.notes.add("child still running after 2 min on a full disk; killed");
+            }
+            else if (134 == full.exitCode() || full.tail().contains("SIGBUS") || full.tail().contains("InternalError"))
+            {
+                result.fail("JVM crashed on a full disk: exit " + full.exitCode() + ": " + full.tail());
+            }
+            else
+            {
+                result.notes.add("full disk: " + shorten(String.valueOf(full.failure())));
+            }
+            lineage.absorb(full, result);
+            Files.deleteIfExists(filler.toPath());
+            lineage.verify(result);
+        }
+        finally
+        {
+            exec("umount", "-l", mount.getPath());
+        }
+    }
+
+    private void powerLoss(final Result result) throws Exception
+    {
+        if (!isRoot() || !new File("/usr/sbin/mkfs.xfs").canExecute() || !new File("/usr/sbin/xfs_io").canExecute())
+        {
+            result.skip("needs root, loop devices and xfsprogs (mkfs.xfs, xfs_io); apt-get install xfsprogs");
+            return;
+        }
+        final File image = new File(workDir, "powerloss.img");
+        final File mount = new File(workDir, "powerloss-mnt");
+        mount.mkdirs();
+        try (RandomAccessFile file = new RandomAccessFile(image, "rw"))
+        {
+            file.setLength(512L * 1024 * 1024);
+        }
+        if (0 != exec("/usr/sbin/mkfs.xfs", "-q", "-f", image.getPath()) ||
+            0 != exec("mount", "-o", "loop", image.getPath(), mount.getPath()))
+        {
+            result.skip("could not make and loop-mount an XFS image here");
+            Files.deleteIfExists(image.toPath());
+            return;
+        }
+        try
+        {
+            final Lineage lineage = new Lineage(new File(mount, "store"), Durability.SYNCED, null);
+            final int rounds = Math.max(3, cycles / 5);
+            for (int i = 0; i < rounds; i++)
+            {
+                final ChildRun run = lineage.start("run");
+                if (run.awaitVerified(MINUTE_NS))
+                {
+                    park(100 + random.nextInt(500));
+                }
+                run.kill();
+                if (0 != exec("/usr/sbin/xfs_io", "-x", "-c", "shutdown", mount.getPath()) ||
+                    0 != exec("umount", mount.getPath()) ||
+                    0 != exec("mount", "-o", "loop", image.getPath(), mount.getPath()))
+                {
+                    result.fail("could not simulate the power loss (xfs_io shutdown, umount, mount)");
+                    return;
+                }
+                lineage.absorb(run, result);
+                progress(result, i);
+            }
+            lineage.verify(result);
+            result.notes.add("XFS shutdown without log flush after each kill -9, level SYNCED");
+        }
+        finally
+        {
+            exec("umount", "-l", mount.getPath());
+            Files.deleteIfExists(image.toPath());
+        }
+    }
+
+    private void external(final Result result) throws Exception
+    {
+        final String aeronDir = "/dev/shm/tidemark-harness-" + System.nanoTime();
+        final File archiveDir = new File(workDir, "external-archive-" + lineageCount);
+        ChildRun archive = startArchive(aeronDir, archiveDir);
+        try
+        {
+            final Lineage lineage = new Lineage("external", level, aeronDir);
+            for (int i = 0; i < Math.max(3, cycles / 10); i++)
+            {
+                final ChildRun store = lineage.start("run");
+                if (store.awaitVerified(MINUTE_NS))
+                {
+                    park(100 + random.nextInt(400));
+                }
+                store.kill();
+                lineage.absorb(store, result);
+            }
+            result.notes.add("store killed while the archive lived");
+
+            final ChildRun orphan = lineage.start("run");
+            if (orphan.awaitVerified(MINUTE_NS))
+            {
+                park(200);
+            }
+            archive.kill();
+            if (orphan.awaitExit(MINUTE_NS))
+            {
+                result.notes.add("archive killed under a running store: " + shorten(String.valueOf(orphan.failure())));
+            }
+            else
+            {
+                orphan.kill();
+                result.fail("store did not fail within 60 s of its archive dying");
+            }
+            lineage.absorb(orphan, result);
+            archive = startArchive(aeronDir, archiveDir);
+            lineage.verify(result);
+
+            final ChildRun both = lineage.start("run");
+            if (both.awaitVerified(MINUTE_NS))
+            {
+                park(200 + random.nextInt(300));
+            }
+            both.kill();
+            archive.kill();
+            lineage.absorb(both, result);
+            archive = startArchive(aeronDir, archiveDir);
+            lineage.verify(result);
+            result.notes.add("store and archive killed together, both restarted");
+        }
+        finally
+        {
+            archive.kill();
+        }
+    }
+
+    private ChildRun startArchive(final String aeronDir, final File archiveDir) throws IOException
+    {
+        final ChildRun archive = ChildRun.start(List.of(), List.of(), ArchiveLauncher.class, Arrays.asList(
+            aeronDir, archiveDir.getPath(), "0", Integer.toString(1024 * 1024), Integer.toString(256 * 1024)));
+        if (!archive.awaitReady(MINUTE_NS))
+        {
+            archive.kill();
+            throw new IllegalStateException("external archive did not start: " + archive.tail());
+        }
+        return archive;
+    }
+
+    // ---------------------------------------------------------------------------------------------- lineage
+
+    /**
+     * One store directory, its workload seed, and what has been intended and acknowledged across its children.
+     */
+    final class Lineage
+    {
+        final File dir;
+        final long workloadSeed;
+        final Durability durability;
+        final String aeronDir;
+        long lastAck;
+        long lastIntent;
+        int childCount;
+
+        Lineage(final String name, final Durability durability, final String aeronDir)
+        {
+            this(new File(workDir, name + "-" + (lineageCount++)), durability, aeronDir);
+        }
+
+        Lineage(final File dir, final Durability durability, final String aeronDir)
+        {
+            this.dir = dir;
+            this.workloadSeed = random.nextLong();
+            this.durability = durability;
+            this.aeronDir = aeronDir;
+        }
+
+        ChildRun start(final String mode, final String... properties) throws IOException
+        {
+            return start(List.of(), mode, false, properties);
+        }
+
+        ChildRun start(final String mode, final boolean relaxed) throws IOException
+        {
+            return start(List.of(), mode, relaxed);
+        }
+
+        ChildRun startWithPrefix(final List<String> prefix, final String mode) throws IOException
+        {
+            return start(prefix, mode, false);
+        }
+
+        private ChildRun start(
+            final List<String> prefix, final String mode, final boolean relaxed, final String... properties)
+            throws IOException
+        {
+            final File report = new File(workDir, dir.getName() + "-" + (childCount++) + ".report");
+            final List<String> args = new ArrayList<>(Arrays.asList(dir.getPath(), Long.toString(workloadSeed),
+                durability.name(), mode, Long.toString(relaxed ? 0 : lastAck), Long.toString(lastIntent),
+                report.getPath()));
+            if (null != aeronDir)
+            {
+                args.add(aeronDir);
+            }
+            final List<String> jvm = new ArrayList<>(childProperties);
+            jvm.addAll(Arrays.asList(properties));
+            return ChildRun.start(prefix, jvm, CrashChild.class, args, new File(workDir, dir.getName() + ".err"))
+                .reportFile(report);
+        }
+
+        void absorb(final ChildRun run, final Result result)
+        {
+            result.childRuns++;
+            if (run.verified())
+            {
+                final long k = run.verifiedK();
+                result.recoveryMs.add(run.openNs() / 1e6);
+                result.replayed.add((double)Math.max(0, run.replayed()));
+                if (run.fallback())
+                {
+                    result.fallbacks++;
+                }
+                result.landed += Math.max(0, k - lastAck);
+                result.notLanded += Math.max(0, lastIntent - k);
+            }
+            if (null != run.violation())
+            {
+                final String violation = run.violation();
+                if (violation.startsWith("lost"))
+                {
+                    result.lost++;
+                }
+                else if (violation.startsWith("hole"))
+                {
+                    result.holes++;
+                }
+                else
+                {
+                    result.invariants++;
+                }
+                result.fail("VIOLATION in " + dir.getName() + ": " + violation + " (workload seed " + workloadSeed +
+                    ")");
+            }
+            else if (null != run.failure() && run.failure().startsWith("OPEN_FAILED"))
+            {
+                result.fail("recovery refused in " + dir.getName() + ": " + run.failure());
+            }
+            lastAck = Math.max(lastAck, run.lastAck());
+            lastIntent = Math.max(lastIntent, run.lastIntent());
+            run.deleteReport();
+            result.acknowledged = Math.max(result.acknowledged, lastAck);
+        }
+
+        void absorbDead(final ChildRun run, final Result result)
+        {
+            run.kill();
+            absorb(run, result);
+            if (null == run.violation())
+            {
+                result.fail("child ended before verifying in " + dir.getName() + ": " + run.tail());
+            }
+        }
+
+        void verify(final Result result) throws IOException
+        {
+            final ChildRun run = start("verify");
+            if (!run.awaitExit(MINUTE_NS))
+            {
+                run.kill();
+            }
+            absorb(run, result);
+            if (!run.verified() && null == run.violation())
+            {
+                result.fail("final verification did not complete in " + dir.getName() + ": " + run.tail());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private void progress(final Result result, final int cycle)
+    {
+        result.cycles++;
+        if (0 == (cycle + 1) % 10)
+        {
+            out.printf("  %s: %d cycles, %d acknowledged, %d lost, %d holes, %d invariant violations%n",
+                result.name, result.cycles, result.acknowledged, result.lost, result.holes, result.invariants);
+        }
+    }
+
+    private static void park(final long millis)
+    {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    private static boolean isRoot()
+    {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    static int exec(final String... command) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return process.waitFor(2, TimeUnit.MINUTES) ? process.exitValue() : -1;
+    }
+
+    private static void fillUntilFree(final File filler, final File mount, final long leaveFree) throws IOException
+    {
+        final long usable = mount.getUsableSpace();
+        try (RandomAccessFile file = new RandomAccessFile(filler, "rw"))
+        {
+            final byte[] chunk = new byte[1024 * 1024];
+            long toWrite = usable - leaveFree;
+            while (toWrite > 0)
+            {
+                final int length = (int)Math.min(chunk.length, toWrite);
+                file.write(chunk, 0, length);
+                toWrite -= length;
+            }
+        }
+    }
+
+    private static long directoryBytes(final Path root) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            return paths.filter(Files::isRegularFile).mapToLong((path) -> path.toFile().length()).sum();
+        }
+    }
+
+    private static int directoryFiles(final Path root) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            return (int)paths.filter(Files::isRegularFile).count();
+        }
+    }
+
+    private static String shorten(final String text)
+    {
+        return text.length() > 160 ? text.substring(0, 160) + "..." : text;
+    }
+
+    static void deleteRecursively(final Path root) throws IOException
+    {
+        if (!Files.exists(root))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /**
+     * What one scenario found.
+     */
+    static final class Result
+    {
+        final String name;
+        final String repro;
+        int cycles;
+        int childRuns;
+        long acknowledged;
+        long lost;
+        long holes;
+        long invariants;
+        long landed;
+        long notLanded;
+        int fallbacks;
+        int refusals;
+        int recoveryKills;
+        int checkpointKills;
+        double seconds;
+        String skipped;
+        final List<Double> recoveryMs = new ArrayList<>();
+        final List<Double> replayed = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        final List<String> pointsReached = new ArrayList<>();
+
+        Result(final String name, final String repro)
+        {
+            this.name = name;
+            this.repro = repro;
+        }
+
+        void fail(final String failure)
+        {
+            failures.add(failure);
+        }
+
+        void skip(final String reason)
+        {
+            skipped = reason;
+        }
+
+        boolean passed()
+        {
+            return failures.isEmpty() && 0 == lost && 0 == holes && 0 == invariants;
+        }
+
+        String status()
+        {
+            if (null != skipped)
+            {
+                return "SKIPPED (" + skipped + ")";
+            }
+            return passed() ? "passed" : "FAILED";
+        }
+
+        static double percentile(final List<Double> values, final double percentile)
+        {
+            if (values.isEmpty())
+            {
+                return Double.NaN;
+            }
+            final List<Double> sorted = new ArrayList<>(values);
+            sorted.sort(null);
+            final int index = (int)Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+        }
+
+        static void printTable(final List<Result> results, final PrintStream out)
+        {
+            out.println();
+            out.printf("%-14s %7s %6s %11s %5s %6s %6s %16s %24s %14s %6s %7s  %s%n",
+                "scenario", "cycles", "childs", "acked ops", "lost", "holes", "invar", "undecided in/out",
+                "recovery ms p50/p99/max", "replayed p50/p99", "fallbk", "refused", "status");
+            for (final Result r : results)
+            {
+                out.printf("%-14s %7d %6d %11d %5d %6d %6d %16s %24s %14s %6d %7d  %s%n",
+                    r.name, r.cycles, r.childRuns, r.acknowledged, r.lost, r.holes, r.invariants,
+                    r.landed + "/" + r.notLanded,
+                    String.format("%.0f/%.0f/%.0f", percentile(r.recoveryMs, 50), percentile(r.recoveryMs, 99),
+                        percentile(r.recoveryMs, 100)),
+                    String.format("%.0f/%.0f", percentile(r.replayed, 50), percentile(r.replayed, 99)),
+                    r.fallbacks, r.refusals, r.status());
+            }
+            for (final Result r : results)
+            {
+                if (r.checkpointKills + r.recoveryKills > 0 || !r.pointsReached.isEmpty())
+                {
+                    out.printf("%s: kills inside checkpoints %d, inside recovery %d%s%n", r.name, r.checkpointKills,
+                        r.recoveryKills, r.pointsReached.isEmpty() ? "" : ", kill points reached " + r.pointsReached);
+                }
+                for (final String note : r.notes)
+                {
+                    out.printf("%s: %s%n", r.name, note);
+                }
+                for (final String failure : r.failures)
+                {
+                    out.printf("%s: FAILURE %s%n  repro: %s%n", r.name, failure, r.repro);
+                }
+            }
+            final Map<String, Integer> summary = new LinkedHashMap<>();
+            for (final Result r : results)
+            {
+                summary.merge(r.status().startsWith("SKIPPED") ? "skipped" : r.passed() ? "passed" : "failed", 1,
+                    Integer::sum);
+            }
+            out.printf("%nscenarios: %s%n", summary);
+        }
+    }
+}

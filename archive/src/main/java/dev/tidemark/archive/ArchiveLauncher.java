@@ -43,7 +43,8 @@ public final class ArchiveLauncher
             DurableStore.Configuration.TERM_LENGTH_DEFAULT;
         final EmbeddedArchive archive = EmbeddedArchive.launch(
             args[0], new File(args[1]), DurableStore.Configuration.ARCHIVE_ID_DEFAULT, fileSyncLevel,
-            segmentFileLength, termLength, Throwable::printStackTrace);
+            segmentFileLength, termLength, DurableStore.Configuration.LOW_STORAGE_THRESHOLD_DEFAULT,
+            Throwable::printStackTrace);
         Runtime.getRuntime().addShutdownHook(new Thread(archive::close));
         System.out.println("READY");
         System.out.flush();

@@ -1017,7 +1017,7 @@ public final class DurableStore implements AutoCloseable
                     CommonContext.getAeronDirectoryName() + "-tidemark-" + Long.toHexString(storeId(ctx.dir()));
                 embeddedArchive = EmbeddedArchive.launch(
                     aeronDir, new File(ctx.dir(), "archive"), ctx.archiveId(), ctx.archiveFileSyncLevel(),
-                    ctx.segmentFileLength(), ctx.termLength(), errorCounter);
+                    ctx.segmentFileLength(), ctx.termLength(), ctx.lowStorageThreshold(), errorCounter);
             }
             else
             {
@@ -1396,6 +1396,16 @@ public final class DurableStore implements AutoCloseable
         public static final int SEGMENT_FILE_LENGTH_DEFAULT = 32 * 1024 * 1024;
 
         /**
+         * Free space below which the embedded archive refuses to start or extend a recording (bytes).
+         */
+        public static final String LOW_STORAGE_THRESHOLD_PROP_NAME = "tidemark.archive.low.storage.threshold";
+
+        /**
+         * Low-storage threshold when not set: Aeron Archive's own default, 128 MiB.
+         */
+        public static final long LOW_STORAGE_THRESHOLD_DEFAULT = 128L * 1024 * 1024;
+
+        /**
          * Stream id of the change stream.
          */
         public static final int STREAM_ID_DEFAULT = 1001;
@@ -1429,6 +1439,8 @@ public final class DurableStore implements AutoCloseable
         private int termLength = Configuration.TERM_LENGTH_DEFAULT;
         private int mtuLength = Configuration.MTU_LENGTH_DEFAULT;
         private int segmentFileLength = Configuration.SEGMENT_FILE_LENGTH_DEFAULT;
+        private long lowStorageThreshold = Long.getLong(
+            Configuration.LOW_STORAGE_THRESHOLD_PROP_NAME, Configuration.LOW_STORAGE_THRESHOLD_DEFAULT);
         private int streamId = Configuration.STREAM_ID_DEFAULT;
         private int replayStreamId = Configuration.REPLAY_STREAM_ID_DEFAULT;
         private String replayChannel = "aeron:ipc";
@@ -1708,6 +1720,25 @@ public final class DurableStore implements AutoCloseable
         public int segmentFileLength()
         {
             return segmentFileLength;
+        }
+
+        /**
+         * @param bytes free space below which the embedded archive refuses to start or extend the recording, so open
+         *              fails with a clear error rather than recording onto a full disk.
+         * @return this.
+         */
+        public Context lowStorageThreshold(final long bytes)
+        {
+            this.lowStorageThreshold = bytes;
+            return this;
+        }
+
+        /**
+         * @return the embedded archive's low-storage threshold.
+         */
+        public long lowStorageThreshold()
+        {
+            return lowStorageThreshold;
         }
 
         /**

@@ -4,6 +4,8 @@
 package dev.tidemark.archive;
 
 import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveTool;
+import io.aeron.archive.client.ArchiveException;
 import io.aeron.archive.ArchiveMarkFile;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -14,6 +16,9 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +46,34 @@ final class EmbeddedArchive implements AutoCloseable
         final int fileSyncLevel,
         final int segmentFileLength,
         final int termLength,
+        final long lowStorageSpaceThreshold,
+        final ErrorHandler errorHandler)
+    {
+        try
+        {
+            return launchBoth(aeronDirectoryName, archiveDir, archiveId, fileSyncLevel, segmentFileLength, termLength,
+                lowStorageSpaceThreshold, errorHandler);
+        }
+        catch (final ArchiveException ex)
+        {
+            if (null == ex.getMessage() || !ex.getMessage().contains("straddling page boundary"))
+            {
+                throw ex;
+            }
+            truncateTornLastFragment(archiveDir, ex, errorHandler);
+            return launchBoth(aeronDirectoryName, archiveDir, archiveId, fileSyncLevel, segmentFileLength, termLength,
+                lowStorageSpaceThreshold, errorHandler);
+        }
+    }
+
+    private static EmbeddedArchive launchBoth(
+        final String aeronDirectoryName,
+        final File archiveDir,
+        final long archiveId,
+        final int fileSyncLevel,
+        final int segmentFileLength,
+        final int termLength,
+        final long lowStorageSpaceThreshold,
         final ErrorHandler errorHandler)
     {
         clearStaleMarkFile(archiveDir);
@@ -57,8 +90,48 @@ final class EmbeddedArchive implements AutoCloseable
                 .termBufferSparseFile(false)
                 .performStorageChecks(false)
                 .errorHandler(errorHandler));
+            final Archive archive = launchArchive(aeronDirectoryName, archiveDir, archiveId, fileSyncLevel,
+                segmentFileLength, lowStorageSpaceThreshold, errorHandler);
+            return new EmbeddedArchive(driver, archive);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(driver);
+            throw ex;
+        }
+    }
 
-            final Archive archive = Archive.launch(new Archive.Context()
+    /**
+     * The archive found that the last recorded fragment of a segment crosses a page boundary and the pages after
+     * the boundary are empty: a write the crash (or a full disk, or a power loss) cut short. Such a fragment was never
+     * whole on disk, so the recording position never passed it and it was never acknowledged; the archive's own tool
+     * truncates the recording before it. Only for the archive this store launched, whose owner the lock proved dead.
+     */
+    private static void truncateTornLastFragment(
+        final File archiveDir, final ArchiveException cause, final ErrorHandler errorHandler)
+    {
+        errorHandler.onError(new IllegalStateException(
+            "embedded archive found a torn last fragment; truncating it with ArchiveTool verify: " + archiveDir, cause));
+        clearStaleMarkFile(archiveDir);
+        final java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8))
+        {
+            ArchiveTool.verify(out, archiveDir, EnumSet.noneOf(ArchiveTool.VerifyOption.class), null, (file) -> true);
+        }
+        clearStaleMarkFile(archiveDir);
+    }
+
+    private static Archive launchArchive(
+        final String aeronDirectoryName,
+        final File archiveDir,
+        final long archiveId,
+        final int fileSyncLevel,
+        final int segmentFileLength,
+        final long lowStorageSpaceThreshold,
+        final ErrorHandler errorHandler)
+    {
+        {
+            return Archive.launch(new Archive.Context()
                 .aeronDirectoryName(aeronDirectoryName)
                 .archiveDir(archiveDir)
                 .archiveId(archiveId)
@@ -71,17 +144,11 @@ final class EmbeddedArchive implements AutoCloseable
                 .fileSyncLevel(fileSyncLevel)
                 .catalogFileSyncLevel(fileSyncLevel)
                 .segmentFileLength(segmentFileLength)
+                .lowStorageSpaceThreshold(lowStorageSpaceThreshold)
                 .deleteArchiveOnStart(false)
                 .errorHandler(errorHandler)
                 .archiveClientContext(new AeronArchive.Context()
                     .controlResponseChannel(DurableStore.Configuration.CONTROL_CHANNEL)));
-
-            return new EmbeddedArchive(driver, archive);
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietClose(driver);
-            throw ex;
         }
     }
 

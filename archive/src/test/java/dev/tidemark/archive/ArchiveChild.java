@@ -24,7 +24,7 @@ public final class ArchiveChild
         final int termLength = Integer.parseInt(args[2]);
         final EmbeddedArchive archive = EmbeddedArchive.launch(
             args[0], new File(args[1]), DurableStore.Configuration.ARCHIVE_ID_DEFAULT, 0, 16 * termLength,
-            termLength, Throwable::printStackTrace);
+            termLength, DurableStore.Configuration.LOW_STORAGE_THRESHOLD_DEFAULT, Throwable::printStackTrace);
         Runtime.getRuntime().addShutdownHook(new Thread(archive::close));
         System.out.println("READY");
         System.out.flush();

@@ -29,6 +29,7 @@ final class ChildRun
     private volatile long openNs = -1;
     private volatile long replayed = -1;
     private volatile boolean fallback;
+    private volatile long truncatedAt = -1;
     private volatile long verifiedK = -1;
     private volatile long digest;
     private volatile String violation;
@@ -126,6 +127,7 @@ final class ChildRun
             replayed = field(line, "replayed");
             openNs = field(line, "openNs");
             fallback = line.contains("fallback=true");
+            truncatedAt = field(line, "truncatedAt");
             recovered = true;
         }
         else if (line.startsWith("VERIFIED "))
@@ -305,6 +307,11 @@ final class ChildRun
     boolean fallback()
     {
         return fallback;
+    }
+
+    long truncatedAt()
+    {
+        return truncatedAt;
     }
 
     long digest()

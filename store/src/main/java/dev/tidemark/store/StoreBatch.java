@@ -262,7 +262,15 @@ public final class StoreBatch
         checkValueBounds(value, valueOffset, valueLength, maxValueLength);
     }
 
-    static void checkKeyBounds(final DirectBuffer key, final int keyOffset, final int keyLength)
+    /**
+     * Check that a buffer holds a key of the given length at an offset.
+     *
+     * @param key       buffer holding the key.
+     * @param keyOffset offset of the key.
+     * @param keyLength the store's key length.
+     * @throws IllegalArgumentException if it does not, naming the values.
+     */
+    public static void checkKeyBounds(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
         if (keyOffset < 0 || key.capacity() - keyOffset < keyLength)
         {
@@ -271,7 +279,16 @@ public final class StoreBatch
         }
     }
 
-    static void checkValueBounds(
+    /**
+     * Check a value's length against the store's maximum and its bounds in its buffer.
+     *
+     * @param value          buffer holding the value.
+     * @param valueOffset    offset of the value.
+     * @param valueLength    length of the value.
+     * @param maxValueLength the store's maximum value length.
+     * @throws IllegalArgumentException if it does not fit, naming the values.
+     */
+    public static void checkValueBounds(
         final DirectBuffer value, final int valueOffset, final int valueLength, final int maxValueLength)
     {
         if (valueLength < 0 || valueLength > maxValueLength)

@@ -1,0 +1,371 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import dev.tidemark.store.BatchDescriptor;
+import dev.tidemark.store.DurableLog;
+import dev.tidemark.store.KillPoints;
+import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.TidemarkException;
+import io.aeron.Aeron;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Subscription;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.codecs.SourceLocation;
+import io.aeron.archive.status.RecordingPos;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+import static dev.tidemark.archive.ChangeMessageDescriptor.HEADER_LENGTH;
+
+/**
+ * Opening a durable store: restore the snapshot, start or connect the archive, replay the recording from the
+ * snapshot's position, extend it. Holds what each step made, so that a failure releases everything.
+ */
+final class Recovery
+{
+    StateStore store;
+    EmbeddedArchive embeddedArchive;
+    Aeron aeron;
+    AeronArchive archive;
+    ExclusivePublication publication;
+    long recordingId = RecordingPos.NULL_RECORDING_ID;
+    long recordingSubscriptionId;
+    int recordingCounterId;
+    long recordingStartPosition;
+    long segmentFileLength;
+    ChangeMessageFlyweight message;
+    StoreBatch applyView;
+    long replayed;
+    long recoveryDurationNs;
+    long truncatedAt = -1;
+    CountingErrorHandler errorCounter;
+    volatile int durableCounterId = -1;
+
+    void open(final DurableStore.Context ctx)
+    {
+        final long startNs = System.nanoTime();
+        errorCounter = new CountingErrorHandler(ctx.errorHandler());
+        final StateStore.Context storeCtx = new StateStore.Context()
+            .dir(ctx.dir())
+            .errorHandler(errorCounter)
+            .durableLog(durableLog())
+            .checkpointDurableTimeoutNs(ctx.durableTimeoutNs());
+        if (StateStore.Context.UNSET != ctx.keyLength())
+        {
+            storeCtx.keyLength(ctx.keyLength());
+        }
+        if (StateStore.Context.UNSET != ctx.maxValueLength())
+        {
+            storeCtx.maxValueLength(ctx.maxValueLength());
+        }
+        if (StateStore.Context.UNSET != ctx.capacity())
+        {
+            storeCtx.capacity(ctx.capacity());
+        }
+        store = StateStore.open(storeCtx);
+
+        final String aeronDir;
+        if (ctx.embedded())
+        {
+            aeronDir = null != ctx.aeronDirectoryName() ? ctx.aeronDirectoryName() :
+                CommonContext.getAeronDirectoryName() + "-tidemark-" + Long.toHexString(storeId(ctx.dir()));
+            embeddedArchive = EmbeddedArchive.launch(
+                aeronDir, new File(ctx.dir(), "archive"), ctx.archiveId(), ctx.archiveFileSyncLevel(),
+                ctx.segmentFileLength(), ctx.termLength(), ctx.lowStorageThreshold(), errorCounter);
+        }
+        else
+        {
+            aeronDir = ctx.aeronDirectoryName();
+        }
+
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(aeronDir)
+            .errorHandler(errorCounter));
+        archive = AeronArchive.connect(new AeronArchive.Context()
+            .aeron(aeron)
+            .ownsAeronClient(false)
+            .controlRequestChannel(ctx.controlRequestChannel())
+            .controlRequestStreamId(ctx.controlRequestStreamId())
+            .controlResponseChannel(ctx.controlResponseChannel())
+            .errorHandler(errorCounter));
+
+        final int maxMessageLength = HEADER_LENGTH + BatchDescriptor.operationLength(
+            store.keyLength(), BatchDescriptor.PUT, store.maxValueLength()) * 2 + 4096;
+        message = new ChangeMessageFlyweight(maxMessageLength);
+        applyView = store.newBatch();
+
+        if (0 == store.logTermLength())
+        {
+            startNewRecording(ctx);
+        }
+        else
+        {
+            recoverAndExtend(ctx);
+        }
+        durableCounterId = recordingCounterId;
+        recoveryDurationNs = System.nanoTime() - startNs;
+    }
+
+    private DurableLog durableLog()
+    {
+        return () ->
+        {
+            final int counterId = durableCounterId;
+            return counterId < 0 ? -1 : aeron.countersReader().getCounterValue(counterId);
+        };
+    }
+
+    private static int newSessionId()
+    {
+        int sessionId;
+        do
+        {
+            sessionId = new java.security.SecureRandom().nextInt();
+        }
+        while (0 == sessionId);
+        return sessionId;
+    }
+
+    private static long storeId(final File dir)
+    {
+        return dir.getAbsoluteFile().toPath().normalize().toString().hashCode() & 0xFFFF_FFFFL;
+    }
+
+    private void startNewRecording(final DurableStore.Context ctx)
+    {
+        final String channel = new ChannelUriStringBuilder()
+            .media(CommonContext.IPC_MEDIA)
+            .termLength(ctx.termLength())
+            .mtu(ctx.mtuLength())
+            .sessionId(newSessionId())
+            .build();
+        recordingSubscriptionId = archive.startRecording(channel, ctx.streamId(), SourceLocation.LOCAL, true);
+        publication = aeron.addExclusivePublication(channel, ctx.streamId());
+        recordingCounterId = awaitRecordingCounter(ctx, publication.sessionId());
+        recordingId = RecordingPos.getRecordingId(aeron.countersReader(), recordingCounterId);
+        recordingStartPosition = publication.position();
+        segmentFileLength = ctx.segmentFileLength();
+        store.logIdentity(recordingId, publication.initialTermId(), publication.termBufferLength(),
+            ctx.mtuLength());
+        store.logPosition(publication.position());
+        // The recording's identity must be durable before any write is acknowledged against it.
+        durableCounterId = recordingCounterId;
+        store.checkpointAndAwait();
+    }
+
+    private void recoverAndExtend(final DurableStore.Context ctx)
+    {
+        recordingId = store.logRecordingId();
+        final RecordingDescription description = describe(ctx);
+        if (AeronArchive.NULL_POSITION == description.stopPosition)
+        {
+            // An external archive may still be recording us from before a crash.
+            archive.tryStopRecordingByIdentity(recordingId);
+            awaitStopped(ctx, description);
+        }
+        recordingStartPosition = description.startPosition;
+        segmentFileLength = description.segmentFileLength;
+        long stop = description.stopPosition;
+        final long restored = store.lastPosition();
+
+        if (restored < description.startPosition)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " starts at position=" + description.startPosition +
+                ", past the snapshot's position=" + restored + ": the log it needs was purged; dir=" + ctx.dir());
+        }
+        if (restored > stop)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "snapshot at position=" + restored + " is ahead of recording " + recordingId +
+                " which stops at position=" + stop + ": the archive lost acknowledged log; dir=" + ctx.dir());
+        }
+
+        if (restored < stop)
+        {
+            stop = replay(ctx, restored, stop);
+        }
+        KillPoints.reach(KillPoints.RECOVERY_BEFORE_RESUME);
+
+        // A session of our own: the image a dead writer left in an external driver must not be taken for ours.
+        final String channel = new ChannelUriStringBuilder()
+            .media(CommonContext.IPC_MEDIA)
+            .mtu(description.mtuLength)
+            .initialPosition(stop, description.initialTermId, description.termBufferLength)
+            .sessionId(newSessionId())
+            .build();
+        recordingSubscriptionId = archive.extendRecording(
+            recordingId, channel, ctx.streamId(), SourceLocation.LOCAL, true);
+        publication = aeron.addExclusivePublication(channel, ctx.streamId());
+        recordingCounterId = awaitRecordingCounter(ctx, publication.sessionId());
+        final long countedRecordingId = RecordingPos.getRecordingId(aeron.countersReader(), recordingCounterId);
+        if (countedRecordingId != recordingId)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "extended recording counter carries recordingId=" + countedRecordingId + ", expected " +
+                recordingId + ": dir=" + ctx.dir());
+        }
+        if (publication.position() != stop)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "extended publication starts at position=" + publication.position() + ", expected " + stop +
+                ": dir=" + ctx.dir());
+        }
+        store.logPosition(stop);
+    }
+
+    private long replay(final DurableStore.Context ctx, final long from, final long stop)
+    {
+        final LogReplayer replayer = new LogReplayer(store, message, store.newBatch());
+        replayer.reset(from);
+        final FragmentAssembler assembler = new FragmentAssembler(replayer);
+        final long deadline = System.nanoTime() + ctx.recoveryTimeoutNs();
+        try (Subscription subscription = archive.replay(
+            recordingId, from, stop - from, ctx.replayChannel(), ctx.replayStreamId()))
+        {
+            final IdleStrategy idle = new BackoffIdleStrategy();
+            while (0 == subscription.imageCount())
+            {
+                checkDeadline(deadline, ctx, "replay image never appeared");
+                idle.idle();
+            }
+            final Image image = subscription.imageAtIndex(0);
+            if (image.joinPosition() != from)
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL,
+                    "replay joined at position=" + image.joinPosition() + ", expected " + from + ": dir=" +
+                    ctx.dir());
+            }
+            boolean halfway = false;
+            while (image.position() < stop)
+            {
+                final int fragments = image.poll(assembler, 1024);
+                if (0 == fragments)
+                {
+                    if (image.isClosed() || image.isEndOfStream())
+                    {
+                        if (image.position() < stop)
+                        {
+                            throw new TidemarkException(TidemarkException.Category.FATAL,
+                                "replay of recording " + recordingId + " ended early at position=" +
+                                image.position() + ", stop=" + stop + ": dir=" + ctx.dir());
+                        }
+                        break;
+                    }
+                    checkDeadline(deadline, ctx, "replay stalled at position=" + image.position());
+                    idle.idle();
+                }
+                else
+                {
+                    idle.reset();
+                }
+                if (!halfway && image.position() - from >= (stop - from) / 2)
+                {
+                    halfway = true;
+                    KillPoints.reach(KillPoints.RECOVERY_MID_REPLAY);
+                }
+            }
+        }
+        replayed = replayer.applied();
+
+        if (replayer.badPosition() >= 0)
+        {
+            if (replayer.validAfterBadPosition() >= 0)
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL,
+                    "corrupt change message at position=" + replayer.badPosition() + " (" +
+                    replayer.badReason() + ") followed by a valid message at position=" +
+                    replayer.validAfterBadPosition() + " in recording " + recordingId +
+                    ": the log is damaged in the middle, recovery refused; dir=" + ctx.dir());
+            }
+            final long cut = replayer.badPosition();
+            errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
+                "torn change message at the tail of recording " + recordingId + " at position=" + cut + " (" +
+                replayer.badReason() + "): log truncated there, nothing after it was acknowledged; dir=" +
+                ctx.dir()));
+            archive.truncateRecording(recordingId, cut);
+            truncatedAt = cut;
+            return cut;
+        }
+        return stop;
+    }
+
+    private static void checkDeadline(final long deadline, final DurableStore.Context ctx, final String what)
+    {
+        if (System.nanoTime() - deadline > 0)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                what + " within " + TimeUnit.NANOSECONDS.toMillis(ctx.recoveryTimeoutNs()) + " ms: dir=" +
+                ctx.dir());
+        }
+    }
+
+    private int awaitRecordingCounter(final DurableStore.Context ctx, final int sessionId)
+    {
+        final CountersReader counters = aeron.countersReader();
+        final long deadline = System.nanoTime() + ctx.recoveryTimeoutNs();
+        final IdleStrategy idle = new BackoffIdleStrategy();
+        int counterId;
+        while (CountersReader.NULL_COUNTER_ID ==
+            (counterId = RecordingPos.findCounterIdBySession(counters, sessionId, ctx.archiveId())))
+        {
+            checkDeadline(deadline, ctx, "archive did not start recording session " + sessionId);
+            idle.idle();
+        }
+        return counterId;
+    }
+
+    private RecordingDescription describe(final DurableStore.Context ctx)
+    {
+        final RecordingDescription description = new RecordingDescription();
+        final int found = archive.listRecording(recordingId, description);
+        if (1 != found)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " of this store not found in the archive (wrong archive, or its " +
+                "directory was lost): dir=" + ctx.dir());
+        }
+        return description;
+    }
+
+    private void awaitStopped(final DurableStore.Context ctx, final RecordingDescription description)
+    {
+        final long deadline = System.nanoTime() + ctx.recoveryTimeoutNs();
+        final IdleStrategy idle = new BackoffIdleStrategy();
+        long stop;
+        while (AeronArchive.NULL_POSITION == (stop = archive.getStopPosition(recordingId)))
+        {
+            checkDeadline(deadline, ctx, "recording " + recordingId + " did not stop");
+            idle.idle();
+        }
+        description.stopPosition = stop;
+    }
+
+    void closeAll()
+    {
+        CloseHelper.quietCloseAll(publication, archive, aeron, embeddedArchive);
+        if (null != store && !store.isClosed())
+        {
+            try
+            {
+                store.closeWithoutCheckpoint();
+            }
+            catch (final RuntimeException ignore)
+            {
+                // the open already failed with the cause that matters
+            }
+        }
+    }
+}

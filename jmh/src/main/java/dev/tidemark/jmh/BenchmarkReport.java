@@ -1,0 +1,330 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.jmh;
+
+import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the benchmark suite and writes a dated report folder under perf-reports/: the raw JMH JSON (with the gc
+ * profiler's allocation per operation), the fixed-rate .hgrm files, SVG plots, and a README with the machine, JDK,
+ * flags, commit, the tables (ratios to the baselines and peers first) and each target met or not.
+ * <pre>
+ * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport (quick | full) perf-reports [commit]
+ * </pre>
+ * quick: 2 x 1 s warm-up, 3 x 1 s measurement, 3 s fixed-rate runs (about 15 minutes on 2 cores).
+ * full: 5 x 2 s warm-up, 10 x 2 s measurement, 2 forks, 10 s fixed-rate runs.
+ */
+public final class BenchmarkReport
+{
+    private BenchmarkReport()
+    {
+    }
+
+    /**
+     * @param args mode, reports root, optional commit id.
+     * @throws Exception on failure.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final String mode = args.length > 0 ? args[0] : "quick";
+        final File root = new File(args.length > 1 ? args[1] : "perf-reports");
+        final String commit = args.length > 2 ? args[2] : "unknown";
+        final boolean full = "full".equals(mode);
+        File dir = new File(root, LocalDate.now() + "-benchmarks-" + mode);
+        for (int n = 2; dir.exists(); n++)
+        {
+            dir = new File(root, LocalDate.now() + "-benchmarks-" + mode + "-" + n);
+        }
+        if (!dir.mkdirs())
+        {
+            throw new IOException("cannot create " + dir);
+        }
+
+        final ChainedOptionsBuilder options = new OptionsBuilder()
+            .include("dev\\.tidemark\\.jmh\\..*Benchmark")
+            .warmupIterations(full ? 5 : 2)
+            .warmupTime(TimeValue.seconds(full ? 2 : 1))
+            .measurementIterations(full ? 10 : 3)
+            .measurementTime(TimeValue.seconds(full ? 2 : 1))
+            .forks(full ? 2 : 1)
+            .addProfiler(GCProfiler.class)
+            .resultFormat(ResultFormatType.JSON)
+            .result(new File(dir, "jmh-results.json").getPath());
+        final Collection<RunResult> results = new Runner(options.build()).run();
+
+        final LatencyHarness latency = new LatencyHarness(dir, full ? 10 : 3, System.out);
+        final Map<String, Histogram> histograms = latency.runAll();
+
+        final Report report = new Report(results);
+        Files.writeString(new File(dir, "latency-percentiles.svg").toPath(),
+            SvgPlot.percentileCurves("Fixed-rate latency, corrected for coordinated omission", histograms));
+        Files.writeString(new File(dir, "operations.svg").toPath(),
+            SvgPlot.bars("Mean time per operation (random keys, 1M entries, 64 B values; lower is better)", "ns",
+                report.barsFor("64")));
+        writeReadme(dir, mode, commit, report, histograms, latency.groupCommitMessagesPerSecond());
+        System.out.println("report written to " + dir);
+    }
+
+    private static void writeReadme(
+        final File dir,
+        final String mode,
+        final String commit,
+        final Report report,
+        final Map<String, Histogram> histograms,
+        final double groupCommitRate) throws IOException
+    {
+        try (PrintStream out = new PrintStream(new File(dir, "README.md"), StandardCharsets.UTF_8))
+        {
+            out.printf("# %s: benchmark suite (%s mode)%n%n", dir.getName().substring(0, 10), mode);
+            out.println("| | |");
+            out.println("|---|---|");
+            out.printf("| command | `java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport %s " +
+                "perf-reports` |%n", mode);
+            out.printf("| commit | %s |%n", commit);
+            out.printf("| machine | %s, %d CPUs, kernel %s |%n", Machine.cpuModel(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
+            out.printf("| JDK | %s %s (%s) |%n", System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"), System.getProperty("java.vendor"));
+            out.printf("| JMH forks | `%s`; one fork per benchmark in quick mode |%n",
+                String.join(" ", BenchmarkSupport.FORK_FLAGS));
+            out.println("| raw files | [jmh-results.json](jmh-results.json), `*.hgrm` (microseconds) |");
+            out.println();
+            out.println("One run on a shared 2-core machine: medians of few iterations, noisy; compare ratios within " +
+                "this run, not figures across runs. Chronicle Map and LMDB (lmdbjava) are not in the suite yet.");
+            out.println();
+            report.writeRatios(out, histograms, groupCommitRate);
+            report.writeTable(out);
+            out.println();
+            out.println("## Fixed-rate latency (microseconds, from each operation's intended start)");
+            out.println();
+            out.println("| run | p50 | p90 | p99 | p99.9 | p99.99 | max | ops |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            for (final Map.Entry<String, Histogram> entry : histograms.entrySet())
+            {
+                final Histogram h = entry.getValue();
+                out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |%n", entry.getKey(),
+                    h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+                    h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3, h.getTotalCount());
+            }
+            out.printf(Locale.ROOT, "%nSYNCED group commit, 64 puts per fdatasync back to back: %.0f msgs/s.%n",
+                groupCommitRate);
+            out.println();
+            out.println("![latency percentiles](latency-percentiles.svg)");
+            out.println();
+            out.println("![operations](operations.svg)");
+        }
+    }
+
+    /**
+     * The JMH results, indexed by benchmark method and parameters.
+     */
+    static final class Report
+    {
+        private final Map<String, RunResult> byKey = new LinkedHashMap<>();
+
+        Report(final Collection<RunResult> results)
+        {
+            for (final RunResult result : results)
+            {
+                byKey.put(key(result), result);
+            }
+        }
+
+        private static String key(final RunResult result)
+        {
+            final String benchmark = result.getParams().getBenchmark();
+            final String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+            final StringBuilder key = new StringBuilder(shortName);
+            for (final String param : result.getParams().getParamsKeys())
+            {
+                if (!"entries".equals(param))
+                {
+                    key.append(' ').append(param).append('=').append(result.getParams().getParam(param));
+                }
+            }
+            return key.toString();
+        }
+
+        double score(final String key)
+        {
+            final RunResult result = byKey.get(key);
+            return null == result ? Double.NaN : result.getPrimaryResult().getScore();
+        }
+
+        double percentile(final String key, final double percentile)
+        {
+            final RunResult result = byKey.get(key);
+            return null == result ? Double.NaN : result.getPrimaryResult().getStatistics().getPercentile(percentile);
+        }
+
+        double allocation(final RunResult result)
+        {
+            final Result<?> alloc = result.getSecondaryResults().get("gc.alloc.rate.norm");
+            return null == alloc ? Double.NaN : alloc.getScore();
+        }
+
+        List<Map.Entry<String, Double>> barsFor(final String valueLength)
+        {
+            final String[][] rows = {
+                { "MappedRegionBaselineBenchmark.randomRead", "raw mapped read (baseline)" },
+                { "OnHeapMapBenchmark.get", "on-heap map get (ceiling)" },
+                { "StoreBenchmark.get", "store get" },
+                { "StoreBenchmark.view", "store view (zero-copy)" },
+                { "MappedRegionBaselineBenchmark.randomWrite", "raw mapped write (baseline)" },
+                { "OnHeapMapBenchmark.put", "on-heap map put (ceiling)" },
+                { "StoreBenchmark.put", "store put" },
+                { "DurableStoreBenchmark.put durability=NONE", "durable put, NONE" },
+                { "DurableStoreBenchmark.put durability=RECORDED", "durable put, RECORDED" } };
+            final List<Map.Entry<String, Double>> bars = new ArrayList<>();
+            for (final String[] row : rows)
+            {
+                final String key = row[0].contains(" ") ? row[0].replace(" ", " valueLength=" + valueLength + " ")
+                    : row[0] + " valueLength=" + valueLength;
+                final double score = score(normalise(key));
+                if (!Double.isNaN(score))
+                {
+                    bars.add(new AbstractMap.SimpleEntry<>(row[1], score));
+                }
+            }
+            return bars;
+        }
+
+        private String normalise(final String key)
+        {
+            for (final String existing : byKey.keySet())
+            {
+                if (sameParams(existing, key))
+                {
+                    return existing;
+                }
+            }
+            return key;
+        }
+
+        private static boolean sameParams(final String a, final String b)
+        {
+            final List<String> left = new ArrayList<>(List.of(a.split(" ")));
+            final List<String> right = new ArrayList<>(List.of(b.split(" ")));
+            return left.size() == right.size() && left.containsAll(right);
+        }
+
+        void writeRatios(final PrintStream out, final Map<String, Histogram> histograms, final double groupRate)
+        {
+            out.println("## Targets (64-byte values, 1M entries, random keys)");
+            out.println();
+            out.println("| target | measured | met |");
+            out.println("|---|---|---|");
+            final double get = score(normalise("StoreBenchmark.get valueLength=64"));
+            final double rawRead = score(normalise("MappedRegionBaselineBenchmark.randomRead valueLength=64"));
+            final double putNone = score(normalise("DurableStoreBenchmark.put valueLength=64 durability=NONE"));
+            final double rawWrite = score(normalise("MappedRegionBaselineBenchmark.randomWrite valueLength=64"));
+            row(out, "get within 1.5x the raw random read of the same memory",
+                String.format(Locale.ROOT, "%.1f ns vs %.1f ns: %.2fx", get, rawRead, get / rawRead),
+                get / rawRead <= 1.5);
+            row(out, "put with change-stream publish (NONE) within 3x the raw random write",
+                String.format(Locale.ROOT, "%.1f ns vs %.1f ns: %.2fx", putNone, rawWrite, putNone / rawWrite),
+                putNone / rawWrite <= 3.0);
+            final Histogram put1m = histograms.get("durable-put-none-1000000");
+            if (null != put1m)
+            {
+                final double p99 = put1m.getValueAtPercentile(99) / 1e3;
+                final double p9999 = put1m.getValueAtPercentile(99.99) / 1e3;
+                row(out, "durable put (NONE) at 1M ops/s: p99 under 1 us, p99.99 under 5 us",
+                    String.format(Locale.ROOT, "p99 %.2f us, p99.99 %.2f us", p99, p9999), p99 < 1 && p9999 < 5);
+            }
+            final Histogram synced = histograms.get("durable-put-synced-1000");
+            final double fsyncP99 = percentile(normalise("LogBaselineBenchmark.writeAndFdatasync messageLength=72"),
+                99.0);
+            if (null != synced && !Double.isNaN(fsyncP99))
+            {
+                final double p99 = synced.getValueAtPercentile(99) / 1e3;
+                row(out, "SYNCED acknowledgement p99 within 2x the raw fdatasync p99",
+                    String.format(Locale.ROOT, "%.1f us vs %.1f us: %.2fx", p99, fsyncP99, p99 / fsyncP99),
+                    p99 / fsyncP99 <= 2.0);
+            }
+            row(out, "300k+ SYNCED msgs/s with group commit",
+                String.format(Locale.ROOT, "%.0f msgs/s (64 per fdatasync)", groupRate), groupRate >= 300_000);
+            out.println("| get at least 2x Chronicle Map; put at least 1.5x Chronicle Map | not measured: the peer " +
+                "is not in the suite yet | - |");
+            out.println("| replay 5M+ msgs/s; restart of a 1 GiB store under 1 s; checkpoint effect on p99.99 | not " +
+                "in this suite yet | - |");
+            out.println();
+        }
+
+        private static void row(final PrintStream out, final String target, final String measured, final boolean met)
+        {
+            out.printf("| %s | %s | %s |%n", target, measured, met ? "yes" : "**no**");
+        }
+
+        void writeTable(final PrintStream out)
+        {
+            out.println("## JMH results");
+            out.println();
+            out.println("| benchmark | params | score | unit | ops/s | alloc B/op |");
+            out.println("|---|---|---:|---|---:|---:|");
+            for (final Map.Entry<String, RunResult> entry : byKey.entrySet())
+            {
+                final RunResult result = entry.getValue();
+                final String key = entry.getKey();
+                final int space = key.indexOf(' ');
+                final String name = space < 0 ? key : key.substring(0, space);
+                final String params = space < 0 ? "" : key.substring(space + 1);
+                final double score = result.getPrimaryResult().getScore();
+                final String unit = result.getPrimaryResult().getScoreUnit();
+                final double opsPerSecond = "ns/op".equals(unit) ? 1e9 / score : Double.NaN;
+                out.printf(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %.3f |%n", name, params, score, unit,
+                    Double.isNaN(opsPerSecond) ? "-" : String.format(Locale.ROOT, "%.0f", opsPerSecond),
+                    allocation(result));
+            }
+        }
+    }
+
+    /**
+     * What the machine is.
+     */
+    static final class Machine
+    {
+        static String cpuModel()
+        {
+            try
+            {
+                for (final String line : Files.readAllLines(new File("/proc/cpuinfo").toPath()))
+                {
+                    if (line.startsWith("model name"))
+                    {
+                        return line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // not Linux
+            }
+            return System.getProperty("os.arch");
+        }
+    }
+}

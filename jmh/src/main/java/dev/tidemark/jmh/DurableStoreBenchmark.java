@@ -1,0 +1,113 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.jmh;
+
+import dev.tidemark.archive.Durability;
+import dev.tidemark.archive.DurableStore;
+import dev.tidemark.store.StoreBatch;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The durable store with its change stream (embedded driver and archive): put, get and a two-put batch at each
+ * durability level. A put here is validate, claim on the IPC publication, encode, apply to the mapped table, commit,
+ * and at RECORDED a wait for the archive's recording position.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g", "-XX:+UseParallelGC" })
+public class DurableStoreBenchmark
+{
+    @Param({ "1000000" })
+    int entries;
+
+    @Param({ "32", "64", "288" })
+    int valueLength;
+
+    @Param({ "NONE", "RECORDED" })
+    Durability durability;
+
+    private File dir;
+    private DurableStore store;
+    private StoreBatch batch;
+    private UnsafeBuffer value;
+    private UnsafeBuffer out;
+    private long[] keys;
+    private int index;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception
+    {
+        dir = BenchmarkSupport.newDirectory("durable-bench");
+        store = DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(valueLength)
+            .capacity(entries).durability(durability).errorHandler(Throwable::printStackTrace));
+        value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
+        out = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
+        for (long key = 0; key < entries; key++)
+        {
+            value.putLong(0, key);
+            store.put(key, value, 0, valueLength, Durability.NONE);
+        }
+        store.checkpointAndAwait();
+        batch = store.newBatch();
+        keys = BenchmarkSupport.randomKeys(entries, 42);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception
+    {
+        store.closeWithoutCheckpoint();
+        BenchmarkSupport.delete(dir);
+    }
+
+    @TearDown(Level.Iteration)
+    public void housekeeping()
+    {
+        store.poll();
+    }
+
+    private long nextKey()
+    {
+        return keys[index++ & (BenchmarkSupport.KEY_SEQUENCE_LENGTH - 1)];
+    }
+
+    @Benchmark
+    public long put()
+    {
+        return store.put(nextKey(), value, 0, valueLength, durability);
+    }
+
+    @Benchmark
+    public int get()
+    {
+        return store.get(nextKey(), out, 0);
+    }
+
+    @Benchmark
+    public long batchOfTwoPuts()
+    {
+        batch.clear().put(nextKey(), value, 0, valueLength).put(nextKey(), value, 0, valueLength);
+        return store.apply(batch, durability);
+    }
+}

@@ -1,0 +1,82 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.jmh;
+
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-memory ceiling: an on-heap Agrona {@code Long2ObjectHashMap} of byte arrays, neither persistent nor
+ * logged. get copies the value out; put copies a new value into the existing array (no allocation, the map's best
+ * case).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+UseParallelGC" })
+public class OnHeapMapBenchmark
+{
+    @Param({ "1000000" })
+    int entries;
+
+    @Param({ "32", "64", "288" })
+    int valueLength;
+
+    private Long2ObjectHashMap<byte[]> map;
+    private UnsafeBuffer value;
+    private UnsafeBuffer out;
+    private long[] keys;
+    private int index;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        map = new Long2ObjectHashMap<>(entries * 2, 0.65f);
+        for (long key = 0; key < entries; key++)
+        {
+            map.put(key, new byte[valueLength]);
+        }
+        value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
+        out = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
+        keys = BenchmarkSupport.randomKeys(entries, 42);
+    }
+
+    private long nextKey()
+    {
+        return keys[index++ & (BenchmarkSupport.KEY_SEQUENCE_LENGTH - 1)];
+    }
+
+    @Benchmark
+    public int get()
+    {
+        final byte[] bytes = map.get(nextKey());
+        out.putBytes(0, bytes, 0, bytes.length);
+        return bytes.length;
+    }
+
+    @Benchmark
+    public void put()
+    {
+        final byte[] bytes = map.get(nextKey());
+        value.getBytes(0, bytes, 0, valueLength);
+    }
+}

@@ -1,0 +1,111 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.jmh;
+
+import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreBatch;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The mapped store alone: get (copy out), view (zero-copy), put (replace an existing key) and a two-put atomic batch,
+ * on random keys of a full table. The values' length and the entry count are parameters; 1,344-byte values are run
+ * at 500,000 entries because a million of them exceed the 2 GiB region of format version 1.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g", "-XX:+UseParallelGC" })
+public class StoreBenchmark
+{
+    @Param({ "1000000" })
+    int entries;
+
+    @Param({ "32", "64", "288" })
+    int valueLength;
+
+    private File dir;
+    private StateStore store;
+    private StoreBatch batch;
+    private UnsafeBuffer value;
+    private UnsafeBuffer out;
+    private long[] keys;
+    private int index;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception
+    {
+        dir = BenchmarkSupport.newDirectory("store-bench");
+        store = StateStore.open(new StateStore.Context().dir(dir).keyLength(8).maxValueLength(valueLength)
+            .capacity(entries).errorHandler(Throwable::printStackTrace));
+        value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
+        out = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
+        for (long key = 0; key < entries; key++)
+        {
+            value.putLong(0, key);
+            store.put(key, value, 0, valueLength);
+        }
+        store.checkpointAndAwait();
+        batch = store.newBatch();
+        keys = BenchmarkSupport.randomKeys(entries, 42);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception
+    {
+        store.closeWithoutCheckpoint();
+        BenchmarkSupport.delete(dir);
+    }
+
+    private long nextKey()
+    {
+        return keys[index++ & (BenchmarkSupport.KEY_SEQUENCE_LENGTH - 1)];
+    }
+
+    @Benchmark
+    public int get()
+    {
+        return store.get(nextKey(), out, 0);
+    }
+
+    @Benchmark
+    public int view()
+    {
+        final DirectBuffer view = store.view(nextKey());
+        return view.getInt(0);
+    }
+
+    @Benchmark
+    public void put()
+    {
+        store.put(nextKey(), value, 0, valueLength);
+    }
+
+    @Benchmark
+    public void batchOfTwoPuts()
+    {
+        batch.clear().put(nextKey(), value, 0, valueLength).put(nextKey(), value, 0, valueLength);
+        store.apply(batch);
+    }
+}

@@ -15,7 +15,8 @@ import java.util.Map;
 final class SvgPlot
 {
     private static final String[] COLOURS = {
-        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" };
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+        "#000000", "#aec7e8", "#98df8a", "#ffbb78" };
     private static final double[] PERCENTILES = {
         0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999 };
 

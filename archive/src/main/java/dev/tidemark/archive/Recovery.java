@@ -80,7 +80,7 @@ final class Recovery
         if (ctx.embedded())
         {
             aeronDir = null != ctx.aeronDirectoryName() ? ctx.aeronDirectoryName() :
-                CommonContext.getAeronDirectoryName() + "-tidemark-" + Long.toHexString(storeId(ctx.dir()));
+                CommonContext.getAeronDirectoryName() + "-tidemark-" + Long.toHexString(store.storeId());
             embeddedArchive = EmbeddedArchive.launch(
                 aeronDir, new File(ctx.dir(), "archive"), ctx.archiveId(), ctx.archiveFileSyncLevel(),
                 ctx.segmentFileLength(), ctx.termLength(), ctx.lowStorageThreshold(), errorCounter);
@@ -136,11 +136,6 @@ final class Recovery
         }
         while (0 == sessionId);
         return sessionId;
-    }
-
-    private static long storeId(final File dir)
-    {
-        return dir.getAbsoluteFile().toPath().normalize().toString().hashCode() & 0xFFFF_FFFFL;
     }
 
     private void startNewRecording(final DurableStore.Context ctx)

@@ -193,7 +193,7 @@ public final class LatencyHarness
      *
      * @return how many operations began later than one interval after their intended start.
      */
-    private static long pace(
+    static long pace(
         final long intervalNs, final long durationNs, final Operation operation, final Histogram histogram)
     {
         final long start = System.nanoTime();

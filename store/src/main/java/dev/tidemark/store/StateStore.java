@@ -1298,6 +1298,14 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
+     * @return the random id given to the store at creation, kept in its header and slot files.
+     */
+    public long storeId()
+    {
+        return geometry.storeId;
+    }
+
+    /**
      * @return the fixed key length.
      */
     public int keyLength()

@@ -78,13 +78,24 @@ public final class BenchmarkReport
         final LatencyHarness latency = new LatencyHarness(dir, full ? 10 : 3, System.out);
         final Map<String, Histogram> histograms = latency.runAll();
 
+        final RestartAndCheckpointMeasurements restart = new RestartAndCheckpointMeasurements(full, System.out);
+        restart.runAll();
+
         final Report report = new Report(results);
         Files.writeString(new File(dir, "latency-percentiles.svg").toPath(),
             SvgPlot.percentileCurves("Fixed-rate latency, corrected for coordinated omission", histograms));
         Files.writeString(new File(dir, "operations.svg").toPath(),
             SvgPlot.bars("Mean time per operation (random keys, 1M entries, 64 B values; lower is better)", "ns",
                 report.barsFor("64")));
-        writeReadme(dir, mode, commit, report, histograms, latency.groupCommitMessagesPerSecond());
+        final List<Map.Entry<String, Double>> recoveryBars = new ArrayList<>();
+        for (final double[] point : restart.replayPoints)
+        {
+            recoveryBars.add(new AbstractMap.SimpleEntry<>(
+                String.format(Locale.ROOT, "%,.0f messages since the snapshot", point[0]), point[1]));
+        }
+        Files.writeString(new File(dir, "recovery-time.svg").toPath(),
+            SvgPlot.bars("Open time against log length to replay (1M entries, 64 B values)", "ms", recoveryBars));
+        writeReadme(dir, mode, commit, report, histograms, latency.groupCommitMessagesPerSecond(), restart);
         System.out.println("report written to " + dir);
     }
 
@@ -94,7 +105,8 @@ public final class BenchmarkReport
         final String commit,
         final Report report,
         final Map<String, Histogram> histograms,
-        final double groupCommitRate) throws IOException
+        final double groupCommitRate,
+        final RestartAndCheckpointMeasurements restart) throws IOException
     {
         try (PrintStream out = new PrintStream(new File(dir, "README.md"), StandardCharsets.UTF_8))
         {
@@ -115,7 +127,7 @@ public final class BenchmarkReport
             out.println("One run on a shared 2-core machine: medians of few iterations, noisy; compare ratios within " +
                 "this run, not figures across runs. Chronicle Map and LMDB (lmdbjava) are not in the suite yet.");
             out.println();
-            report.writeRatios(out, histograms, groupCommitRate);
+            report.writeRatios(out, histograms, groupCommitRate, restart);
             report.writeTable(out);
             out.println();
             out.println("## Fixed-rate latency (microseconds, from each operation's intended start)");
@@ -133,9 +145,55 @@ public final class BenchmarkReport
             out.printf(Locale.ROOT, "%nSYNCED group commit, 64 puts per fdatasync back to back: %.0f msgs/s.%n",
                 groupCommitRate);
             out.println();
+            writeRestartTables(out, restart);
             out.println("![latency percentiles](latency-percentiles.svg)");
             out.println();
             out.println("![operations](operations.svg)");
+            out.println();
+            out.println("![recovery time](recovery-time.svg)");
+        }
+    }
+
+    private static void writeRestartTables(final PrintStream out, final RestartAndCheckpointMeasurements restart)
+    {
+        out.println("## Restart, replay and checkpoints");
+        out.println();
+        out.println("Clean restart of the mapped store (verify every page CRC of the snapshot, rewrite the live region):");
+        out.println();
+        out.println("| entries | region MiB | run | open ms (wall) | open ms (store) |");
+        out.println("|---:|---:|---:|---:|---:|");
+        for (final String[] row : restart.restarts)
+        {
+            out.printf("| %s |%n", String.join(" | ", row));
+        }
+        out.println();
+        out.println("Durable store reopened after a close without checkpoint: the whole open (restore, embedded driver and " +
+            "archive launch, replay, extend):");
+        out.println();
+        out.println("| messages since the snapshot | log MiB | replayed | open ms | M msgs/s over the whole open |");
+        out.println("|---:|---:|---:|---:|---:|");
+        for (final String[] row : restart.replays)
+        {
+            out.printf("| %s |%n", String.join(" | ", row));
+        }
+        out.println();
+        out.println("Checkpoint (copy, force, commit) after changing keys spread over the table, at two state sizes:");
+        out.println();
+        out.println("| entries | region pages | keys changed | pages copied | checkpoint ms |");
+        out.println("|---:|---:|---:|---:|---:|");
+        for (final String[] row : restart.checkpoints)
+        {
+            out.printf("| %s |%n", String.join(" | ", row));
+        }
+        out.println();
+        if (null != restart.writerWithoutCheckpoints)
+        {
+            out.printf(Locale.ROOT, "Writer at 200k puts/s (fixed rate, 1M entries): p99 %.2f / p99.99 %.2f us " +
+                "without checkpoints; p99 %.2f / p99.99 %.2f us with %d checkpoints during the run.%n%n",
+                restart.writerWithoutCheckpoints.getValueAtPercentile(99) / 1e3,
+                restart.writerWithoutCheckpoints.getValueAtPercentile(99.99) / 1e3,
+                restart.writerWithCheckpoints.getValueAtPercentile(99) / 1e3,
+                restart.writerWithCheckpoints.getValueAtPercentile(99.99) / 1e3, restart.checkpointsDuringRun);
         }
     }
 
@@ -232,7 +290,9 @@ public final class BenchmarkReport
             return left.size() == right.size() && left.containsAll(right);
         }
 
-        void writeRatios(final PrintStream out, final Map<String, Histogram> histograms, final double groupRate)
+        void writeRatios(
+            final PrintStream out, final Map<String, Histogram> histograms, final double groupRate,
+            final RestartAndCheckpointMeasurements restart)
         {
             out.println("## Targets (64-byte values, 1M entries, random keys)");
             out.println();
@@ -270,8 +330,31 @@ public final class BenchmarkReport
                 String.format(Locale.ROOT, "%.0f msgs/s (64 per fdatasync)", groupRate), groupRate >= 300_000);
             out.println("| get at least 2x Chronicle Map; put at least 1.5x Chronicle Map | not measured: the peer " +
                 "is not in the suite yet | - |");
-            out.println("| replay 5M+ msgs/s; restart of a 1 GiB store under 1 s; checkpoint effect on p99.99 | not " +
-                "in this suite yet | - |");
+            double largestRestartMs = Double.NaN;
+            String largestRegion = "";
+            for (final String[] row : restart.restarts)
+            {
+                largestRestartMs = Double.isNaN(largestRestartMs) ? Double.parseDouble(row[3]) :
+                    Math.max(largestRestartMs, Double.parseDouble(row[3]));
+                largestRegion = row[1];
+            }
+            row(out, "clean restart of a 1 GiB store under 1 s",
+                String.format(Locale.ROOT, "%s MiB region: worst of 3 opens %.1f ms", largestRegion, largestRestartMs),
+                largestRestartMs < 1000);
+            if (!restart.replays.isEmpty())
+            {
+                final String[] last = restart.replays.get(restart.replays.size() - 1);
+                row(out, "replay at 5M+ msgs/s", last[4] + "M msgs/s over the whole open (" + last[2] +
+                    " messages, including driver and archive launch)", Double.parseDouble(last[4]) >= 5.0);
+            }
+            if (null != restart.writerWithoutCheckpoints)
+            {
+                final double without = restart.writerWithoutCheckpoints.getValueAtPercentile(99.99);
+                final double with = restart.writerWithCheckpoints.getValueAtPercentile(99.99);
+                row(out, "writer p99.99 during checkpoints within 2x of without",
+                    String.format(Locale.ROOT, "%.2f us vs %.2f us: %.2fx", with / 1e3, without / 1e3, with / without),
+                    with / without <= 2.0);
+            }
             out.println();
         }
 

@@ -274,9 +274,10 @@ public final class StateStore implements AutoCloseable
                 }
             }
 
+            final File liveFile = null == ctx.liveRegionDirectory() ? directory.liveFile() :
+                new File(ctx.liveRegionDirectory(), "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
             liveChannel = FileChannel.open(
-                directory.liveFile().toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+                liveFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             copyImageToLive(slots[chosen], liveChannel, geometry.regionLength);
             liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
             KillPoints.reach(KillPoints.OPEN_AFTER_SLOT_MAP);
@@ -1101,7 +1102,14 @@ public final class StateStore implements AutoCloseable
         closed = true;
         CloseHelper.quietCloseAll(checkpointerRunner, checkpointerInvoker);
         IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header, directory);
+        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
+        if (null != ctx.liveRegionDirectory())
+        {
+            // Outside the store directory (tmpfs, say) the live region is memory: give it back. Every open rewrites it.
+            IoUtil.delete(new File(ctx.liveRegionDirectory(),
+                "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat"), true);
+        }
+        CloseHelper.quietClose(directory);
     }
 
     // ------------------------------------------------------------------------------------------------ state
@@ -1481,6 +1489,12 @@ public final class StateStore implements AutoCloseable
         public static final int CAPACITY_DEFAULT = 65536;
 
         /**
+         * Directory of the live region when not the store directory, e.g. /dev/shm: the live region is never trusted
+         * after a crash, and on tmpfs the kernel never writes it back to disk (nor makes the writer wait for that).
+         */
+        public static final String LIVE_DIR_PROP_NAME = "tidemark.store.live.dir";
+
+        /**
          * Page size: the unit of dirty tracking, copying and checksums.
          */
         public static final String PAGE_SIZE_PROP_NAME = "tidemark.store.page.size";
@@ -1561,6 +1575,8 @@ public final class StateStore implements AutoCloseable
             Configuration.PAGE_SIZE_PROP_NAME, Configuration.PAGE_SIZE_DEFAULT);
         private boolean pageSizeSet = null != System.getProperty(Configuration.PAGE_SIZE_PROP_NAME);
         private boolean createIfMissing = true;
+        private File liveRegionDirectory = null == System.getProperty(Configuration.LIVE_DIR_PROP_NAME) ? null :
+            new File(System.getProperty(Configuration.LIVE_DIR_PROP_NAME));
         private DurableLog durableLog = DurableLog.NONE;
         private ErrorHandler errorHandler;
         private long checkpointDurableTimeoutNs = SystemUtil.getDurationInNanos(
@@ -1750,6 +1766,27 @@ public final class StateStore implements AutoCloseable
         public int pageSize()
         {
             return pageSize;
+        }
+
+        /**
+         * @param dir where the live region lives, when not the store directory: a tmpfs such as /dev/shm keeps the
+         *            kernel from writing the live region back to disk, which it never needs (every open rebuilds it
+         *            from a snapshot). Its file is named by the store's id and deleted on close. Default: null, the
+         *            store directory.
+         * @return this.
+         */
+        public Context liveRegionDirectory(final File dir)
+        {
+            this.liveRegionDirectory = dir;
+            return this;
+        }
+
+        /**
+         * @return the live region's directory, or null for the store directory.
+         */
+        public File liveRegionDirectory()
+        {
+            return liveRegionDirectory;
         }
 
         /**

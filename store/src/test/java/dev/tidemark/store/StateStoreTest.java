@@ -103,6 +103,28 @@ class StateStoreTest
     }
 
     @Test
+    void shouldKeepLiveRegionInAnotherDirectoryAndGiveItBackOnClose(@TempDir final File liveDir)
+    {
+        final UnsafeBuffer value = Fixtures.value(3, 3, 16);
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            store.put(3L, value, 0, 16);
+            final File[] live = liveDir.listFiles();
+            assertNotNull(live);
+            assertEquals(1, live.length);
+            assertEquals("tidemark-live-" + Long.toHexString(store.storeId()) + ".dat", live[0].getName());
+            assertFalse(new File(dir, "live.dat").exists());
+        }
+        assertEquals(0, java.util.Objects.requireNonNull(liveDir.listFiles()).length, "live region given back");
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
+            assertEquals(16, store.get(3L, out, 0));
+            assertArrayEquals(Fixtures.bytes(value, 0, 16), Fixtures.bytes(out, 0, 16));
+        }
+    }
+
+    @Test
     void shouldRestoreExactStateAfterCleanClose()
     {
         final Map<Long, byte[]> model = new HashMap<>();

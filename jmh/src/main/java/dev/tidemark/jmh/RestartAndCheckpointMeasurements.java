@@ -1,0 +1,233 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.jmh;
+
+import dev.tidemark.archive.Durability;
+import dev.tidemark.archive.DurableStore;
+import dev.tidemark.store.StateStore;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What JMH cannot measure well because each sample is a whole open or checkpoint: clean restart time against state
+ * size, recovery time against log length since the last snapshot (the replay rate), checkpoint time against dirty
+ * pages at two state sizes, and the writer's latency at a fixed rate with checkpoints running against without.
+ */
+final class RestartAndCheckpointMeasurements
+{
+    private static final int VALUE_LENGTH = 64;
+
+    final List<String[]> restarts = new ArrayList<>();
+    final List<String[]> replays = new ArrayList<>();
+    final List<String[]> checkpoints = new ArrayList<>();
+    final List<double[]> replayPoints = new ArrayList<>();
+    Histogram writerWithoutCheckpoints;
+    Histogram writerWithCheckpoints;
+    long checkpointsDuringRun;
+
+    private final boolean full;
+    private final PrintStream log;
+
+    RestartAndCheckpointMeasurements(final boolean full, final PrintStream log)
+    {
+        this.full = full;
+        this.log = log;
+    }
+
+    void runAll() throws Exception
+    {
+        final File dir = BenchmarkSupport.newDirectory("restart");
+        try
+        {
+            cleanRestarts(dir);
+            replays(dir);
+            checkpointCost(dir);
+            writerDuringCheckpoints(dir);
+        }
+        finally
+        {
+            BenchmarkSupport.delete(dir);
+        }
+    }
+
+    private void cleanRestarts(final File root) throws Exception
+    {
+        for (final int entries : full ? new int[]{ 1_000_000, 4_000_000, 8_000_000 } : new int[]{ 1_000_000, 8_000_000 })
+        {
+            final File dir = new File(root, "clean-" + entries);
+            final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
+            long regionLength;
+            try (StateStore store = open(dir, entries))
+            {
+                for (long key = 0; key < entries; key++)
+                {
+                    value.putLong(0, key);
+                    store.put(key, value, 0, VALUE_LENGTH);
+                }
+                regionLength = store.regionLength();
+            }
+            for (int run = 0; run < 3; run++)
+            {
+                final long start = System.nanoTime();
+                try (StateStore store = open(dir, entries))
+                {
+                    final long took = System.nanoTime() - start;
+                    restarts.add(new String[]{ Integer.toString(entries), mib(regionLength), Integer.toString(run + 1),
+                        ms(took), ms(store.openDurationNs()) });
+                    log.printf("  clean restart: %d entries, %s MiB: %s ms%n", entries, mib(regionLength), ms(took));
+                }
+            }
+            BenchmarkSupport.delete(dir);
+        }
+    }
+
+    private void replays(final File root) throws Exception
+    {
+        final int entries = 1_000_000;
+        for (final int messages : full ? new int[]{ 250_000, 1_000_000, 4_000_000 } : new int[]{ 250_000, 2_000_000 })
+        {
+            final File dir = new File(root, "replay-" + messages);
+            final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
+            long logBytes;
+            try (DurableStore store = DurableStore.open(durableContext(dir, entries)))
+            {
+                for (long key = 0; key < entries; key++)
+                {
+                    store.put(key, value, 0, VALUE_LENGTH, Durability.NONE);
+                }
+                store.checkpointAndAwait();
+                final long from = store.position();
+                for (long i = 0; i < messages; i++)
+                {
+                    value.putLong(0, i);
+                    store.put(i % entries, value, 0, VALUE_LENGTH, Durability.NONE);
+                }
+                store.awaitDurable(store.position());
+                logBytes = store.position() - from;
+                store.closeWithoutCheckpoint();
+            }
+            final long start = System.nanoTime();
+            try (DurableStore store = DurableStore.open(durableContext(dir, entries)))
+            {
+                final long took = System.nanoTime() - start;
+                final double rate = store.replayedMessages() / (took / 1e9);
+                replays.add(new String[]{ Integer.toString(messages), mib(logBytes),
+                    Long.toString(store.replayedMessages()), ms(took), String.format(Locale.ROOT, "%.2f", rate / 1e6) });
+                replayPoints.add(new double[]{ messages, took / 1e6 });
+                log.printf("  recovery: %d messages (%s MiB) replayed in an open of %s ms: %.2f M msgs/s%n",
+                    store.replayedMessages(), mib(logBytes), ms(took), rate / 1e6);
+                store.closeWithoutCheckpoint();
+            }
+            BenchmarkSupport.delete(dir);
+        }
+    }
+
+    private void checkpointCost(final File root) throws Exception
+    {
+        for (final int entries : new int[]{ 1_000_000, 8_000_000 })
+        {
+            final File dir = new File(root, "checkpoint-" + entries);
+            final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
+            try (StateStore store = open(dir, entries))
+            {
+                for (long key = 0; key < entries; key++)
+                {
+                    store.put(key, value, 0, VALUE_LENGTH);
+                }
+                store.checkpointAndAwait();
+                store.checkpointAndAwait();
+                final long pages = store.regionLength() / 4096;
+                for (final int dirty : new int[]{ 10, 100, 1_000, 10_000 })
+                {
+                    // Two checkpoints so the slot written last holds every change made before the first.
+                    final long stride = Math.max(1, entries / dirty);
+                    for (int round = 0; round < 2; round++)
+                    {
+                        for (long key = 0, n = 0; n < dirty; key += stride, n++)
+                        {
+                            store.put(key % entries, value, 0, VALUE_LENGTH);
+                        }
+                        store.checkpointAndAwait();
+                    }
+                    checkpoints.add(new String[]{ Integer.toString(entries), Long.toString(pages),
+                        Integer.toString(dirty), Integer.toString(store.lastCheckpointPagesCopied()),
+                        ms(store.lastCheckpointDurationNs()) });
+                    log.printf("  checkpoint: %d entries (%d pages), %d keys changed: %d pages copied, %s ms%n",
+                        entries, pages, dirty, store.lastCheckpointPagesCopied(), ms(store.lastCheckpointDurationNs()));
+                }
+            }
+            BenchmarkSupport.delete(dir);
+        }
+    }
+
+    private void writerDuringCheckpoints(final File root) throws Exception
+    {
+        final int entries = 1_000_000;
+        final File dir = new File(root, "writer");
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
+        try (StateStore store = open(dir, entries))
+        {
+            for (long key = 0; key < entries; key++)
+            {
+                store.put(key, value, 0, VALUE_LENGTH);
+            }
+            store.checkpointAndAwait();
+            store.checkpointAndAwait();
+            final long[] keys = BenchmarkSupport.randomKeys(entries, 3);
+            final long seconds = full ? 10 : 3;
+            final long interval = TimeUnit.SECONDS.toNanos(1) / 200_000;
+            LatencyHarness.pace(interval, TimeUnit.SECONDS.toNanos(1),
+                (i) -> store.put(keys[i & (keys.length - 1)], value, 0, VALUE_LENGTH), null);
+            writerWithoutCheckpoints = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            LatencyHarness.pace(interval, TimeUnit.SECONDS.toNanos(seconds),
+                (i) -> store.put(keys[i & (keys.length - 1)], value, 0, VALUE_LENGTH), writerWithoutCheckpoints);
+            final long before = store.checkpointsCommitted();
+            writerWithCheckpoints = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            LatencyHarness.pace(interval, TimeUnit.SECONDS.toNanos(seconds), (i) ->
+            {
+                store.put(keys[i & (keys.length - 1)], value, 0, VALUE_LENGTH);
+                if (0 == (i & 16383))
+                {
+                    store.checkpoint();
+                }
+            }, writerWithCheckpoints);
+            store.awaitCheckpoint(TimeUnit.SECONDS.toNanos(60));
+            checkpointsDuringRun = store.checkpointsCommitted() - before;
+            log.printf("  writer at 200k puts/s: p99.99 %.2f us without checkpoints, %.2f us with %d checkpoints%n",
+                writerWithoutCheckpoints.getValueAtPercentile(99.99) / 1e3,
+                writerWithCheckpoints.getValueAtPercentile(99.99) / 1e3, checkpointsDuringRun);
+        }
+    }
+
+    private static StateStore open(final File dir, final int entries)
+    {
+        return StateStore.open(new StateStore.Context().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH)
+            .capacity(entries).errorHandler(Throwable::printStackTrace));
+    }
+
+    private static DurableStore.Context durableContext(final File dir, final int entries)
+    {
+        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(entries)
+            .durability(Durability.NONE).checkpointLogBytes(Long.MAX_VALUE / 4)
+            .checkpointIntervalNs(TimeUnit.DAYS.toNanos(1)).errorHandler(Throwable::printStackTrace);
+    }
+
+    private static String ms(final long nanos)
+    {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    private static String mib(final long bytes)
+    {
+        return String.format(Locale.ROOT, "%.0f", bytes / (1024.0 * 1024.0));
+    }
+}

@@ -404,6 +404,11 @@ public final class CrashHarness
             result.skip("strace not installed (apt-get install strace)");
             return;
         }
+        if (0 != exec("/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "true"))
+        {
+            result.skip("strace cannot trace here (ptrace not permitted in this sandbox)");
+            return;
+        }
         final Lineage lineage = new Lineage("fsync", Durability.SYNCED, null);
         final ChildRun first = lineage.start("run");
         if (first.awaitVerified(MINUTE_NS))

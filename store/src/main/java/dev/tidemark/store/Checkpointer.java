@@ -60,6 +60,15 @@ final class Checkpointer implements Agent
     private int pagesCopied;
 
     private final AtomicInteger remaining = new AtomicInteger();
+
+    // Pre-images the writer saved of pages it claimed: a single-producer (writer), single-consumer (checkpointer)
+    // ring of whole pages in anonymous memory, so the writer does not write the slot's file mapping itself.
+    private final int pageSize;
+    private final int preImageCapacity;
+    private final UnsafeBuffer preImages;
+    private final int[] preImagePages;
+    private volatile long preImageTail;
+    private volatile long preImageHead;
     private volatile int copierPage = -1;
     private volatile long submittedCount;
     private volatile long completedCount;
@@ -85,8 +94,15 @@ final class Checkpointer implements Agent
         final ErrorHandler errorHandler,
         final NanoClock clock,
         final long durableTimeoutNs,
-        final int pagesPerDutyCycle)
+        final int pagesPerDutyCycle,
+        final int pageSize,
+        final int preImageCapacity)
     {
+        this.pageSize = pageSize;
+        this.preImageCapacity = preImageCapacity;
+        this.preImages = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(1, preImageCapacity) * pageSize));
+        this.preImages.setMemory(0, preImages.capacity(), (byte)0);
+        this.preImagePages = new int[Math.max(1, preImageCapacity)];
         this.live = live;
         this.slots = slots;
         this.header = header;
@@ -153,6 +169,25 @@ final class Checkpointer implements Agent
         remaining.decrementAndGet();
     }
 
+    /**
+     * Writer: save the pre-image of a page it has claimed, for the checkpointer to write into the slot.
+     *
+     * @return false if the ring is full; the writer then copies the page into the slot itself.
+     */
+    boolean offerPreImage(final UnsafeBuffer live, final int page)
+    {
+        final long tail = preImageTail;
+        if (tail - preImageHead >= preImageCapacity)
+        {
+            return false;
+        }
+        final int index = (int)(tail % preImageCapacity);
+        preImages.putBytes(index * pageSize, live, page * pageSize, pageSize);
+        preImagePages[index] = page;
+        preImageTail = tail + 1;
+        return true;
+    }
+
     Throwable fatalError()
     {
         return fatalError;
@@ -183,16 +218,17 @@ final class Checkpointer implements Agent
                 return 1;
 
             case COPYING:
-                return copyPendingPages();
+                return drainPreImages() + copyPendingPages();
 
             case AWAITING_COPIES:
+                final int drained = drainPreImages();
                 if (0 == remaining.get())
                 {
                     phase = AWAITING_DURABLE;
                     deadlineNs = clock.nanoTime() + durableTimeoutNs;
                     return 1;
                 }
-                return 0;
+                return drained;
 
             case AWAITING_DURABLE:
                 return awaitDurable();
@@ -204,6 +240,30 @@ final class Checkpointer implements Agent
             default:
                 throw new IllegalStateException("unknown phase: " + phase);
         }
+    }
+
+    private int drainPreImages()
+    {
+        long head = preImageHead;
+        final long tail = preImageTail;
+        if (head == tail)
+        {
+            return 0;
+        }
+        final SnapshotSlot target = slots[requestTarget];
+        final ByteBuffer view = imageViews[requestTarget];
+        int drained = 0;
+        while (head < tail && drained < pagesPerDutyCycle)
+        {
+            final int index = (int)(head % preImageCapacity);
+            target.copyPageFrom(preImages, index * pageSize, preImagePages[index], view, checksum);
+            head++;
+            preImageHead = head;
+            remaining.decrementAndGet();
+            pagesCopied++;
+            drained++;
+        }
+        return drained;
     }
 
     private int copyPendingPages()

@@ -40,6 +40,7 @@ final class PageTracker
     private long[] activePending;
     private int activeTarget;
     private long writerCopies;
+    private long writerSlotCopies;
 
     PageTracker(
         final int pageSize,
@@ -105,9 +106,13 @@ final class PageTracker
         {
             if (LONG_ARRAY.compareAndSet(pending, word, bits, bits & ~bit))
             {
-                slots[activeTarget].copyPage(live, page, imageViews[activeTarget], checksum);
+                if (!checkpointer.offerPreImage(live, page))
+                {
+                    slots[activeTarget].copyPage(live, page, imageViews[activeTarget], checksum);
+                    checkpointer.writerCopiedPage();
+                    writerSlotCopies++;
+                }
                 writerCopies++;
-                checkpointer.writerCopiedPage();
                 return;
             }
             bits = (long)LONG_ARRAY.getVolatile(pending, word);
@@ -206,5 +211,10 @@ final class PageTracker
     long writerCopies()
     {
         return writerCopies;
+    }
+
+    long writerSlotCopies()
+    {
+        return writerSlotCopies;
     }
 }

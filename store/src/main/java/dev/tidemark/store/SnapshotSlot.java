@@ -227,9 +227,23 @@ final class SnapshotSlot implements AutoCloseable
      */
     void copyPage(final UnsafeBuffer live, final int page, final ByteBuffer imageView, final PageChecksum checksum)
     {
+        copyPageFrom(live, page * geometry.pageSize, page, imageView, checksum);
+    }
+
+    /**
+     * Write one page of the image from {@code source} at {@code sourceOffset} (the live region, or a pre-image the
+     * writer saved) and record its CRC.
+     */
+    void copyPageFrom(
+        final UnsafeBuffer source,
+        final int sourceOffset,
+        final int page,
+        final ByteBuffer imageView,
+        final PageChecksum checksum)
+    {
         final int pageSize = geometry.pageSize;
         final int offset = page * pageSize;
-        image.putBytes(offset, live, offset, pageSize);
+        image.putBytes(offset, source, sourceOffset, pageSize);
         crcTable.putInt(PageCrcTableDescriptor.crcOffset(page), checksum.compute(imageView, offset, pageSize),
             LITTLE_ENDIAN);
     }

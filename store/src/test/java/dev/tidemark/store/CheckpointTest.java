@@ -32,6 +32,18 @@ class CheckpointTest
     @Test
     void shouldCommitExactStateAtPositionWhileWriterRewritesPendingPagesInvokerMode()
     {
+        commitExactStateWhileWriterRewritesPendingPages(0);
+    }
+
+    @Test
+    void shouldCommitExactStateWhenWriterSavesPreImagesInItsRing()
+    {
+        // A small ring: the writer both saves pre-images and, when the ring is full, writes the slot itself.
+        commitExactStateWhileWriterRewritesPendingPages(16);
+    }
+
+    private void commitExactStateWhileWriterRewritesPendingPages(final int preImagePages)
+    {
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
         final Map<Long, byte[]> model = new HashMap<>();
@@ -40,7 +52,7 @@ class CheckpointTest
         final long checkpointSequence;
 
         try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)
-            .useCheckpointerInvoker(true).checkpointPagesPerDutyCycle(1)))
+            .useCheckpointerInvoker(true).checkpointPagesPerDutyCycle(1).checkpointPreImagePages(preImagePages)))
         {
             fill(store, model, value, random, 30_000);
             store.checkpointAndAwait();
@@ -58,6 +70,15 @@ class CheckpointTest
             }
             assertEquals(1 + 1, store.checkpointsCommitted(), "seed=" + seed);
             assertTrue(store.writerPageCopies() > 0, "the writer never met a pending page: seed=" + seed);
+            if (preImagePages > 0)
+            {
+                assertTrue(store.writerSlotCopies() < store.writerPageCopies(), "the ring was never used");
+                assertTrue(store.writerSlotCopies() > 0, "the ring never filled: the fallback was not exercised");
+            }
+            else
+            {
+                assertEquals(store.writerPageCopies(), store.writerSlotCopies());
+            }
             store.closeWithoutCheckpoint();
         }
 
@@ -71,6 +92,17 @@ class CheckpointTest
     @Test
     void shouldCommitExactStateAtPositionWhileWriterRacesCheckpointerThread()
     {
+        commitExactStateWhileWriterRacesCheckpointerThread(0);
+    }
+
+    @Test
+    void shouldCommitExactStateWhileWriterRacesCheckpointerThreadWithPreImageRing()
+    {
+        commitExactStateWhileWriterRacesCheckpointerThread(32);
+    }
+
+    private void commitExactStateWhileWriterRacesCheckpointerThread(final int preImagePages)
+    {
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
         final Map<Long, byte[]> model = new HashMap<>();
@@ -79,7 +111,7 @@ class CheckpointTest
         final AtomicLong durable = new AtomicLong(Long.MAX_VALUE);
 
         try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)
-            .durableLog(durable::get).checkpointPagesPerDutyCycle(1)))
+            .durableLog(durable::get).checkpointPagesPerDutyCycle(1).checkpointPreImagePages(preImagePages)))
         {
             fill(store, model, value, random, 35_000);
             for (int i = 0; i < 20; i++)

@@ -127,6 +127,7 @@ public final class DurableStore implements AutoCloseable
     private long lastCheckpointRequestPosition;
     private long lastCheckpointRequestNs;
     private long lastSeenCommits;
+    private long lastPurgedBelow = Long.MIN_VALUE;
     private int writesSinceTimeCheck;
     private boolean closed;
 
@@ -571,7 +572,7 @@ public final class DurableStore implements AutoCloseable
         }
         if (store.checkpointsCommitted() != lastSeenCommits)
         {
-            onCheckpointsCommitted();
+            updateCheckpointCounters();
         }
     }
 
@@ -593,13 +594,12 @@ public final class DurableStore implements AutoCloseable
         }
     }
 
-    private void onCheckpointsCommitted()
+    private void updateCheckpointCounters()
     {
         lastSeenCommits = store.checkpointsCommitted();
         checkpoints.setRelease(lastSeenCommits);
         checkpointPosition.setRelease(store.lastCheckpointPosition());
         checkpointDuration.setRelease(store.lastCheckpointDurationNs());
-        purgeBelow(store.retainedPosition());
     }
 
     private void purgeBelow(final long retained)
@@ -624,7 +624,8 @@ public final class DurableStore implements AutoCloseable
 
     /**
      * Do background duties on the writer thread when it has nothing else to do: the time-based checkpoint policy,
-     * retention after a checkpoint commits, and the checkpointer in invoker mode.
+     * retention (purging the recording below the older snapshot, a request to the archive, so never done inside a
+     * write), and the checkpointer in invoker mode. Call it regularly: without it the archive is never purged.
      *
      * @return work done (0 when idle).
      */
@@ -639,7 +640,13 @@ public final class DurableStore implements AutoCloseable
         store.isCheckpointInProgress();
         if (store.checkpointsCommitted() != lastSeenCommits)
         {
-            onCheckpointsCommitted();
+            updateCheckpointCounters();
+            work++;
+        }
+        if (store.retainedPosition() != lastPurgedBelow)
+        {
+            lastPurgedBelow = store.retainedPosition();
+            purgeBelow(lastPurgedBelow);
             work++;
         }
         checkTimePolicy();
@@ -670,7 +677,9 @@ public final class DurableStore implements AutoCloseable
         store.checkpointAndAwait();
         lastCheckpointRequestPosition = store.lastPosition();
         lastCheckpointRequestNs = System.nanoTime();
-        onCheckpointsCommitted();
+        updateCheckpointCounters();
+        lastPurgedBelow = store.retainedPosition();
+        purgeBelow(lastPurgedBelow);
     }
 
     // ------------------------------------------------------------------------------------------------ reads

@@ -44,6 +44,7 @@ class AllocationTest
             for (int round = 0; round < 20; round++)
             {
                 run(store, value, out, batch, 20_000);
+                store.poll();
             }
             final long threadId = Thread.currentThread().getId();
             final long calibrationStart = threads.getThreadAllocatedBytes(threadId);
@@ -55,6 +56,7 @@ class AllocationTest
                 run(store, value, out, batch, 20_000);
             }
             final long allocated = threads.getThreadAllocatedBytes(threadId) - start - calibration;
+            store.poll();
             assertEquals(0, allocated, "bytes allocated by 100,000 rounds of durable put/get/view/remove/batch");
             assertTrue(store.stateStore().checkpointsCommitted() > checkpointsBefore, "no checkpoint ran");
         }
@@ -83,6 +85,5 @@ class AllocationTest
             }
         }
         store.awaitDurable(store.position());
-        store.poll();
     }
 }

@@ -41,6 +41,8 @@ class ExternalArchiveTest
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
+        // A killed driver cannot delete its directory; leave no term buffers behind in /dev/shm.
+        org.agrona.IoUtil.delete(new File(aeronDir), true);
     }
 
     @Test

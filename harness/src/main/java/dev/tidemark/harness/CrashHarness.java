@@ -54,6 +54,7 @@ public final class CrashHarness
     private final PrintStream out;
     private final Random random;
     private int lineageCount;
+    private final List<Lineage> lineages = new ArrayList<>();
 
     CrashHarness(
         final long seed, final int cycles, final Durability level, final File workDir,
@@ -145,11 +146,40 @@ public final class CrashHarness
                 result.fail("harness error: " + CrashChild.oneLine(ex));
             }
             result.seconds = (System.nanoTime() - start) / 1e9;
+            releaseDriverDirectories();
             results.add(result);
             out.printf("%s: %s in %.1f s%n", scenario, result.status(), result.seconds);
         }
         Result.printTable(results, out);
         return results;
+    }
+
+    /**
+     * A child killed with its embedded driver leaves the driver's directory (term buffers, in /dev/shm) behind until
+     * the next open of the same store. Stores of finished scenarios are never opened again: delete theirs.
+     */
+    private void releaseDriverDirectories()
+    {
+        for (final Lineage lineage : lineages)
+        {
+            final File header = new File(lineage.dir, dev.tidemark.store.StoreHeaderDescriptor.HEADER_FILE_NAME);
+            if (header.length() >= dev.tidemark.store.StoreHeaderDescriptor.COPY_LENGTH)
+            {
+                try
+                {
+                    final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(header.toPath()))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    final long storeId = bytes.getLong(dev.tidemark.store.StoreHeaderDescriptor.STORE_ID_OFFSET);
+                    org.agrona.IoUtil.delete(new File(io.aeron.CommonContext.getAeronDirectoryName() + "-tidemark-" +
+                        Long.toHexString(storeId)), true);
+                }
+                catch (final IOException ex)
+                {
+                    out.println("could not read " + header + ": " + ex);
+                }
+            }
+        }
+        lineages.clear();
     }
 
     private String repro(final String scenario)
@@ -494,6 +524,7 @@ public final class CrashHarness
         }
         finally
         {
+            releaseDriverDirectories();
             exec("umount", "-l", mount.getPath());
         }
     }
@@ -546,6 +577,7 @@ public final class CrashHarness
         }
         finally
         {
+            releaseDriverDirectories();
             exec("umount", "-l", mount.getPath());
             Files.deleteIfExists(image.toPath());
         }
@@ -605,6 +637,7 @@ public final class CrashHarness
         finally
         {
             archive.kill();
+            org.agrona.IoUtil.delete(new File(aeronDir), true);
         }
     }
 
@@ -643,6 +676,7 @@ public final class CrashHarness
 
         Lineage(final File dir, final Durability durability, final String aeronDir)
         {
+            lineages.add(this);
             this.dir = dir;
             this.workloadSeed = random.nextLong();
             this.durability = durability;

@@ -121,7 +121,7 @@ public final class BenchmarkReport
             out.printf("| JDK | %s %s (%s) |%n", System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("java.vendor"));
             out.printf("| JMH forks | `%s`; one fork per benchmark in quick mode |%n",
-                String.join(" ", BenchmarkSupport.FORK_FLAGS));
+                String.join(" ", BenchmarkDefaults.FORK_FLAGS));
             out.println("| raw files | [jmh-results.json](jmh-results.json), `*.hgrm` (microseconds) |");
             out.println();
             out.println("One run on a shared 2-core machine: medians of few iterations, noisy; compare ratios within " +

@@ -16,12 +16,6 @@ import java.util.stream.Stream;
  */
 final class BenchmarkSupport
 {
-    /**
-     * JVM flags of every benchmark fork: Agrona's flag and a fixed heap.
-     */
-    static final String[] FORK_FLAGS = {
-        "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g", "-XX:+UseParallelGC" };
-
     static final int KEY_SEQUENCE_LENGTH = 1 << 20;
 
     private BenchmarkSupport()

@@ -137,14 +137,8 @@ final class RestartAndCheckpointMeasurements
         {
             final File dir = new File(root, "checkpoint-" + entries);
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
-            try (StateStore store = open(dir, entries))
+            try (StateStore store = openFilledAndCheckpointed(dir, entries, value))
             {
-                for (long key = 0; key < entries; key++)
-                {
-                    store.put(key, value, 0, VALUE_LENGTH);
-                }
-                store.checkpointAndAwait();
-                store.checkpointAndAwait();
                 final long pages = store.regionLength() / 4096;
                 for (final int dirty : new int[]{ 10, 100, 1_000, 10_000 })
                 {
@@ -174,14 +168,8 @@ final class RestartAndCheckpointMeasurements
         final int entries = 1_000_000;
         final File dir = new File(root, "writer");
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
-        try (StateStore store = open(dir, entries))
+        try (StateStore store = openFilledAndCheckpointed(dir, entries, value))
         {
-            for (long key = 0; key < entries; key++)
-            {
-                store.put(key, value, 0, VALUE_LENGTH);
-            }
-            store.checkpointAndAwait();
-            store.checkpointAndAwait();
             final long[] keys = BenchmarkSupport.randomKeys(entries, 3);
             final long seconds = full ? 10 : 3;
             final long interval = TimeUnit.SECONDS.toNanos(1) / 200_000;
@@ -206,6 +194,21 @@ final class RestartAndCheckpointMeasurements
                 writerWithoutCheckpoints.getValueAtPercentile(99.99) / 1e3,
                 writerWithCheckpoints.getValueAtPercentile(99.99) / 1e3, checkpointsDuringRun);
         }
+    }
+
+    /**
+     * A full table whose two slots both hold its image, so the next checkpoint copies only what changes from now.
+     */
+    private static StateStore openFilledAndCheckpointed(final File dir, final int entries, final UnsafeBuffer value)
+    {
+        final StateStore store = open(dir, entries);
+        for (long key = 0; key < entries; key++)
+        {
+            store.put(key, value, 0, VALUE_LENGTH);
+        }
+        store.checkpointAndAwait();
+        store.checkpointAndAwait();
+        return store;
     }
 
     private static StateStore open(final File dir, final int entries)

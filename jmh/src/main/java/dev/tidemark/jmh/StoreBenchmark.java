@@ -8,36 +8,20 @@ import dev.tidemark.store.StoreBatch;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.File;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The mapped store alone: get (copy out), view (zero-copy), put (replace an existing key) and a two-put atomic batch,
- * on random keys of a full table. The values' length and the entry count are parameters; 1,344-byte values are run
- * at 500,000 entries because a million of them exceed the 2 GiB region of format version 1.
+ * on random keys of a full table. The values' length and the entry count are parameters. 1,344-byte values are not in
+ * the default set: a million of them exceed the 2 GiB region of format version 1.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g", "-XX:+UseParallelGC" })
-public class StoreBenchmark
+public class StoreBenchmark extends BenchmarkDefaults
 {
     @Param({ "1000000" })
     int entries;

@@ -62,6 +62,54 @@ class DurableStoreTest
     }
 
     @Test
+    void shouldRefuseWritesToAFullTableWithNothingAppliedOrPublished()
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+        final long position;
+        try (DurableStore store = DurableStore.open(context().capacity(16)))
+        {
+            for (long key = 0; key < 16; key++)
+            {
+                value.putLong(0, key);
+                store.put(key, value, 0, 8, Durability.RECORDED);
+            }
+            position = store.position();
+            final long sequence = store.sequence();
+
+            final IllegalStateException single = assertThrows(
+                IllegalStateException.class, () -> store.put(99L, value, 0, 8, Durability.RECORDED));
+            assertTrue(single.getMessage().contains("table full: capacity=16"), single.getMessage());
+
+            final StoreBatch batch = store.newBatch();
+            batch.put(3L, value, 0, 8).remove(4L).put(100L, value, 0, 8).put(101L, value, 0, 8);
+            final IllegalStateException whole = assertThrows(IllegalStateException.class, () -> store.apply(batch));
+            assertTrue(whole.getMessage().contains("table full: batch operation 3"), whole.getMessage());
+
+            assertEquals(position, store.position(), "nothing published");
+            assertEquals(sequence, store.sequence(), "nothing applied");
+            assertEquals(16, store.size());
+            assertFalse(store.contains(99L));
+            assertFalse(store.contains(100L));
+            assertTrue(store.contains(4L));
+
+            // Replacing an existing key in a full table still works, and the stream goes on from where it was.
+            value.putLong(0, 77);
+            assertTrue(store.put(3L, value, 0, 8, Durability.RECORDED) > position);
+            store.closeWithoutCheckpoint();
+        }
+        try (DurableStore store = DurableStore.open(context().capacity(16)))
+        {
+            assertTrue(store.replayedMessages() > 0, "reopened without a final checkpoint: the tail is replayed");
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[8]);
+            assertEquals(8, store.get(3L, out, 0));
+            assertEquals(77, out.getLong(0));
+            assertFalse(store.contains(99L));
+            assertEquals(16, store.size());
+        }
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    @Test
     void shouldCheckpointByElapsedTimeWhenPolled()
     {
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));

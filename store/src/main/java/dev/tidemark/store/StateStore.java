@@ -731,7 +731,11 @@ public final class StateStore implements AutoCloseable
             throw new IllegalArgumentException(
                 "batch keyLength=" + batch.keyLength() + " does not match store keyLength=" + keyLength);
         }
-        checkBatchCapacity(batch);
+        if (batch.operationCount() > 1)
+        {
+            // One operation needs no walk: the insert below checks for room before it changes anything.
+            checkBatchCapacity(batch);
+        }
 
         final DirectBuffer buffer = batch.buffer();
         final int end = batch.offset() + batch.length();
@@ -750,6 +754,7 @@ public final class StateStore implements AutoCloseable
                 }
                 else
                 {
+                    checkNotFull();
                     table.insert(-entry - 1, buffer, keyAt, buffer, at + batchValueOffset, valueLength);
                     size++;
                 }

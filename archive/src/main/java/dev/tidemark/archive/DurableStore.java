@@ -122,6 +122,7 @@ public final class DurableStore implements AutoCloseable
     private final Counter errors;
 
     private final long replayed;
+    private final long replayDurationNs;
     private final long recoveryDurationNs;
     private final long truncatedAt;
     private long lastCheckpointRequestPosition;
@@ -152,6 +153,7 @@ public final class DurableStore implements AutoCloseable
         this.keyLength = store.keyLength();
         this.maxValueLength = store.maxValueLength();
         this.replayed = opening.replayed;
+        this.replayDurationNs = opening.replayDurationNs;
         this.recoveryDurationNs = opening.recoveryDurationNs;
         this.truncatedAt = opening.truncatedAt;
 
@@ -804,6 +806,15 @@ public final class DurableStore implements AutoCloseable
     public long replayedMessages()
     {
         return replayed;
+    }
+
+    /**
+     * @return nanoseconds the replay took on open (from the replay request to the last message applied), 0 if
+     * there was nothing to replay.
+     */
+    public long replayDurationNs()
+    {
+        return replayDurationNs;
     }
 
     /**

@@ -48,6 +48,7 @@ final class Recovery
     ChangeMessageFlyweight message;
     StoreBatch applyView;
     long replayed;
+    long replayDurationNs;
     long recoveryDurationNs;
     long truncatedAt = -1;
     CountingErrorHandler errorCounter;
@@ -190,7 +191,9 @@ final class Recovery
 
         if (restored < stop)
         {
+            final long replayStartNs = System.nanoTime();
             stop = replay(ctx, restored, stop);
+            replayDurationNs = System.nanoTime() - replayStartNs;
         }
         KillPoints.reach(KillPoints.RECOVERY_BEFORE_RESUME);
 

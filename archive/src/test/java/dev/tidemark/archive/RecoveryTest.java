@@ -51,6 +51,7 @@ class RecoveryTest
         try (DurableStore store = open())
         {
             assertEquals(0, store.replayedMessages(), "seed=" + seed);
+            assertEquals(0, store.replayDurationNs(), "nothing to replay, no replay timed");
             assertModel(store, "clean reopen seed=" + seed);
         }
     }
@@ -74,6 +75,8 @@ class RecoveryTest
             assertModel(store, "crash reopen seed=" + seed);
             assertEquals(store.sequence() - replayedFrom, store.replayedMessages());
             assertTrue(store.replayedMessages() >= 1500);
+            assertTrue(store.replayDurationNs() > 0 && store.replayDurationNs() < store.recoveryDurationNs(),
+                "replay " + store.replayDurationNs() + " ns within an open of " + store.recoveryDurationNs() + " ns");
             randomOperations(store, random, 100, false);
             store.closeWithoutCheckpoint();
         }

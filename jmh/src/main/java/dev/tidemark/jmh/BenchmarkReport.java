@@ -32,15 +32,47 @@ import java.util.Map;
  * profiler's allocation per operation), the fixed-rate .hgrm files, SVG plots, and a README with the machine, JDK,
  * flags, commit, the tables (ratios to the baselines and peers first) and each target met or not.
  * <pre>
- * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport (quick | full) perf-reports [commit]
+ * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport (quick | full | smoke) perf-reports [commit]
  * </pre>
- * quick: 2 x 1 s warm-up, 3 x 1 s measurement, 3 s fixed-rate runs (about 15 minutes on 2 cores).
- * full: 5 x 2 s warm-up, 10 x 2 s measurement, 2 forks, 10 s fixed-rate runs.
+ * quick: 2 x 1 s warm-up, 3 x 1 s measurement, one fork, 3 s fixed-rate runs (about 25 minutes on 2 cores).
+ * full: 3 x 1 s warm-up, 4 x 2 s measurement, 2 forks, 10 s fixed-rate runs, more restart and replay sizes (about an
+ * hour on 2 cores).
+ * smoke: one 200 ms iteration per benchmark, 1 s fixed-rate runs: checks that every benchmark and the report run,
+ * measures nothing worth keeping (write it outside perf-reports/).
+ * Values of 1,344 bytes run in a second pass at 700,000 entries (a million of them exceed the store's 2 GiB region),
+ * the baselines and peers with them.
  */
 public final class BenchmarkReport
 {
+    /**
+     * What runs again with 1,344-byte values: the hot paths, their baselines and the peers.
+     */
+    static final String LARGE_VALUE_BENCHMARKS = "dev\\.tidemark\\.jmh\\.(StoreBenchmark\\.(get|put)|" +
+        "DurableStoreBenchmark\\.put|MappedRegionBaselineBenchmark\\..*|(OnHeapMap|ChronicleMap|Lmdb)Benchmark\\." +
+        "(get|put))$";
+
+    /**
+     * Entries for 1,344-byte values: the most whose table fits the 2 GiB region (2^20 buckets at load 0.7).
+     */
+    static final int LARGE_VALUE_ENTRIES = 700_000;
+
     private BenchmarkReport()
     {
+    }
+
+    private static ChainedOptionsBuilder options(final String mode, final File dir, final String resultFile)
+    {
+        final boolean full = "full".equals(mode);
+        final boolean smoke = "smoke".equals(mode);
+        return new OptionsBuilder()
+            .warmupIterations(smoke ? 0 : full ? 3 : 2)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(smoke ? 1 : full ? 4 : 3)
+            .measurementTime(smoke ? TimeValue.milliseconds(200) : TimeValue.seconds(full ? 2 : 1))
+            .forks(full ? 2 : 1)
+            .addProfiler(GCProfiler.class)
+            .resultFormat(ResultFormatType.JSON)
+            .result(new File(dir, resultFile).getPath());
     }
 
     /**
@@ -52,6 +84,10 @@ public final class BenchmarkReport
         final String mode = args.length > 0 ? args[0] : "quick";
         final File root = new File(args.length > 1 ? args[1] : "perf-reports");
         final String commit = args.length > 2 ? args[2] : "unknown";
+        if (!"quick".equals(mode) && !"full".equals(mode) && !"smoke".equals(mode))
+        {
+            throw new IllegalArgumentException("mode must be quick, full or smoke: " + mode);
+        }
         final boolean full = "full".equals(mode);
         File dir = new File(root, LocalDate.now() + "-benchmarks-" + mode);
         for (int n = 2; dir.exists(); n++)
@@ -63,19 +99,21 @@ public final class BenchmarkReport
             throw new IOException("cannot create " + dir);
         }
 
-        final ChainedOptionsBuilder options = new OptionsBuilder()
-            .include("dev\\.tidemark\\.jmh\\..*Benchmark")
-            .warmupIterations(full ? 5 : 2)
-            .warmupTime(TimeValue.seconds(full ? 2 : 1))
-            .measurementIterations(full ? 10 : 3)
-            .measurementTime(TimeValue.seconds(full ? 2 : 1))
-            .forks(full ? 2 : 1)
-            .addProfiler(GCProfiler.class)
-            .resultFormat(ResultFormatType.JSON)
-            .result(new File(dir, "jmh-results.json").getPath());
-        final Collection<RunResult> results = new Runner(options.build()).run();
+        final Collection<RunResult> results = new ArrayList<>(new Runner(options(mode, dir, "jmh-results.json")
+            .include("dev\\.tidemark\\.jmh\\..*Benchmark").build()).run());
+        results.addAll(new Runner(options(mode, dir, "jmh-results-1344.json")
+            .include(LARGE_VALUE_BENCHMARKS)
+            .param("valueLength", "1344")
+            .param("entries", Integer.toString(LARGE_VALUE_ENTRIES))
+            .param("durability", "NONE")
+            .build()).run());
+        results.addAll(new Runner(options(mode, dir, "jmh-results-no-checkpoints.json")
+            .include("dev\\.tidemark\\.jmh\\.DurableStoreBenchmark\\.put$")
+            .param("valueLength", "64")
+            .param("checkpointLogMiB", "0")
+            .build()).run());
 
-        final LatencyHarness latency = new LatencyHarness(dir, full ? 10 : 3, System.out);
+        final LatencyHarness latency = new LatencyHarness(dir, full ? 10 : "smoke".equals(mode) ? 1 : 3, System.out);
         final Map<String, Histogram> histograms = latency.runAll();
 
         final RestartAndCheckpointMeasurements restart = new RestartAndCheckpointMeasurements(full, System.out);
@@ -87,6 +125,9 @@ public final class BenchmarkReport
         Files.writeString(new File(dir, "operations.svg").toPath(),
             SvgPlot.bars("Mean time per operation (random keys, 1M entries, 64 B values; lower is better)", "ns",
                 report.barsFor("64")));
+        Files.writeString(new File(dir, "throughput.svg").toPath(),
+            SvgPlot.bars("Throughput against peers (one thread, random keys, 1M entries, 64 B values; higher is " +
+                "better)", "M ops/s", report.throughputBars("64")));
         final List<Map.Entry<String, Double>> recoveryBars = new ArrayList<>();
         for (final double[] point : restart.replayPoints)
         {
@@ -113,21 +154,26 @@ public final class BenchmarkReport
             out.printf("# %s: benchmark suite (%s mode)%n%n", dir.getName().substring(0, 10), mode);
             out.println("| | |");
             out.println("|---|---|");
-            out.printf("| command | `java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport %s " +
-                "perf-reports` |%n", mode);
+            out.printf("| command | `jmh/run-benchmarks.sh %s` |%n", mode);
             out.printf("| commit | %s |%n", commit);
             out.printf("| machine | %s, %d CPUs, kernel %s |%n", Machine.cpuModel(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
             out.printf("| JDK | %s %s (%s) |%n", System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("java.vendor"));
-            out.printf("| JMH forks | `%s`; one fork per benchmark in quick mode |%n",
-                String.join(" ", BenchmarkDefaults.FORK_FLAGS));
-            out.println("| raw files | [jmh-results.json](jmh-results.json), `*.hgrm` (microseconds) |");
+            out.printf("| JMH forks | `%s` (OnHeapMap: 2 GiB heap; ChronicleMap: also the JDK opens Chronicle needs, " +
+                "see ChronicleMapBenchmark); %s |%n", String.join(" ", BenchmarkDefaults.FORK_FLAGS),
+                "full".equals(mode) ? "2 forks, 3 x 1 s warm-up, 4 x 2 s measurement per benchmark" :
+                "1 fork, 2 x 1 s warm-up, 3 x 1 s measurement per benchmark");
+            out.println("| raw files | [jmh-results.json](jmh-results.json), [jmh-results-1344.json](jmh-results-1344.json) " +
+                "(1,344-byte values, 700,000 entries), " +
+                "[jmh-results-no-checkpoints.json](jmh-results-no-checkpoints.json), `*.hgrm` (microseconds) |");
             out.println();
-            out.println("One run on a shared 2-core machine: medians of few iterations, noisy; compare ratios within " +
-                "this run, not figures across runs. Chronicle Map and LMDB (lmdbjava) are not in the suite yet.");
+            out.println("One run on a shared 2-core machine: means of few iterations, noisy; compare ratios within " +
+                "this run, not figures across runs. Peers: Chronicle Map " + "persisted to a file, LMDB through " +
+                "lmdbjava (MDB_NOSYNC|MDB_WRITEMAP, and synced), Agrona's on-heap Long2ObjectHashMap.");
             out.println();
             report.writeRatios(out, histograms, groupCommitRate, restart);
+            report.writePeers(out);
             report.writeTable(out);
             out.println();
             out.println("## Fixed-rate latency (microseconds, from each operation's intended start)");
@@ -147,6 +193,8 @@ public final class BenchmarkReport
             out.println();
             writeRestartTables(out, restart);
             out.println("![latency percentiles](latency-percentiles.svg)");
+            out.println();
+            out.println("![throughput against peers](throughput.svg)");
             out.println();
             out.println("![operations](operations.svg)");
             out.println();
@@ -168,10 +216,12 @@ public final class BenchmarkReport
         }
         out.println();
         out.println("Durable store reopened after a close without checkpoint: the whole open (restore, embedded driver and " +
-            "archive launch, replay, extend):");
+            "archive launch, replay, extend) and the replay alone, against the raw archive replay of the same range " +
+            "to a subscription that only counts messages:");
         out.println();
-        out.println("| messages since the snapshot | log MiB | replayed | open ms | M msgs/s over the whole open |");
-        out.println("|---:|---:|---:|---:|---:|");
+        out.println("| messages since the snapshot | log MiB | replayed | open ms | replay ms | M msgs/s, whole open | " +
+            "M msgs/s, replay | M msgs/s, raw archive replay | replay / raw |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (final String[] row : restart.replays)
         {
             out.printf("| %s |%n", String.join(" | ", row));
@@ -219,7 +269,9 @@ public final class BenchmarkReport
             final StringBuilder key = new StringBuilder(shortName);
             for (final String param : result.getParams().getParamsKeys())
             {
-                if (!"entries".equals(param))
+                final String value = result.getParams().getParam(param);
+                if (!("entries".equals(param) && "1000000".equals(value)) &&
+                    !("checkpointLogMiB".equals(param) && "64".equals(value)))
                 {
                     key.append(' ').append(param).append('=').append(result.getParams().getParam(param));
                 }
@@ -271,6 +323,95 @@ public final class BenchmarkReport
             return bars;
         }
 
+        List<Map.Entry<String, Double>> throughputBars(final String valueLength)
+        {
+            final String[][] rows = {
+                { "StoreBenchmark.get", "get: Tidemark" },
+                { "ChronicleMapBenchmark.get", "get: Chronicle Map" },
+                { "LmdbBenchmark.get", "get: LMDB" },
+                { "OnHeapMapBenchmark.get", "get: on-heap map" },
+                { "StoreBenchmark.put", "put: Tidemark store" },
+                { "DurableStoreBenchmark.put durability=NONE", "put: Tidemark + log, NONE" },
+                { "DurableStoreBenchmark.put durability=RECORDED", "put: Tidemark + log, RECORDED" },
+                { "ChronicleMapBenchmark.put", "put: Chronicle Map" },
+                { "LmdbBenchmark.put", "put: LMDB no sync" },
+                { "LmdbSyncedBenchmark.put", "put: LMDB synced" },
+                { "OnHeapMapBenchmark.put", "put: on-heap map" } };
+            final List<Map.Entry<String, Double>> bars = new ArrayList<>();
+            for (final String[] row : rows)
+            {
+                final double score = score(normalise(withValueLength(row[0], valueLength)));
+                if (!Double.isNaN(score))
+                {
+                    bars.add(new AbstractMap.SimpleEntry<>(row[1], 1e3 / score));
+                }
+            }
+            return bars;
+        }
+
+        private static String withValueLength(final String name, final String valueLength)
+        {
+            return name.contains(" ") ? name.replace(" ", " valueLength=" + valueLength + " ") :
+                name + " valueLength=" + valueLength;
+        }
+
+        private double timeOf(final String name, final String valueLength)
+        {
+            final String withLength = withValueLength(name, valueLength);
+            final String key = "1344".equals(valueLength) ? withLength + " entries=" + LARGE_VALUE_ENTRIES : withLength;
+            return score(normalise(key));
+        }
+
+        void writePeers(final PrintStream out)
+        {
+            out.println("## Against the peers (mean ns per operation; ratio = peer time / Tidemark time, above 1 is " +
+                "Tidemark faster)");
+            out.println();
+            out.println("1M entries, random keys; 1,344-byte values at 700,000 entries. Tidemark's put with publish is " +
+                "the durable store at NONE (applied and on the change stream, checkpoints running); Chronicle Map and " +
+                "LMDB without sync log nothing.");
+            out.println();
+            out.println("| value B | get | Chronicle get | LMDB get | on-heap get | Chronicle / get | LMDB / get | " +
+                "put + publish | store put | Chronicle put | LMDB put | on-heap put | Chronicle / put + publish |");
+            out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            for (final String length : new String[]{ "32", "64", "288", "1344" })
+            {
+                final double get = timeOf("StoreBenchmark.get", length);
+                final double cGet = timeOf("ChronicleMapBenchmark.get", length);
+                final double lGet = timeOf("LmdbBenchmark.get", length);
+                final double hGet = timeOf("OnHeapMapBenchmark.get", length);
+                final double put = timeOf("DurableStoreBenchmark.put durability=NONE", length);
+                final double sPut = timeOf("StoreBenchmark.put", length);
+                final double cPut = timeOf("ChronicleMapBenchmark.put", length);
+                final double lPut = timeOf("LmdbBenchmark.put", length);
+                final double hPut = timeOf("OnHeapMapBenchmark.put", length);
+                out.printf(Locale.ROOT,
+                    "| %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx | %.1f | %.1f | %.1f | %.1f | %.1f | %.2fx |%n",
+                    length, get, cGet, lGet, hGet, cGet / get, lGet / get, put, sPut, cPut, lPut, hPut, cPut / put);
+            }
+            final double synced = score(normalise("LmdbSyncedBenchmark.put valueLength=64"));
+            if (!Double.isNaN(synced))
+            {
+                out.printf(Locale.ROOT, "%nLMDB synced put (one transaction forced per put, 64 B): %.1f us mean.%n",
+                    synced / 1e3);
+            }
+            out.println();
+        }
+
+        double maxHotPathAllocation()
+        {
+            double max = 0;
+            for (final Map.Entry<String, RunResult> entry : byKey.entrySet())
+            {
+                if (entry.getKey().startsWith("StoreBenchmark.") || entry.getKey().startsWith("DurableStoreBenchmark."))
+                {
+                    final double alloc = allocation(entry.getValue());
+                    max = Double.isNaN(alloc) ? max : Math.max(max, alloc);
+                }
+            }
+            return max;
+        }
+
         private String normalise(final String key)
         {
             for (final String existing : byKey.keySet())
@@ -305,9 +446,12 @@ public final class BenchmarkReport
             row(out, "get within 1.5x the raw random read of the same memory",
                 String.format(Locale.ROOT, "%.1f ns vs %.1f ns: %.2fx", get, rawRead, get / rawRead),
                 get / rawRead <= 1.5);
+            final double putNoneAlone = score(normalise(
+                "DurableStoreBenchmark.put valueLength=64 durability=NONE checkpointLogMiB=0"));
             row(out, "put with change-stream publish (NONE) within 3x the raw random write",
-                String.format(Locale.ROOT, "%.1f ns vs %.1f ns: %.2fx", putNone, rawWrite, putNone / rawWrite),
-                putNone / rawWrite <= 3.0);
+                String.format(Locale.ROOT, "%.1f ns with checkpoints off vs %.1f ns: %.2fx (%.1f ns, %.2fx, with a " +
+                "checkpoint every 64 MiB of log)", putNoneAlone, rawWrite, putNoneAlone / rawWrite, putNone,
+                putNone / rawWrite), putNoneAlone / rawWrite <= 3.0);
             final Histogram put1m = histograms.get("durable-put-none-1000000");
             if (null != put1m)
             {
@@ -328,8 +472,17 @@ public final class BenchmarkReport
             }
             row(out, "300k+ SYNCED msgs/s with group commit",
                 String.format(Locale.ROOT, "%.0f msgs/s (64 per fdatasync)", groupRate), groupRate >= 300_000);
-            out.println("| get at least 2x Chronicle Map; put at least 1.5x Chronicle Map | not measured: the peer " +
-                "is not in the suite yet | - |");
+            final double chronicleGet = score(normalise("ChronicleMapBenchmark.get valueLength=64"));
+            final double chroniclePut = score(normalise("ChronicleMapBenchmark.put valueLength=64"));
+            row(out, "get at least 2x Chronicle Map's throughput",
+                String.format(Locale.ROOT, "%.1f ns vs %.1f ns: %.2fx", get, chronicleGet, chronicleGet / get),
+                chronicleGet / get >= 2.0);
+            row(out, "put with publish (NONE) at least 1.5x Chronicle Map's puts",
+                String.format(Locale.ROOT, "%.1f ns vs %.1f ns: %.2fx", putNone, chroniclePut, chroniclePut / putNone),
+                chroniclePut / putNone >= 1.5);
+            final double maxAlloc = maxHotPathAllocation();
+            row(out, "0 B/op on every hot path (gc profiler, Tidemark's benchmarks)",
+                String.format(Locale.ROOT, "largest %.3f B/op", maxAlloc), maxAlloc < 1.0);
             double largestRestartMs = Double.NaN;
             String largestRegion = "";
             for (final String[] row : restart.restarts)
@@ -344,8 +497,10 @@ public final class BenchmarkReport
             if (!restart.replays.isEmpty())
             {
                 final String[] last = restart.replays.get(restart.replays.size() - 1);
-                row(out, "replay at 5M+ msgs/s", last[4] + "M msgs/s over the whole open (" + last[2] +
-                    " messages, including driver and archive launch)", Double.parseDouble(last[4]) >= 5.0);
+                row(out, "replay at 5M+ msgs/s and at least 80% of the raw archive replay", last[6] + "M msgs/s " +
+                    "(" + last[2] + " messages; " + last[5] + "M msgs/s over the whole open) vs raw " + last[7] +
+                    "M msgs/s: " + last[8], Double.parseDouble(last[6]) >= 5.0 &&
+                    Double.parseDouble(last[6]) >= 0.8 * Double.parseDouble(last[7]));
             }
             if (null != restart.writerWithoutCheckpoints)
             {

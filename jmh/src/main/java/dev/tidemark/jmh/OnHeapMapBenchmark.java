@@ -66,4 +66,13 @@ public class OnHeapMapBenchmark extends BenchmarkDefaults
         final byte[] bytes = map.get(nextKey());
         value.getBytes(0, bytes, 0, valueLength);
     }
+
+    @Benchmark
+    public void removeAndReinsert()
+    {
+        final long key = nextKey();
+        final byte[] bytes = map.remove(key);
+        value.getBytes(0, bytes, 0, valueLength);
+        map.put(key, bytes);
+    }
 }

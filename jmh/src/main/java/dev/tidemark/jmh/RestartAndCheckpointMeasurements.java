@@ -6,6 +6,11 @@ package dev.tidemark.jmh;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.store.StateStore;
+import io.aeron.CommonContext;
+import io.aeron.Image;
+import io.aeron.Subscription;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.logbuffer.FragmentHandler;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -93,19 +98,21 @@ final class RestartAndCheckpointMeasurements
     private void replays(final File root) throws Exception
     {
         final int entries = 1_000_000;
+        final String aeronDir = CommonContext.getAeronDirectoryName() + "-tidemark-bench-replay";
         for (final int messages : full ? new int[]{ 250_000, 1_000_000, 4_000_000 } : new int[]{ 250_000, 2_000_000 })
         {
             final File dir = new File(root, "replay-" + messages);
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
-            long logBytes;
-            try (DurableStore store = DurableStore.open(durableContext(dir, entries)))
+            final long from;
+            final long logBytes;
+            try (DurableStore store = DurableStore.open(durableContext(dir, entries).aeronDirectoryName(aeronDir)))
             {
                 for (long key = 0; key < entries; key++)
                 {
                     store.put(key, value, 0, VALUE_LENGTH, Durability.NONE);
                 }
                 store.checkpointAndAwait();
-                final long from = store.position();
+                from = store.position();
                 for (long i = 0; i < messages; i++)
                 {
                     value.putLong(0, i);
@@ -116,18 +123,57 @@ final class RestartAndCheckpointMeasurements
                 store.closeWithoutCheckpoint();
             }
             final long start = System.nanoTime();
-            try (DurableStore store = DurableStore.open(durableContext(dir, entries)))
+            try (DurableStore store = DurableStore.open(durableContext(dir, entries).aeronDirectoryName(aeronDir)))
             {
                 final long took = System.nanoTime() - start;
-                final double rate = store.replayedMessages() / (took / 1e9);
+                final double openRate = store.replayedMessages() / (took / 1e9);
+                final double replayRate = store.replayedMessages() / (store.replayDurationNs() / 1e9);
+                // The physical limit: the same range replayed by the same archive to a plain subscription that
+                // only counts the messages.
+                final double rawRate = rawReplayRate(aeronDir, store.recordingId(), from, logBytes);
                 replays.add(new String[]{ Integer.toString(messages), mib(logBytes),
-                    Long.toString(store.replayedMessages()), ms(took), String.format(Locale.ROOT, "%.2f", rate / 1e6) });
+                    Long.toString(store.replayedMessages()), ms(took), ms(store.replayDurationNs()),
+                    String.format(Locale.ROOT, "%.2f", openRate / 1e6),
+                    String.format(Locale.ROOT, "%.2f", replayRate / 1e6),
+                    String.format(Locale.ROOT, "%.2f", rawRate / 1e6),
+                    String.format(Locale.ROOT, "%.0f%%", 100 * replayRate / rawRate) });
                 replayPoints.add(new double[]{ messages, took / 1e6 });
-                log.printf("  recovery: %d messages (%s MiB) replayed in an open of %s ms: %.2f M msgs/s%n",
-                    store.replayedMessages(), mib(logBytes), ms(took), rate / 1e6);
+                log.printf("  recovery: %d messages (%s MiB) in an open of %s ms, replay %s ms: %.2f M msgs/s " +
+                    "(raw archive replay %.2f M msgs/s)%n", store.replayedMessages(), mib(logBytes), ms(took),
+                    ms(store.replayDurationNs()), replayRate / 1e6, rawRate / 1e6);
                 store.closeWithoutCheckpoint();
             }
             BenchmarkSupport.delete(dir);
+        }
+    }
+
+    private static double rawReplayRate(
+        final String aeronDir, final long recordingId, final long from, final long length)
+    {
+        final long[] count = new long[1];
+        final FragmentHandler counter = (buffer, offset, fragmentLength, header) -> count[0]++;
+        try (AeronArchive archive = AeronArchive.connect(new AeronArchive.Context().aeronDirectoryName(aeronDir)
+            .controlRequestChannel(CommonContext.IPC_CHANNEL).controlResponseChannel(CommonContext.IPC_CHANNEL)))
+        {
+            final long start = System.nanoTime();
+            try (Subscription subscription = archive.replay(
+                recordingId, from, length, CommonContext.IPC_CHANNEL, 9_901))
+            {
+                while (0 == subscription.imageCount())
+                {
+                    Thread.onSpinWait();
+                }
+                final Image image = subscription.imageAtIndex(0);
+                final long stop = from + length;
+                while (image.position() < stop)
+                {
+                    if (0 == image.poll(counter, 1024) && image.isClosed())
+                    {
+                        throw new IllegalStateException("raw replay ended at " + image.position() + " < " + stop);
+                    }
+                }
+            }
+            return count[0] / ((System.nanoTime() - start) / 1e9);
         }
     }
 

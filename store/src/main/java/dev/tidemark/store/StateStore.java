@@ -496,6 +496,24 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
+     * A hint, changing nothing: load the home bucket of a key that is about to be written, so its cache miss is
+     * taken now, alongside others, rather than when the write needs it. Replay touches a group of messages ahead of
+     * the one it applies. A key of the wrong length or out of range of its buffer is ignored.
+     *
+     * @param key       buffer holding the key.
+     * @param keyOffset offset of the key.
+     * @return the tag found (meaningless; returned so that the load is not optimised away).
+     */
+    public int touch(final DirectBuffer key, final int keyOffset)
+    {
+        if (keyOffset < 0 || keyOffset > key.capacity() - keyLength)
+        {
+            return 0;
+        }
+        return table.touch(key, keyOffset);
+    }
+
+    /**
      * Is a long key present?
      *
      * @param key the key.

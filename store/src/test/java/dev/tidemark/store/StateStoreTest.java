@@ -47,6 +47,32 @@ class StateStoreTest
     }
 
     @Test
+    void shouldTouchABucketWithoutChangingAnything() throws Exception
+    {
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 1000, 64)))
+        {
+            for (long key = 0; key < 500; key++)
+            {
+                store.put(key, Fixtures.value(key, 1, 16), 0, 16);
+            }
+            store.checkpointAndAwait();
+            final Map<String, Long> before = Fixtures.digest(dir);
+            final long sequence = store.lastSequence();
+            final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
+            for (long k = 0; k < 1000; k++)
+            {
+                key.putLong(4, k, java.nio.ByteOrder.LITTLE_ENDIAN);
+                store.touch(key, 4);
+            }
+            assertEquals(0, store.touch(key, 9), "a key running past its buffer is ignored");
+            assertEquals(0, store.touch(key, -1), "a negative offset is ignored");
+            assertEquals(sequence, store.lastSequence());
+            assertEquals(500, store.size());
+            assertEquals(before, Fixtures.digest(dir), "no file byte changed");
+        }
+    }
+
+    @Test
     void shouldServeByteKeysAndLongKeysAlikeOnAnEightByteStore()
     {
         try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))

@@ -48,6 +48,43 @@ final class RestartAndCheckpointMeasurements
         this.log = log;
     }
 
+    /**
+     * Run some of the measurements alone, printing the figures (to profile or re-check one of them):
+     * <pre>
+     * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.RestartAndCheckpointMeasurements \
+     *     (restart | replay | checkpoint | writer)... [--full]
+     * </pre>
+     *
+     * @param args which measurements, and --full for the larger sizes.
+     * @throws Exception on failure.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final List<String> parts = new ArrayList<>(List.of(args));
+        final boolean full = parts.remove("--full");
+        final RestartAndCheckpointMeasurements measurements = new RestartAndCheckpointMeasurements(full, System.out);
+        final File dir = BenchmarkSupport.newDirectory("restart");
+        try
+        {
+            for (final String part : parts)
+            {
+                switch (part)
+                {
+                    case "restart" -> measurements.cleanRestarts(dir);
+                    case "replay" -> measurements.replays(dir);
+                    case "checkpoint" -> measurements.checkpointCost(dir);
+                    case "writer" -> measurements.writerDuringCheckpoints(dir);
+                    default -> throw new IllegalArgumentException(
+                        "unknown measurement: " + part + " (restart, replay, checkpoint, writer)");
+                }
+            }
+        }
+        finally
+        {
+            BenchmarkSupport.delete(dir);
+        }
+    }
+
     void runAll() throws Exception
     {
         final File dir = BenchmarkSupport.newDirectory("restart");

@@ -52,7 +52,7 @@ final class RestartAndCheckpointMeasurements
      * Run some of the measurements alone, printing the figures (to profile or re-check one of them):
      * <pre>
      * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.RestartAndCheckpointMeasurements \
-     *     (restart | replay | checkpoint | writer)... [--full]
+     *     (restart | replay | checkpoint | writer | recorded)... [--full]
      * </pre>
      *
      * @param args which measurements, and --full for the larger sizes.
@@ -74,8 +74,9 @@ final class RestartAndCheckpointMeasurements
                     case "replay" -> measurements.replays(dir);
                     case "checkpoint" -> measurements.checkpointCost(dir);
                     case "writer" -> measurements.writerDuringCheckpoints(dir);
+                    case "recorded" -> measurements.recordedDuringCheckpoints(dir);
                     default -> throw new IllegalArgumentException(
-                        "unknown measurement: " + part + " (restart, replay, checkpoint, writer)");
+                        "unknown measurement: " + part + " (restart, replay, checkpoint, writer, recorded)");
                 }
             }
         }
@@ -276,6 +277,67 @@ final class RestartAndCheckpointMeasurements
             log.printf("  writer at 200k puts/s: p99.99 %.2f us without checkpoints, %.2f us with %d checkpoints%n",
                 writerWithoutCheckpoints.getValueAtPercentile(99.99) / 1e3,
                 writerWithCheckpoints.getValueAtPercentile(99.99) / 1e3, checkpointsDuringRun);
+        }
+    }
+
+    /**
+     * RECORDED acknowledgement latency of a durable store at 100k random puts/s for 10 s, with checkpoints every
+     * 64 MiB of log (each copying most of the 160 MiB region) and with none: prints the percentiles and every 100 ms
+     * window whose worst latency passed 10 ms. Run with -Dtidemark.bench.dir=/dev/shm to take the disk out.
+     */
+    void recordedDuringCheckpoints(final File root) throws Exception
+    {
+        final int entries = 1_000_000;
+        final long[] keys = BenchmarkSupport.randomKeys(entries, 5);
+        for (final long checkpointLogBytes : new long[]{ 64L << 20, Long.MAX_VALUE / 4 })
+        {
+            final File dir = new File(root, "recorded-" + (checkpointLogBytes >> 20));
+            final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
+            try (DurableStore store = DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8)
+                .maxValueLength(VALUE_LENGTH).capacity(entries).durability(Durability.RECORDED)
+                .checkpointLogBytes(checkpointLogBytes).errorHandler(Throwable::printStackTrace)))
+            {
+                for (long key = 0; key < entries; key++)
+                {
+                    store.put(key, value, 0, VALUE_LENGTH, Durability.NONE);
+                }
+                store.checkpointAndAwait();
+                store.checkpointAndAwait();
+                final long before = store.stateStore().checkpointsCommitted();
+                final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                final long intervalNs = TimeUnit.SECONDS.toNanos(1) / 100_000;
+                final long start = System.nanoTime();
+                final long[] window = { 0, 0 };
+                LatencyHarness.pace(intervalNs, TimeUnit.SECONDS.toNanos(10), (i) ->
+                {
+                    store.put(keys[i & (keys.length - 1)], value, 0, VALUE_LENGTH, Durability.RECORDED);
+                    final long now = System.nanoTime();
+                    final long latency = now - (start + i * intervalNs);
+                    final long index = (now - start) / TimeUnit.MILLISECONDS.toNanos(100);
+                    if (index != window[0])
+                    {
+                        if (window[1] > TimeUnit.MILLISECONDS.toNanos(10))
+                        {
+                            log.printf(Locale.ROOT, "    t=%.1f s: worst %.1f ms, checkpoint in progress: %b%n",
+                                window[0] / 10.0, window[1] / 1e6, store.stateStore().isCheckpointInProgress());
+                        }
+                        window[0] = index;
+                        window[1] = 0;
+                    }
+                    window[1] = Math.max(window[1], latency);
+                    if (0 == (i & 1023))
+                    {
+                        store.poll();
+                    }
+                }, histogram);
+                log.printf(Locale.ROOT, "  RECORDED at 100k puts/s, %s: p50 %.2f / p99 %.2f / p99.99 %.2f / max %.2f us, " +
+                    "%d checkpoints%n", checkpointLogBytes > (1L << 40) ? "no checkpoints" : "checkpoint every 64 MiB",
+                    histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+                    histogram.getValueAtPercentile(99.99) / 1e3, histogram.getMaxValue() / 1e3,
+                    store.stateStore().checkpointsCommitted() - before);
+                store.closeWithoutCheckpoint();
+            }
+            BenchmarkSupport.delete(dir);
         }
     }
 

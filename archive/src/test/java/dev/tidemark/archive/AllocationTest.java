@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -50,14 +52,29 @@ class AllocationTest
             final long calibrationStart = threads.getThreadAllocatedBytes(threadId);
             final long calibration = threads.getThreadAllocatedBytes(threadId) - calibrationStart;
             final long checkpointsBefore = store.stateStore().checkpointsCommitted();
-            final long start = threads.getThreadAllocatedBytes(threadId);
-            for (int round = 0; round < 5; round++)
+
+            // Windows of 100,000 rounds. A path that allocates would allocate in every window, at least 16 bytes
+            // each time it runs (the rarest, the RECORDED batch, runs 1,560 times a window). What a window may
+            // show otherwise is the JVM deoptimising compiled code the first time a rare branch is taken (a wait
+            // that really waits, a copy-on-write during a checkpoint): a few hundred bytes, once. So: every window
+            // under 1 KiB, and two windows in a row allocating nothing.
+            final List<Long> windows = new ArrayList<>();
+            int zeroInARow = 0;
+            for (int window = 0; window < 10 && zeroInARow < 2; window++)
             {
-                run(store, value, out, batch, 20_000);
+                final long start = threads.getThreadAllocatedBytes(threadId);
+                for (int round = 0; round < 5; round++)
+                {
+                    run(store, value, out, batch, 20_000);
+                }
+                final long allocated = threads.getThreadAllocatedBytes(threadId) - start - calibration;
+                windows.add(allocated);
+                assertTrue(allocated < 1024, "bytes allocated by 100,000 rounds of durable " +
+                    "put/get/view/remove/batch: " + windows);
+                zeroInARow = 0 == allocated ? zeroInARow + 1 : 0;
             }
-            final long allocated = threads.getThreadAllocatedBytes(threadId) - start - calibration;
             store.poll();
-            assertEquals(0, allocated, "bytes allocated by 100,000 rounds of durable put/get/view/remove/batch");
+            assertEquals(2, zeroInARow, "two windows in a row without allocation: " + windows);
             assertTrue(store.stateStore().checkpointsCommitted() > checkpointsBefore, "no checkpoint ran");
         }
     }

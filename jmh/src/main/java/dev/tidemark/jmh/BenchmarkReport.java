@@ -34,13 +34,13 @@ import java.util.Map;
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport (quick | full | smoke) perf-reports [commit]
  * </pre>
- * quick: 2 x 1 s warm-up, 3 x 1 s measurement, one fork, 3 s fixed-rate runs (about 25 minutes on 2 cores).
+ * quick: 2 x 1 s warm-up, 3 x 1 s measurement, one fork, 3 s fixed-rate runs (about 30 minutes on 2 cores).
  * full: 3 x 1 s warm-up, 4 x 2 s measurement, 2 forks, 10 s fixed-rate runs, more restart and replay sizes (about an
  * hour on 2 cores).
  * smoke: one 200 ms iteration per benchmark, 1 s fixed-rate runs: checks that every benchmark and the report run,
  * measures nothing worth keeping (write it outside perf-reports/).
  * Values of 1,344 bytes run in a second pass at 700,000 entries (a million of them exceed the store's 2 GiB region),
- * the baselines and peers with them.
+ * the baselines and peers with them; get and put run again at 10M entries of 64 bytes.
  */
 public final class BenchmarkReport
 {
@@ -48,6 +48,13 @@ public final class BenchmarkReport
      * What runs again with 1,344-byte values: the hot paths, their baselines and the peers.
      */
     static final String LARGE_VALUE_BENCHMARKS = "dev\\.tidemark\\.jmh\\.(StoreBenchmark\\.(get|put)|" +
+        "DurableStoreBenchmark\\.put|MappedRegionBaselineBenchmark\\..*|(OnHeapMap|ChronicleMap|Lmdb)Benchmark\\." +
+        "(get|put))$";
+
+    /**
+     * What runs again at 10M entries (64-byte values): get and put, their baselines and the peers.
+     */
+    static final String TEN_MILLION_BENCHMARKS = "dev\\.tidemark\\.jmh\\.(StoreBenchmark\\.(get|put)|" +
         "DurableStoreBenchmark\\.put|MappedRegionBaselineBenchmark\\..*|(OnHeapMap|ChronicleMap|Lmdb)Benchmark\\." +
         "(get|put))$";
 
@@ -107,6 +114,12 @@ public final class BenchmarkReport
             .param("entries", Integer.toString(LARGE_VALUE_ENTRIES))
             .param("durability", "NONE")
             .build()).run());
+        results.addAll(new Runner(options(mode, dir, "jmh-results-10m.json")
+            .include(TEN_MILLION_BENCHMARKS)
+            .param("valueLength", "64")
+            .param("entries", "10000000")
+            .param("durability", "NONE")
+            .build()).run());
         results.addAll(new Runner(options(mode, dir, "jmh-results-no-checkpoints.json")
             .include("dev\\.tidemark\\.jmh\\.DurableStoreBenchmark\\.put$")
             .param("valueLength", "64")
@@ -160,13 +173,13 @@ public final class BenchmarkReport
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
             out.printf("| JDK | %s %s (%s) |%n", System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("java.vendor"));
-            out.printf("| JMH forks | `%s` (OnHeapMap: 2 GiB heap; ChronicleMap: also the JDK opens Chronicle needs, " +
+            out.printf("| JMH forks | `%s` (OnHeapMap: 4 GiB heap, for 10M entries; ChronicleMap: also the JDK opens Chronicle needs, " +
                 "see ChronicleMapBenchmark); %s |%n", String.join(" ", BenchmarkDefaults.FORK_FLAGS),
                 "full".equals(mode) ? "2 forks, 3 x 1 s warm-up, 4 x 2 s measurement per benchmark" :
                 "1 fork, 2 x 1 s warm-up, 3 x 1 s measurement per benchmark");
             out.println("| raw files | [jmh-results.json](jmh-results.json), [jmh-results-1344.json](jmh-results-1344.json) " +
                 "(1,344-byte values, 700,000 entries), " +
-                "[jmh-results-no-checkpoints.json](jmh-results-no-checkpoints.json), `*.hgrm` (microseconds) |");
+                "[jmh-results-10m.json](jmh-results-10m.json) (10M entries), [jmh-results-no-checkpoints.json](jmh-results-no-checkpoints.json), `*.hgrm` (microseconds) |");
             out.println();
             out.println("One run on a shared 2-core machine: means of few iterations, noisy; compare ratios within " +
                 "this run, not figures across runs. Peers: Chronicle Map " + "persisted to a file, LMDB through " +
@@ -358,7 +371,8 @@ public final class BenchmarkReport
         private double timeOf(final String name, final String valueLength)
         {
             final String withLength = withValueLength(name, valueLength);
-            final String key = "1344".equals(valueLength) ? withLength + " entries=" + LARGE_VALUE_ENTRIES : withLength;
+            final String key = "1344".equals(valueLength) ? withLength + " entries=" + LARGE_VALUE_ENTRIES :
+                "64@10M".equals(valueLength) ? withValueLength(name, "64") + " entries=10000000" : withLength;
             return score(normalise(key));
         }
 
@@ -367,14 +381,15 @@ public final class BenchmarkReport
             out.println("## Against the peers (mean ns per operation; ratio = peer time / Tidemark time, above 1 is " +
                 "Tidemark faster)");
             out.println();
-            out.println("1M entries, random keys; 1,344-byte values at 700,000 entries. Tidemark's put with publish is " +
+            out.println("1M entries, random keys; 1,344-byte values at 700,000 entries; 64@10M: 64-byte values at 10M " +
+                "entries. Tidemark's put with publish is " +
                 "the durable store at NONE (applied and on the change stream, checkpoints running); Chronicle Map and " +
                 "LMDB without sync log nothing.");
             out.println();
             out.println("| value B | get | Chronicle get | LMDB get | on-heap get | Chronicle / get | LMDB / get | " +
                 "put + publish | store put | Chronicle put | LMDB put | on-heap put | Chronicle / put + publish |");
             out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            for (final String length : new String[]{ "32", "64", "288", "1344" })
+            for (final String length : new String[]{ "32", "64", "288", "1344", "64@10M" })
             {
                 final double get = timeOf("StoreBenchmark.get", length);
                 final double cGet = timeOf("ChronicleMapBenchmark.get", length);

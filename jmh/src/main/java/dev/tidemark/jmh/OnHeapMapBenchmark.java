@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * case).
  */
 @Fork(value = 1, jvmArgsAppend = {
-    BenchmarkDefaults.ADD_EXPORTS, BenchmarkDefaults.JDK_INTERNAL_MISC, "-Xms2g", "-Xmx2g", BenchmarkDefaults.GC })
+    BenchmarkDefaults.ADD_EXPORTS, BenchmarkDefaults.JDK_INTERNAL_MISC, "-Xms4g", "-Xmx4g", BenchmarkDefaults.GC })
 public class OnHeapMapBenchmark extends BenchmarkDefaults
 {
     @Param({ "1000000" })

@@ -34,12 +34,13 @@ import java.util.Map;
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport (quick | full | smoke) perf-reports [commit]
  * </pre>
- * quick: 2 x 1 s warm-up, 3 x 1 s measurement, one fork, 3 s fixed-rate runs (about 30 minutes on 2 cores).
+ * quick: 64-byte values only, get/put/view and the baselines and peers, 2 x 1 s warm-up, 3 x 1 s measurement, one
+ * fork, 3 s fixed-rate runs (about 10 minutes on 2 cores).
  * full: 3 x 1 s warm-up, 4 x 2 s measurement, 2 forks, 10 s fixed-rate runs, more restart and replay sizes (about an
  * hour on 2 cores).
  * smoke: one 200 ms iteration per benchmark, 1 s fixed-rate runs: checks that every benchmark and the report run,
  * measures nothing worth keeping (write it outside perf-reports/).
- * Values of 1,344 bytes run in a second pass at 700,000 entries (a million of them exceed the store's 2 GiB region),
+ * In full (and smoke) mode, values of 1,344 bytes run in a second pass at 700,000 entries (a million of them exceed the store's 2 GiB region),
  * the baselines and peers with them; get and put run again at 10M entries of 64 bytes.
  */
 public final class BenchmarkReport
@@ -50,6 +51,13 @@ public final class BenchmarkReport
     static final String LARGE_VALUE_BENCHMARKS = "dev\\.tidemark\\.jmh\\.(StoreBenchmark\\.(get|put)|" +
         "DurableStoreBenchmark\\.put|MappedRegionBaselineBenchmark\\..*|(OnHeapMap|ChronicleMap|Lmdb)Benchmark\\." +
         "(get|put))$";
+
+    /**
+     * What quick mode runs (at 64-byte values): the operations the targets are stated for, baselines and peers.
+     */
+    static final String QUICK_BENCHMARKS = "dev\\.tidemark\\.jmh\\.(StoreBenchmark\\.(get|put|view)|" +
+        "DurableStoreBenchmark\\.put|MappedRegionBaselineBenchmark\\..*|LogBaselineBenchmark\\..*|" +
+        "(OnHeapMap|ChronicleMap|Lmdb|LmdbSynced)Benchmark\\.(get|put))$";
 
     /**
      * What runs again at 10M entries (64-byte values): get and put, their baselines and the peers.
@@ -106,20 +114,33 @@ public final class BenchmarkReport
             throw new IOException("cannot create " + dir);
         }
 
-        final Collection<RunResult> results = new ArrayList<>(new Runner(options(mode, dir, "jmh-results.json")
-            .include("dev\\.tidemark\\.jmh\\..*Benchmark").build()).run());
-        results.addAll(new Runner(options(mode, dir, "jmh-results-1344.json")
-            .include(LARGE_VALUE_BENCHMARKS)
-            .param("valueLength", "1344")
-            .param("entries", Integer.toString(LARGE_VALUE_ENTRIES))
-            .param("durability", "NONE")
-            .build()).run());
-        results.addAll(new Runner(options(mode, dir, "jmh-results-10m.json")
-            .include(TEN_MILLION_BENCHMARKS)
-            .param("valueLength", "64")
-            .param("entries", "10000000")
-            .param("durability", "NONE")
-            .build()).run());
+        final boolean quick = "quick".equals(mode);
+        final ChainedOptionsBuilder main = options(mode, dir, "jmh-results.json");
+        if (quick)
+        {
+            // A few minutes: 64-byte values only, and the operations the targets are stated for.
+            main.include(QUICK_BENCHMARKS).param("valueLength", "64");
+        }
+        else
+        {
+            main.include("dev\\.tidemark\\.jmh\\..*Benchmark");
+        }
+        final Collection<RunResult> results = new ArrayList<>(new Runner(main.build()).run());
+        if (!quick)
+        {
+            results.addAll(new Runner(options(mode, dir, "jmh-results-1344.json")
+                .include(LARGE_VALUE_BENCHMARKS)
+                .param("valueLength", "1344")
+                .param("entries", Integer.toString(LARGE_VALUE_ENTRIES))
+                .param("durability", "NONE")
+                .build()).run());
+            results.addAll(new Runner(options(mode, dir, "jmh-results-10m.json")
+                .include(TEN_MILLION_BENCHMARKS)
+                .param("valueLength", "64")
+                .param("entries", "10000000")
+                .param("durability", "NONE")
+                .build()).run());
+        }
         results.addAll(new Runner(options(mode, dir, "jmh-results-no-checkpoints.json")
             .include("dev\\.tidemark\\.jmh\\.DurableStoreBenchmark\\.put$")
             .param("valueLength", "64")
@@ -176,7 +197,8 @@ public final class BenchmarkReport
             out.printf("| JMH forks | `%s` (OnHeapMap: 4 GiB heap, for 10M entries; ChronicleMap: also the JDK opens Chronicle needs, " +
                 "see ChronicleMapBenchmark); %s |%n", String.join(" ", BenchmarkDefaults.FORK_FLAGS),
                 "full".equals(mode) ? "2 forks, 3 x 1 s warm-up, 4 x 2 s measurement per benchmark" :
-                "1 fork, 2 x 1 s warm-up, 3 x 1 s measurement per benchmark");
+                "quick".equals(mode) ? "1 fork, 2 x 1 s warm-up, 3 x 1 s measurement per benchmark, 64 B values only" :
+                "1 fork, one 200 ms iteration (smoke: checks the pipeline, measures nothing)");
             out.println("| raw files | [jmh-results.json](jmh-results.json), [jmh-results-1344.json](jmh-results-1344.json) " +
                 "(1,344-byte values, 700,000 entries), " +
                 "[jmh-results-10m.json](jmh-results-10m.json) (10M entries), [jmh-results-no-checkpoints.json](jmh-results-no-checkpoints.json), `*.hgrm` (microseconds) |");
@@ -392,6 +414,10 @@ public final class BenchmarkReport
             for (final String length : new String[]{ "32", "64", "288", "1344", "64@10M" })
             {
                 final double get = timeOf("StoreBenchmark.get", length);
+                if (Double.isNaN(get))
+                {
+                    continue; // not in this mode
+                }
                 final double cGet = timeOf("ChronicleMapBenchmark.get", length);
                 final double lGet = timeOf("LmdbBenchmark.get", length);
                 final double hGet = timeOf("OnHeapMapBenchmark.get", length);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the benchmarks jar and run the suite, writing a dated folder under perf-reports/.
-#   jmh/run-benchmarks.sh quick   (about 10 minutes on 2 cores: 64-byte values, the targets' operations)
+#   jmh/run-benchmarks.sh quick   (about 4 minutes on 2 cores: 64-byte values, the targets' operations)
 #   jmh/run-benchmarks.sh full    (about an hour; the run to publish)
 #   jmh/run-benchmarks.sh smoke   (every benchmark once, briefly; writes under target/, not perf-reports/)
 set -euo pipefail

@@ -35,12 +35,13 @@ import java.util.Map;
  * java -cp jmh/target/benchmarks.jar dev.tidemark.jmh.BenchmarkReport (quick | full | smoke) perf-reports [commit]
  * </pre>
  * quick: 64-byte values only, get/put/view and the baselines and peers, 2 x 1 s warm-up, 3 x 1 s measurement, one
- * fork, 3 s fixed-rate runs (about 10 minutes on 2 cores).
+ * fork, 3 s fixed-rate runs (about 4 minutes on 2 cores).
  * full: 3 x 1 s warm-up, 4 x 2 s measurement, 2 forks, 10 s fixed-rate runs, more restart and replay sizes (about an
  * hour on 2 cores).
  * smoke: one 200 ms iteration per benchmark, 1 s fixed-rate runs: checks that every benchmark and the report run,
  * measures nothing worth keeping (write it outside perf-reports/).
- * In full (and smoke) mode, values of 1,344 bytes run in a second pass at 700,000 entries (a million of them exceed the store's 2 GiB region),
+ * In full (and smoke) mode, values of 1,344 bytes run in a second pass at 700,000 entries (a million of them exceed
+ * the store's 2 GiB region),
  * the baselines and peers with them; get and put run again at 10M entries of 64 bytes.
  */
 public final class BenchmarkReport
@@ -194,14 +195,26 @@ public final class BenchmarkReport
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"));
             out.printf("| JDK | %s %s (%s) |%n", System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("java.vendor"));
-            out.printf("| JMH forks | `%s` (OnHeapMap: 4 GiB heap, for 10M entries; ChronicleMap: also the JDK opens Chronicle needs, " +
-                "see ChronicleMapBenchmark); %s |%n", String.join(" ", BenchmarkDefaults.FORK_FLAGS),
+            out.printf("| JMH forks | `%s` (OnHeapMap: 4 GiB heap, for 10M entries; ChronicleMap: also the JDK " +
+                "opens Chronicle needs, see ChronicleMapBenchmark); %s |%n",
+                String.join(" ", BenchmarkDefaults.FORK_FLAGS),
                 "full".equals(mode) ? "2 forks, 3 x 1 s warm-up, 4 x 2 s measurement per benchmark" :
                 "quick".equals(mode) ? "1 fork, 2 x 1 s warm-up, 3 x 1 s measurement per benchmark, 64 B values only" :
                 "1 fork, one 200 ms iteration (smoke: checks the pipeline, measures nothing)");
-            out.println("| raw files | [jmh-results.json](jmh-results.json), [jmh-results-1344.json](jmh-results-1344.json) " +
-                "(1,344-byte values, 700,000 entries), " +
-                "[jmh-results-10m.json](jmh-results-10m.json) (10M entries), [jmh-results-no-checkpoints.json](jmh-results-no-checkpoints.json), `*.hgrm` (microseconds) |");
+            final StringBuilder files = new StringBuilder();
+            for (final String[] file : new String[][]{
+                { "jmh-results.json", "" },
+                { "jmh-results-1344.json", " (1,344-byte values, 700,000 entries)" },
+                { "jmh-results-10m.json", " (10M entries)" },
+                { "jmh-results-no-checkpoints.json", " (durable put, checkpoints off)" } })
+            {
+                if (new File(dir, file[0]).exists())
+                {
+                    files.append('[').append(file[0]).append("](").append(file[0]).append(')').append(file[1])
+                        .append(", ");
+                }
+            }
+            out.println("| raw files | " + files + "`*.hgrm` (microseconds) |");
             out.println();
             out.println("One run on a shared 2-core machine: means of few iterations, noisy; compare ratios within " +
                 "this run, not figures across runs. Peers: Chronicle Map " + "persisted to a file, LMDB through " +
@@ -241,7 +254,8 @@ public final class BenchmarkReport
     {
         out.println("## Restart, replay and checkpoints");
         out.println();
-        out.println("Clean restart of the mapped store (verify every page CRC of the snapshot, rewrite the live region):");
+        out.println("Clean restart of the mapped store (verify every page CRC of the snapshot, rewrite the live " +
+            "region):");
         out.println();
         out.println("| entries | region MiB | run | open ms (wall) | open ms (store) |");
         out.println("|---:|---:|---:|---:|---:|");
@@ -250,12 +264,12 @@ public final class BenchmarkReport
             out.printf("| %s |%n", String.join(" | ", row));
         }
         out.println();
-        out.println("Durable store reopened after a close without checkpoint: the whole open (restore, embedded driver and " +
-            "archive launch, replay, extend) and the replay alone, against the raw archive replay of the same range " +
-            "to a subscription that only counts messages:");
+        out.println("Durable store reopened after a close without checkpoint: the whole open (restore, embedded " +
+            "driver and archive launch, replay, extend) and the replay alone, against the raw archive replay of " +
+            "the same range to a subscription that only counts messages:");
         out.println();
-        out.println("| messages since the snapshot | log MiB | replayed | open ms | replay ms | M msgs/s, whole open | " +
-            "M msgs/s, replay | M msgs/s, raw archive replay | replay / raw |");
+        out.println("| messages since the snapshot | log MiB | replayed | open ms | replay ms | " +
+            "M msgs/s, whole open | M msgs/s, replay | M msgs/s, raw archive replay | replay / raw |");
         out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (final String[] row : restart.replays)
         {
@@ -300,7 +314,8 @@ public final class BenchmarkReport
         private static String key(final RunResult result)
         {
             final String benchmark = result.getParams().getBenchmark();
-            final String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+            final int classStart = benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1;
+            final String shortName = benchmark.substring(classStart);
             final StringBuilder key = new StringBuilder(shortName);
             for (final String param : result.getParams().getParamsKeys())
             {
@@ -403,10 +418,9 @@ public final class BenchmarkReport
             out.println("## Against the peers (mean ns per operation; ratio = peer time / Tidemark time, above 1 is " +
                 "Tidemark faster)");
             out.println();
-            out.println("1M entries, random keys; 1,344-byte values at 700,000 entries; 64@10M: 64-byte values at 10M " +
-                "entries. Tidemark's put with publish is " +
-                "the durable store at NONE (applied and on the change stream, checkpoints running); Chronicle Map and " +
-                "LMDB without sync log nothing.");
+            out.println("1M entries, random keys; 1,344-byte values at 700,000 entries; 64@10M: 64-byte values at " +
+                "10M entries. Tidemark's put with publish is the durable store at NONE (applied and on the change " +
+                "stream, checkpoints running); Chronicle Map and LMDB without sync log nothing.");
             out.println();
             out.println("| value B | get | Chronicle get | LMDB get | on-heap get | Chronicle / get | LMDB / get | " +
                 "put + publish | store put | Chronicle put | LMDB put | on-heap put | Chronicle / put + publish |");

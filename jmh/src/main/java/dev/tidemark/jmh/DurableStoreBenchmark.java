@@ -54,7 +54,9 @@ public class DurableStoreBenchmark extends BenchmarkDefaults
     {
         dir = BenchmarkSupport.newDirectory("durable-bench");
         store = DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(valueLength)
-            .capacity(entries).durability(durability).checkpointLogBytes(0 == checkpointLogMiB ? Long.MAX_VALUE / 4 : checkpointLogMiB << 20).errorHandler(Throwable::printStackTrace));
+            .capacity(entries).durability(durability)
+            .checkpointLogBytes(0 == checkpointLogMiB ? Long.MAX_VALUE / 4 : checkpointLogMiB << 20)
+            .errorHandler(Throwable::printStackTrace));
         value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
         for (long key = 0; key < entries; key++)
         {

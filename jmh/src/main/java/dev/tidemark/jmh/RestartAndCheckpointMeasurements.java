@@ -104,7 +104,8 @@ final class RestartAndCheckpointMeasurements
 
     private void cleanRestarts(final File root) throws Exception
     {
-        for (final int entries : full ? new int[]{ 1_000_000, 4_000_000, 8_000_000 } : new int[]{ 1_000_000, 8_000_000 })
+        final int[] sizes = full ? new int[]{ 1_000_000, 4_000_000, 8_000_000 } : new int[]{ 1_000_000, 8_000_000 };
+        for (final int entries : sizes)
         {
             final File dir = new File(root, "clean-" + entries);
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
@@ -330,8 +331,9 @@ final class RestartAndCheckpointMeasurements
                         store.poll();
                     }
                 }, histogram);
-                log.printf(Locale.ROOT, "  RECORDED at 100k puts/s, %s: p50 %.2f / p99 %.2f / p99.99 %.2f / max %.2f us, " +
-                    "%d checkpoints%n", checkpointLogBytes > (1L << 40) ? "no checkpoints" : "checkpoint every 64 MiB",
+                log.printf(Locale.ROOT, "  RECORDED at 100k puts/s, %s: p50 %.2f / p99 %.2f / p99.99 %.2f / " +
+                    "max %.2f us, %d checkpoints%n",
+                    checkpointLogBytes > (1L << 40) ? "no checkpoints" : "checkpoint every 64 MiB",
                     histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
                     histogram.getValueAtPercentile(99.99) / 1e3, histogram.getMaxValue() / 1e3,
                     store.stateStore().checkpointsCommitted() - before);

@@ -498,7 +498,7 @@ public final class StateStore implements AutoCloseable
     /**
      * A hint, changing nothing: load the home bucket of a key that is about to be written, so its cache miss is
      * taken now, alongside others, rather than when the write needs it. Replay touches a group of messages ahead of
-     * the one it applies. A key of the wrong length or out of range of its buffer is ignored.
+     * the one it applies. A key that would run past the end of its buffer is ignored.
      *
      * @param key       buffer holding the key.
      * @param keyOffset offset of the key.

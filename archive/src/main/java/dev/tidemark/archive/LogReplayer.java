@@ -48,7 +48,7 @@ final class LogReplayer implements FragmentHandler
     private DirectBuffer touchedBuffer;
     private int touchedFrom;
     private int touchedUntil;
-    private int touchSink;
+    private int touchSink; // written so the touching loads are not optimised away; never read
 
     LogReplayer(final StateStore store, final ChangeMessageFlyweight message, final StoreBatch batch)
     {
@@ -140,14 +140,6 @@ final class LogReplayer implements FragmentHandler
             }
             touchedUntil = Math.max(at, frameOffset + 1);
         }
-    }
-
-    /**
-     * @return a value derived from every bucket touched (keeps the loads alive; otherwise meaningless).
-     */
-    int touchSink()
-    {
-        return touchSink;
     }
 
     long nextPosition()

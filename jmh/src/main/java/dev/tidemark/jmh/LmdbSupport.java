@@ -51,10 +51,9 @@ abstract class LmdbSupport extends BenchmarkDefaults
         final int valueLength = valueLength();
         dir = BenchmarkSupport.newDirectory("lmdb-bench");
         final long mapSize = Math.max(1L << 30, 3L * entries * (valueLength + 64));
-        env = synced() ?
-            Env.create(DirectBufferProxy.PROXY_DB).setMapSize(mapSize).setMaxDbs(1).open(dir) :
-            Env.create(DirectBufferProxy.PROXY_DB).setMapSize(mapSize).setMaxDbs(1)
-                .open(dir, EnvFlags.MDB_NOSYNC, EnvFlags.MDB_WRITEMAP);
+        final Env.Builder<DirectBuffer> builder =
+            Env.create(DirectBufferProxy.PROXY_DB).setMapSize(mapSize).setMaxDbs(1);
+        env = synced() ? builder.open(dir) : builder.open(dir, EnvFlags.MDB_NOSYNC, EnvFlags.MDB_WRITEMAP);
         db = env.openDbi("peer", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
         key = new UnsafeBuffer(ByteBuffer.allocateDirect(Long.BYTES));
         value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));

@@ -26,7 +26,13 @@ import java.nio.ByteOrder;
  * and one miss at a time is most of a message's cost. So every {@link #TOUCH_GROUP} messages the replayer reads ahead
  * in the term buffer and touches the buckets of the next group's keys back to back: their misses overlap, and the
  * applies that follow find their buckets in the cache. The read-ahead is a hint only: it reads frames the image may
- * not have delivered yet, bounded by the buffer, and changes nothing.
+ * not have delivered yet, bounded by the buffer, and changes nothing. A message longer than one MTU arrives
+ * reassembled in a buffer of its own, not in the term buffer, and is never read ahead.
+ * <p>
+ * <b>Refusals stop the replay.</b> Aeron's {@code Image.poll} hands a handler's exception to the error handler and
+ * carries on, so a refusal thrown from here could never stop an open. Instead the first refusal (a broken sequence,
+ * an operation that does not fit the store, a full table) is kept as {@link #failure()}, every later fragment is
+ * ignored, and the recovery loop, which checks it after each poll, fails the open with it.
  */
 final class LogReplayer implements FragmentHandler
 {
@@ -49,6 +55,8 @@ final class LogReplayer implements FragmentHandler
     private int touchedFrom;
     private int touchedUntil;
     private int touchSink; // written so the touching loads are not optimised away; never read
+    private TidemarkException failure;
+    private long failurePosition = -1;
 
     LogReplayer(final StateStore store, final ChangeMessageFlyweight message, final StoreBatch batch)
     {
@@ -67,16 +75,37 @@ final class LogReplayer implements FragmentHandler
         badPosition = -1;
         badReason = null;
         validAfterBadPosition = -1;
+        failure = null;
+        failurePosition = -1;
     }
 
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (FrameDescriptor.UNFRAGMENTED == header.flags())
+        if (null != failure)
         {
-            touchAhead(buffer, offset - DataHeaderFlyweight.HEADER_LENGTH);
+            return;
         }
         final long messageStart = nextPosition;
-        final long messageEnd = header.position();
+        try
+        {
+            if (FrameDescriptor.UNFRAGMENTED == header.flags() && buffer == header.buffer())
+            {
+                touchAhead(buffer, offset - DataHeaderFlyweight.HEADER_LENGTH);
+            }
+            onMessage(buffer, offset, length, messageStart, header.position());
+        }
+        catch (final RuntimeException ex)
+        {
+            failurePosition = messageStart;
+            failure = ex instanceof TidemarkException ? (TidemarkException)ex : new TidemarkException(
+                TidemarkException.Category.FATAL, "change message at position=" + messageStart +
+                " cannot be applied (" + ex.getMessage() + "); recovery refused", ex);
+        }
+    }
+
+    private void onMessage(
+        final DirectBuffer buffer, final int offset, final int length, final long messageStart, final long messageEnd)
+    {
         nextPosition = messageEnd;
         message.wrap(buffer, offset, length);
 
@@ -140,6 +169,22 @@ final class LogReplayer implements FragmentHandler
             }
             touchedUntil = Math.max(at, frameOffset + 1);
         }
+    }
+
+    /**
+     * @return the first refusal met, or null; once set, the replay applies nothing more.
+     */
+    TidemarkException failure()
+    {
+        return failure;
+    }
+
+    /**
+     * @return the position of the message that was refused, or -1.
+     */
+    long failurePosition()
+    {
+        return failurePosition;
     }
 
     long nextPosition()

@@ -229,14 +229,14 @@ final class Recovery
         final LogReplayer replayer = new LogReplayer(store, message, store.newBatch());
         replayer.reset(from);
         final FragmentAssembler assembler = new FragmentAssembler(replayer);
-        final long deadline = System.nanoTime() + ctx.recoveryTimeoutNs();
         try (Subscription subscription = archive.replay(
             recordingId, from, stop - from, ctx.replayChannel(), ctx.replayStreamId()))
         {
             final IdleStrategy idle = new BackoffIdleStrategy();
+            final long appearDeadline = System.nanoTime() + ctx.recoveryTimeoutNs();
             while (0 == subscription.imageCount())
             {
-                checkDeadline(deadline, ctx, "replay image never appeared");
+                checkDeadline(appearDeadline, ctx, "replay image never appeared");
                 idle.idle();
             }
             final Image image = subscription.imageAtIndex(0);
@@ -246,10 +246,13 @@ final class Recovery
                     "replay joined at position=" + image.joinPosition() + ", expected " + from + ": dir=" +
                     ctx.dir());
             }
+            // The bound is on a stall, not on the whole replay: a long log that keeps moving is never cut off.
+            long progressDeadline = System.nanoTime() + ctx.recoveryTimeoutNs();
             boolean halfway = false;
             while (image.position() < stop)
             {
                 final int fragments = image.poll(assembler, 1024);
+                checkRefused(replayer, ctx);
                 if (0 == fragments)
                 {
                     if (image.isClosed() || image.isEndOfStream())
@@ -262,11 +265,13 @@ final class Recovery
                         }
                         break;
                     }
-                    checkDeadline(deadline, ctx, "replay stalled at position=" + image.position());
+                    checkDeadline(progressDeadline, ctx, "replay made no progress at position=" + image.position() +
+                        " (stop=" + stop + ")");
                     idle.idle();
                 }
                 else
                 {
+                    progressDeadline = System.nanoTime() + ctx.recoveryTimeoutNs();
                     idle.reset();
                 }
                 if (!halfway && image.position() - from >= (stop - from) / 2)
@@ -276,6 +281,7 @@ final class Recovery
                 }
             }
         }
+        checkRefused(replayer, ctx);
         replayed = replayer.applied();
 
         if (replayer.badPosition() >= 0)
@@ -288,16 +294,38 @@ final class Recovery
                     replayer.validAfterBadPosition() + " in recording " + recordingId +
                     ": the log is damaged in the middle, recovery refused; dir=" + ctx.dir());
             }
-            final long cut = replayer.badPosition();
-            errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
-                "torn change message at the tail of recording " + recordingId + " at position=" + cut + " (" +
-                replayer.badReason() + "): log truncated there, nothing after it was acknowledged; dir=" +
-                ctx.dir()));
-            archive.truncateRecording(recordingId, cut);
-            truncatedAt = cut;
-            return cut;
+            return cutTail(ctx, replayer.badPosition(), "the last change message, at position=" +
+                replayer.badPosition() + ", is damaged (" + replayer.badReason() + ") and no valid message follows " +
+                "it: a write torn by an OS crash or power loss (never acknowledged at NONE or RECORDED), or, if " +
+                "it was acknowledged at SYNCED, a disk that lost synced data");
+        }
+        if (replayer.nextPosition() < stop)
+        {
+            return cutTail(ctx, replayer.nextPosition(), "the recording ends inside a change message: fragments " +
+                "from position=" + replayer.nextPosition() + " to stop=" + stop + " never complete one (a message " +
+                "longer than one MTU torn by a crash before its last fragment was recorded, so never acknowledged)");
         }
         return stop;
+    }
+
+    private void checkRefused(final LogReplayer replayer, final DurableStore.Context ctx)
+    {
+        final TidemarkException failure = replayer.failure();
+        if (null != failure)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "replay of recording " + recordingId + " refused at position=" + replayer.failurePosition() + ": " +
+                failure.getMessage() + "; dir=" + ctx.dir(), failure);
+        }
+    }
+
+    private long cutTail(final DurableStore.Context ctx, final long cut, final String why)
+    {
+        errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
+            "recording " + recordingId + " truncated at position=" + cut + ": " + why + "; dir=" + ctx.dir()));
+        archive.truncateRecording(recordingId, cut);
+        truncatedAt = cut;
+        return cut;
     }
 
     private static void checkDeadline(final long deadline, final DurableStore.Context ctx, final String what)

@@ -145,7 +145,7 @@ class RecoveryTest
             model.clear();
             model.putAll(beforeLast);
             assertModel(store, "torn tail cut");
-            assertTrue(errors.toString().contains("torn change message at the tail"), errors.toString());
+            assertTrue(errors.toString().contains("truncated at position=" + lastStart), errors.toString());
             fill(value, 7L, 7, 8);
             assertTrue(store.put(7L, value, 0, 8) > lastStart);
             model.put(7L, bytes(value, 8));

@@ -92,6 +92,7 @@ public final class DurableStore implements AutoCloseable
     private final Context ctx;
     private final StateStore store;
     private final EmbeddedArchive embeddedArchive;
+    private final RecordingForcer forcer;
     private final Aeron aeron;
     private final AeronArchive archive;
     private final CountersReader countersReader;
@@ -137,6 +138,7 @@ public final class DurableStore implements AutoCloseable
         this.ctx = ctx;
         this.store = opening.store;
         this.embeddedArchive = opening.embeddedArchive;
+        this.forcer = opening.forcer;
         this.aeron = opening.aeron;
         this.archive = opening.archive;
         this.countersReader = aeron.countersReader();
@@ -906,7 +908,7 @@ public final class DurableStore implements AutoCloseable
             }
         }
         CloseHelper.quietCloseAll(
-            publication, publishedPosition, checkpointPosition, checkpoints, checkpointDuration, replayedMessages,
+            forcer, publication, publishedPosition, checkpointPosition, checkpoints, checkpointDuration, replayedMessages,
             errors, archive, aeron, embeddedArchive);
         if (null != error)
         {
@@ -1021,6 +1023,7 @@ public final class DurableStore implements AutoCloseable
             System.getProperty(Configuration.DURABILITY_PROP_NAME, "recorded").toUpperCase());
         private boolean embedded = !"false".equals(System.getProperty(Configuration.EMBEDDED_PROP_NAME));
         private String aeronDirectoryName = System.getProperty(Configuration.AERON_DIR_PROP_NAME);
+        private File archiveDirectory;
         private long archiveId = Long.getLong(Configuration.ARCHIVE_ID_PROP_NAME, Configuration.ARCHIVE_ID_DEFAULT);
         private int archiveFileSyncLevel = -1;
         private int termLength = Configuration.TERM_LENGTH_DEFAULT;
@@ -1065,6 +1068,16 @@ public final class DurableStore implements AutoCloseable
             if (archiveFileSyncLevel < 0)
             {
                 archiveFileSyncLevel = Durability.SYNCED == durability ? 1 : 0;
+            }
+            if (!embedded && archiveFileSyncLevel < 1 && null == archiveDirectory)
+            {
+                // A checkpoint must never be ahead of the log as the disk holds it: either the archive forces
+                // what it records, or the store forces the archive's files itself before each checkpoint commits.
+                throw new IllegalArgumentException("an external archive at fileSyncLevel 0 needs its directory, " +
+                    "so that checkpoints can force the recording to disk first (else a power loss can leave the " +
+                    "snapshot ahead of the log): set archiveDirectory(dir) to the archive's directory on this " +
+                    "host, or run the archive with fileSyncLevel >= 1 and set archiveFileSyncLevel(1); " +
+                    "archiveFileSyncLevel=" + archiveFileSyncLevel + " archiveDirectory=null");
             }
             if (Durability.SYNCED == durability && archiveFileSyncLevel < 1)
             {
@@ -1216,6 +1229,26 @@ public final class DurableStore implements AutoCloseable
         public String aeronDirectoryName()
         {
             return aeronDirectoryName;
+        }
+
+        /**
+         * @param dir the directory of an external archive running on this host. With it, each checkpoint forces
+         *            the store's recording to disk up to the checkpoint's position before committing, as it does
+         *            for the embedded archive; required for an external archive at fileSyncLevel 0.
+         * @return this.
+         */
+        public Context archiveDirectory(final File dir)
+        {
+            this.archiveDirectory = dir;
+            return this;
+        }
+
+        /**
+         * @return the external archive's directory, or null.
+         */
+        public File archiveDirectory()
+        {
+            return archiveDirectory;
         }
 
         /**

@@ -30,6 +30,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class EmbeddedArchive implements AutoCloseable
 {
+    /**
+     * The embedded archive's directory under the store directory.
+     */
+    static final String DIRECTORY_NAME = "archive";
+
     private final MediaDriver driver;
     private final Archive archive;
 

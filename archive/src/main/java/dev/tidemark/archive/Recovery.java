@@ -4,7 +4,6 @@
 package dev.tidemark.archive;
 
 import dev.tidemark.store.BatchDescriptor;
-import dev.tidemark.store.DurableLog;
 import dev.tidemark.store.KillPoints;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
@@ -52,7 +51,8 @@ final class Recovery
     long recoveryDurationNs;
     long truncatedAt = -1;
     CountingErrorHandler errorCounter;
-    volatile int durableCounterId = -1;
+    final RecordingDurableLog durableLog = new RecordingDurableLog();
+    RecordingForcer forcer;
 
     void open(final DurableStore.Context ctx)
     {
@@ -61,7 +61,7 @@ final class Recovery
         final StateStore.Context storeCtx = new StateStore.Context()
             .dir(ctx.dir())
             .errorHandler(errorCounter)
-            .durableLog(durableLog())
+            .durableLog(durableLog)
             .checkpointDurableTimeoutNs(ctx.durableTimeoutNs());
         if (StateStore.Context.UNSET != ctx.keyLength())
         {
@@ -83,7 +83,7 @@ final class Recovery
             aeronDir = null != ctx.aeronDirectoryName() ? ctx.aeronDirectoryName() :
                 CommonContext.getAeronDirectoryName() + "-tidemark-" + Long.toHexString(store.storeId());
             embeddedArchive = EmbeddedArchive.launch(
-                aeronDir, new File(ctx.dir(), "archive"), ctx.archiveId(), ctx.archiveFileSyncLevel(),
+                aeronDir, new File(ctx.dir(), EmbeddedArchive.DIRECTORY_NAME), ctx.archiveId(), ctx.archiveFileSyncLevel(),
                 ctx.segmentFileLength(), ctx.termLength(), ctx.lowStorageThreshold(), errorCounter);
         }
         else
@@ -115,17 +115,7 @@ final class Recovery
         {
             recoverAndExtend(ctx);
         }
-        durableCounterId = recordingCounterId;
         recoveryDurationNs = System.nanoTime() - startNs;
-    }
-
-    private DurableLog durableLog()
-    {
-        return () ->
-        {
-            final int counterId = durableCounterId;
-            return counterId < 0 ? -1 : aeron.countersReader().getCounterValue(counterId);
-        };
     }
 
     private static int newSessionId()
@@ -157,7 +147,7 @@ final class Recovery
             ctx.mtuLength());
         store.logPosition(publication.position());
         // The recording's identity must be durable before any write is acknowledged against it.
-        durableCounterId = recordingCounterId;
+        bindDurableLog(ctx, recordingStartPosition);
         store.checkpointAndAwait();
     }
 
@@ -222,6 +212,20 @@ final class Recovery
                 ": dir=" + ctx.dir());
         }
         store.logPosition(stop);
+        // The replayed range may be only in the page cache (a process crash): force it from the snapshot on.
+        bindDurableLog(ctx, restored);
+    }
+
+    private void bindDurableLog(final DurableStore.Context ctx, final long forcedPosition)
+    {
+        final File archiveDir = ctx.embedded() ? new File(ctx.dir(), EmbeddedArchive.DIRECTORY_NAME) :
+            ctx.archiveDirectory();
+        if (null != archiveDir)
+        {
+            forcer = new RecordingForcer(archiveDir, recordingId, recordingStartPosition, forcedPosition,
+                publication.termBufferLength(), (int)segmentFileLength);
+        }
+        durableLog.bind(aeron.countersReader(), recordingCounterId, forcer);
     }
 
     private long replay(final DurableStore.Context ctx, final long from, final long stop)
@@ -381,7 +385,7 @@ final class Recovery
 
     void closeAll()
     {
-        CloseHelper.quietCloseAll(publication, archive, aeron, embeddedArchive);
+        // The store first: an in-flight checkpoint reads Aeron's counters and forces the archive's files.
         if (null != store && !store.isClosed())
         {
             try
@@ -393,5 +397,6 @@ final class Recovery
                 // the open already failed with the cause that matters
             }
         }
+        CloseHelper.quietCloseAll(forcer, publication, archive, aeron, embeddedArchive);
     }
 }

@@ -25,7 +25,7 @@ public final class DurableChild
     }
 
     /**
-     * @param args store directory, durability, [external aeronDir].
+     * @param args store directory, durability, [external aeronDir archiveDir].
      */
     public static void main(final String[] args)
     {
@@ -36,7 +36,7 @@ public final class DurableChild
             .errorHandler(Throwable::printStackTrace);
         if (args.length > 3 && "external".equals(args[2]))
         {
-            ctx.embedded(false).aeronDirectoryName(args[3]).archiveFileSyncLevel(0);
+            ctx.embedded(false).aeronDirectoryName(args[3]).archiveFileSyncLevel(0).archiveDirectory(new File(args[4]));
         }
         final PrintStream out = System.out;
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(16));

@@ -52,7 +52,8 @@ class ExternalArchiveTest
         Process archive = startArchive();
 
         final Process writer = ChildJvm.start(
-            DurableChild.class, storeDir.getPath(), "RECORDED", "external", aeronDir);
+            DurableChild.class, storeDir.getPath(), "RECORDED", "external", aeronDir,
+            new File(root, "archive").getPath());
         children.add(writer);
         final List<String> lines = new ArrayList<>();
         final Thread reader = ChildJvm.collect(writer, lines);
@@ -164,7 +165,8 @@ class ExternalArchiveTest
     {
         return new DurableStore.Context().dir(storeDir).embedded(false).aeronDirectoryName(aeronDir)
             .keyLength(8).maxValueLength(16).capacity(2_000_000).termLength(TERM_LENGTH)
-            .archiveFileSyncLevel(0).errorHandler(Throwable::printStackTrace);
+            .archiveFileSyncLevel(0).archiveDirectory(new File(root, "archive"))
+            .errorHandler(Throwable::printStackTrace);
     }
 
     private Process startArchive() throws Exception

@@ -332,6 +332,7 @@ final class Checkpointer implements Agent
         final SnapshotSlot slot = slots[target];
         try
         {
+            durableLog.forceTo(requestRecord.position);
             KillPoints.reach(KillPoints.CHECKPOINT_BEFORE_DATA_FORCE);
             slot.force();
             KillPoints.reach(KillPoints.CHECKPOINT_AFTER_DATA_FORCE);
@@ -345,8 +346,9 @@ final class Checkpointer implements Agent
         {
             final TidemarkException failure = new TidemarkException(
                 TidemarkException.Category.FATAL,
-                "checkpoint to slot " + SlotDescriptor.slotName(target) + " failed (" + slot.file() + ", header " +
-                header.file() + "), store is fail-stop: no further writes or checkpoints", ex);
+                "checkpoint at position=" + requestRecord.position + " to slot " + SlotDescriptor.slotName(target) +
+                " failed (log force, " + slot.file() + ", header " + header.file() + "), store is fail-stop: no " +
+                "further writes or checkpoints", ex);
             fail(failure);
             complete(STATUS_FAILED, failure);
         }

@@ -25,4 +25,17 @@ public interface DurableLog
      * @return the position up to which the log is durable, or a negative value when it cannot be known now.
      */
     long durablePosition();
+
+    /**
+     * Make the log durable on disk up to a position, if {@link #durablePosition()} can run ahead of what the disk
+     * holds (an archive at fileSyncLevel 0 counts what it wrote to the page cache). Called by the checkpointer once
+     * per checkpoint, after {@link #durablePosition()} reached the position and before the slot is forced, so a
+     * snapshot is never ahead of the log as the disk holds it. A failure makes the store fail-stop.
+     *
+     * @param position the position the checkpoint is about to commit at.
+     * @throws java.io.IOException if the log cannot be forced.
+     */
+    default void forceTo(final long position) throws java.io.IOException
+    {
+    }
 }

@@ -1,0 +1,128 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import io.aeron.archive.client.AeronArchive;
+import org.agrona.CloseHelper;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Forces the store's recording to disk up to a position before a checkpoint at that position commits, so that a
+ * snapshot is never ahead of the log as the disk holds it.
+ * <p>
+ * At archive fileSyncLevel 0 the recording position counter only says the recorder has written to the page cache:
+ * after a power loss the segment files (and the catalog entry that says the recording is open) can end well before
+ * it, while the snapshot, which the store forces, survives. So each checkpoint first forces the segment files that
+ * hold the log from the last forced position up to its position (an fdatasync of a file flushes that file's dirty
+ * pages whoever wrote them), fsyncs the archive directory when a segment file was created since, and forces the
+ * catalog. At fileSyncLevel 1 or more the segments are already forced by the recorder and this costs a few system
+ * calls on clean files.
+ * <p>
+ * Used on the checkpointer's thread only. Needs the archive's directory on this host: the embedded archive's, or an
+ * external archive's given with {@link DurableStore.Context#archiveDirectory(File)}.
+ */
+final class RecordingForcer implements AutoCloseable
+{
+    private static final String CATALOG_FILE_NAME = "archive.catalog";
+    private static final String SEGMENT_SUFFIX = ".rec";
+
+    private final File archiveDir;
+    private final long recordingId;
+    private final long startPosition;
+    private final int termLength;
+    private final int segmentLength;
+    private long forcedPosition;
+    private long openSegmentBase = -1;
+    private FileChannel openSegment;
+
+    RecordingForcer(
+        final File archiveDir,
+        final long recordingId,
+        final long startPosition,
+        final long forcedPosition,
+        final int termLength,
+        final int segmentLength)
+    {
+        this.archiveDir = archiveDir;
+        this.recordingId = recordingId;
+        this.startPosition = startPosition;
+        this.forcedPosition = Math.max(startPosition, forcedPosition);
+        this.termLength = termLength;
+        this.segmentLength = segmentLength;
+    }
+
+    /**
+     * Make the recording durable on disk up to a position.
+     *
+     * @param position the position a snapshot is about to commit at.
+     * @throws IOException if a segment holding the log below the position is missing or a force fails.
+     */
+    void forceTo(final long position) throws IOException
+    {
+        if (position <= forcedPosition)
+        {
+            forceCatalog();
+            return;
+        }
+        final long firstBase = segmentBase(forcedPosition);
+        final long lastBase = segmentBase(position - 1);
+        for (long base = firstBase; base <= lastBase; base += segmentLength)
+        {
+            segment(base).force(false);
+        }
+        if (lastBase > firstBase || forcedPosition == startPosition)
+        {
+            try (FileChannel directory = FileChannel.open(archiveDir.toPath(), StandardOpenOption.READ))
+            {
+                directory.force(true);
+            }
+        }
+        forceCatalog();
+        forcedPosition = position;
+    }
+
+    private void forceCatalog() throws IOException
+    {
+        try (FileChannel catalog = FileChannel.open(
+            new File(archiveDir, CATALOG_FILE_NAME).toPath(), StandardOpenOption.WRITE))
+        {
+            catalog.force(false);
+        }
+    }
+
+    private FileChannel segment(final long base) throws IOException
+    {
+        if (base != openSegmentBase)
+        {
+            CloseHelper.close(openSegment);
+            openSegment = null;
+            openSegmentBase = -1;
+            final File file = new File(archiveDir, recordingId + "-" + base + SEGMENT_SUFFIX);
+            if (!file.exists())
+            {
+                throw new IOException("segment file of recording " + recordingId + " holding the log from " +
+                    "position=" + base + " is missing, so the log cannot be made durable: " + file);
+            }
+            openSegment = FileChannel.open(file.toPath(), StandardOpenOption.WRITE);
+            openSegmentBase = base;
+        }
+        return openSegment;
+    }
+
+    private long segmentBase(final long position)
+    {
+        return AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength);
+    }
+
+    public void close()
+    {
+        CloseHelper.quietClose(openSegment);
+        openSegment = null;
+        openSegmentBase = -1;
+    }
+}

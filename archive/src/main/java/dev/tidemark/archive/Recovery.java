@@ -18,12 +18,14 @@ import io.aeron.Subscription;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.archive.status.RecordingPos;
+import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import static dev.tidemark.archive.ChangeMessageDescriptor.HEADER_LENGTH;
@@ -179,11 +181,32 @@ final class Recovery
                 " which stops at position=" + stop + ": the archive lost acknowledged log; dir=" + ctx.dir());
         }
 
-        if (restored < stop)
+        checkLogIdentity(ctx, description);
+        final File archiveDir = archiveDirectory(ctx);
+        long tornAt = -1;
+        String tornReason = null;
+        if (null != archiveDir)
+        {
+            final RecordingScan scan = scan(ctx, archiveDir, description, restored, stop);
+            if (scan.badPosition() >= 0)
+            {
+                // Never ask the archive to replay a damaged frame (its replay can spin on one): replay up to it.
+                tornAt = scan.badPosition();
+                tornReason = scan.badReason();
+            }
+        }
+
+        final long replayStop = tornAt >= 0 ? tornAt : stop;
+        if (restored < replayStop)
         {
             final long replayStartNs = System.nanoTime();
-            stop = replay(ctx, restored, stop);
+            stop = replay(ctx, restored, replayStop);
             replayDurationNs = System.nanoTime() - replayStartNs;
+        }
+        if (tornAt >= 0 && stop == tornAt)
+        {
+            stop = cutTail(ctx, tornAt, tornReason + " and no whole frame follows it before the stop: a write torn " +
+                "by an OS crash or power loss (never acknowledged at NONE or RECORDED)", archiveDir, description);
         }
         KillPoints.reach(KillPoints.RECOVERY_BEFORE_RESUME);
 
@@ -216,10 +239,65 @@ final class Recovery
         bindDurableLog(ctx, restored);
     }
 
+    private static File archiveDirectory(final DurableStore.Context ctx)
+    {
+        return ctx.embedded() ? new File(ctx.dir(), EmbeddedArchive.DIRECTORY_NAME) : ctx.archiveDirectory();
+    }
+
+    private void checkLogIdentity(final DurableStore.Context ctx, final RecordingDescription description)
+    {
+        if (description.termBufferLength != store.logTermLength() ||
+            description.initialTermId != store.logInitialTermId() ||
+            description.mtuLength != store.logMtuLength())
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " in the archive does not match the store's snapshot: termLength=" +
+                description.termBufferLength + " initialTermId=" + description.initialTermId + " mtu=" +
+                description.mtuLength + " in the catalog, termLength=" + store.logTermLength() + " initialTermId=" +
+                store.logInitialTermId() + " mtu=" + store.logMtuLength() + " in the snapshot (another store's " +
+                "archive, or a damaged catalog); dir=" + ctx.dir());
+        }
+    }
+
+    private RecordingScan scan(
+        final DurableStore.Context ctx,
+        final File archiveDir,
+        final RecordingDescription description,
+        final long from,
+        final long stop)
+    {
+        final RecordingScan scan = new RecordingScan(archiveDir, recordingId, description.startPosition,
+            description.termBufferLength, description.segmentFileLength, description.initialTermId);
+        try
+        {
+            scan.scan(from, stop);
+        }
+        catch (final IOException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "cannot read recording " + recordingId + " in " + archiveDir + ": dir=" + ctx.dir(), ex);
+        }
+        if (scan.framesPastStopUntil() >= 0)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " stops at position=" + stop + " in the catalog, but its segment files " +
+                "hold whole frames past it up to position=" + scan.framesPastStopUntil() + ": the catalog is " +
+                "damaged or older than the log, and acknowledged writes may lie past its stop; recovery refused " +
+                "(restore " + archiveDir + "/archive.catalog); dir=" + ctx.dir());
+        }
+        if (scan.badPosition() >= 0 && scan.frameAfterBadPosition() >= 0)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " is damaged in the middle: " + scan.badReason() + ", followed by a " +
+                "whole frame at position=" + scan.frameAfterBadPosition() + " before the stop=" + stop +
+                "; recovery refused; dir=" + ctx.dir());
+        }
+        return scan;
+    }
+
     private void bindDurableLog(final DurableStore.Context ctx, final long forcedPosition)
     {
-        final File archiveDir = ctx.embedded() ? new File(ctx.dir(), EmbeddedArchive.DIRECTORY_NAME) :
-            ctx.archiveDirectory();
+        final File archiveDir = archiveDirectory(ctx);
         if (null != archiveDir)
         {
             forcer = new RecordingForcer(archiveDir, recordingId, recordingStartPosition, forcedPosition,
@@ -320,6 +398,63 @@ final class Recovery
             throw new TidemarkException(TidemarkException.Category.FATAL,
                 "replay of recording " + recordingId + " refused at position=" + replayer.failurePosition() + ": " +
                 failure.getMessage() + "; dir=" + ctx.dir(), failure);
+        }
+    }
+
+    private long cutTail(
+        final DurableStore.Context ctx,
+        final long cut,
+        final String why,
+        final File archiveDir,
+        final RecordingDescription description)
+    {
+        if (ctx.embedded())
+        {
+            // The archive truncates only at a frame header of this stream; a torn one is rewritten first. Only for
+            // the archive this store launched and owns, whose previous owner the store's lock proved dead.
+            writeFrameHeaderForTruncate(ctx, archiveDir, description, cut);
+        }
+        try
+        {
+            return cutTail(ctx, cut, why);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " must be cut at position=" + cut + " (" + why + ") but the archive " +
+                "refused to truncate it there; truncate it with ArchiveTool or restore the archive; dir=" +
+                ctx.dir(), ex);
+        }
+    }
+
+    private void writeFrameHeaderForTruncate(
+        final DurableStore.Context ctx, final File archiveDir, final RecordingDescription description, final long cut)
+    {
+        final long base = AeronArchive.segmentFileBasePosition(
+            description.startPosition, cut, description.termBufferLength, description.segmentFileLength);
+        final File segment = new File(archiveDir, recordingId + "-" + base + ".rec");
+        if (cut == base || !segment.exists() || segment.length() < cut - base + DataHeaderFlyweight.HEADER_LENGTH)
+        {
+            return; // a cut at a segment's start erases no partial segment, so needs no header
+        }
+        final int termOffset = (int)(cut & (description.termBufferLength - 1));
+        final int termId = description.initialTermId +
+            (int)(cut >>> Integer.numberOfTrailingZeros(description.termBufferLength));
+        final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(DataHeaderFlyweight.HEADER_LENGTH)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.putInt(DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET, termOffset)
+            .putInt(DataHeaderFlyweight.STREAM_ID_FIELD_OFFSET, description.streamId)
+            .putInt(DataHeaderFlyweight.TERM_ID_FIELD_OFFSET, termId);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+            segment.toPath(), java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.write(header, cut - base);
+        }
+        catch (final IOException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "cannot prepare the cut of recording " + recordingId + " at position=" + cut + " in " + segment +
+                ": dir=" + ctx.dir(), ex);
         }
     }
 

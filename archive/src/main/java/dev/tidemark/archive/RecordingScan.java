@@ -1,0 +1,224 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
+import org.agrona.BitUtil;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Walks the frame headers of the range a recovery is about to replay, in the archive's segment files, before the
+ * archive is asked to replay it. A damaged frame header can make the archive's replay spin for ever, and a damaged
+ * catalog can say the recording stops before frames it holds; neither shows through the replay itself. The walk
+ * reads 32 bytes a frame from mapped segment files (the pages the replay reads next), and finds:
+ * <ul>
+ *     <li>the first frame that is not a whole, consistent frame of this recording ({@link #badPosition()}: its
+ *     length, type, term offset or term id do not fit where it sits, or it is empty before the stop);</li>
+ *     <li>whether a plausible data frame follows it before the stop ({@link #frameAfterBadPosition()}), which
+ *     tells damage in the middle of the log from a torn tail;</li>
+ *     <li>a stop that is not on a frame boundary;</li>
+ *     <li>frames recorded past the stop ({@link #framesPastStopUntil()}): the catalog's stop is below the data.</li>
+ * </ul>
+ * Needs the archive's directory on this host; changes nothing.
+ */
+final class RecordingScan
+{
+    private static final String SEGMENT_SUFFIX = ".rec";
+
+    private final File archiveDir;
+    private final long recordingId;
+    private final long startPosition;
+    private final int termLength;
+    private final int segmentLength;
+    private final int initialTermId;
+    private final int positionBitsToShift;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private MappedByteBuffer mapped;
+    private long mappedBase = -1;
+    private long mappedLength;
+
+    private long badPosition = -1;
+    private String badReason;
+    private long frameAfterBadPosition = -1;
+    private long framesPastStopUntil = -1;
+
+    RecordingScan(
+        final File archiveDir,
+        final long recordingId,
+        final long startPosition,
+        final int termLength,
+        final int segmentLength,
+        final int initialTermId)
+    {
+        this.archiveDir = archiveDir;
+        this.recordingId = recordingId;
+        this.startPosition = startPosition;
+        this.termLength = termLength;
+        this.segmentLength = segmentLength;
+        this.initialTermId = initialTermId;
+        this.positionBitsToShift = Integer.numberOfTrailingZeros(termLength);
+    }
+
+    /**
+     * Walk the frames of [from, stop).
+     *
+     * @param from a frame boundary (the snapshot's position).
+     * @param stop the catalog's stop position.
+     * @return this.
+     * @throws IOException if a segment file cannot be read.
+     */
+    RecordingScan scan(final long from, final long stop) throws IOException
+    {
+        try
+        {
+            long position = from;
+            while (position < stop)
+            {
+                final String problem = frameProblem(position, stop - position);
+                if (null != problem)
+                {
+                    badPosition = position;
+                    badReason = problem;
+                    frameAfterBadPosition = findFrame(position + FrameDescriptor.FRAME_ALIGNMENT, stop);
+                    return this;
+                }
+                position += BitUtil.align(frameLength(position), FrameDescriptor.FRAME_ALIGNMENT);
+            }
+            long past = stop;
+            while (null == frameProblem(past, Long.MAX_VALUE))
+            {
+                past += BitUtil.align(frameLength(past), FrameDescriptor.FRAME_ALIGNMENT);
+            }
+            if (past > stop)
+            {
+                framesPastStopUntil = past;
+            }
+            return this;
+        }
+        finally
+        {
+            unmap();
+        }
+    }
+
+    long badPosition()
+    {
+        return badPosition;
+    }
+
+    String badReason()
+    {
+        return badReason;
+    }
+
+    long frameAfterBadPosition()
+    {
+        return frameAfterBadPosition;
+    }
+
+    long framesPastStopUntil()
+    {
+        return framesPastStopUntil;
+    }
+
+    private String frameProblem(final long position, final long remaining) throws IOException
+    {
+        if (!map(position))
+        {
+            return "segment file holding position=" + position + " is missing";
+        }
+        final int at = (int)(position - mappedBase);
+        if (at + DataHeaderFlyweight.HEADER_LENGTH > mappedLength)
+        {
+            return "segment file ends at " + (mappedBase + mappedLength) + ", inside the frame header at position=" +
+                position;
+        }
+        final int frameLength = view.getInt(at + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET);
+        final int termOffset = (int)(position & (termLength - 1));
+        final int termId = initialTermId + (int)(position >>> positionBitsToShift);
+        final int type = view.getShort(at + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF;
+        if (0 == frameLength)
+        {
+            return "no frame recorded at position=" + position;
+        }
+        if (frameLength < DataHeaderFlyweight.HEADER_LENGTH || frameLength > termLength - termOffset ||
+            (DataHeaderFlyweight.HDR_TYPE_DATA != type && DataHeaderFlyweight.HDR_TYPE_PAD != type) ||
+            view.getInt(at + DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET) != termOffset ||
+            view.getInt(at + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET) != termId)
+        {
+            return "damaged frame header at position=" + position + " (frameLength=" + frameLength + " type=" + type +
+                " termOffset=" + view.getInt(at + DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET) + " expected " +
+                termOffset + ", termId=" + view.getInt(at + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET) +
+                " expected " + termId + ")";
+        }
+        if (BitUtil.align(frameLength, FrameDescriptor.FRAME_ALIGNMENT) > remaining)
+        {
+            return "the stop position=" + (position + remaining) + " falls inside the frame at position=" +
+                position + " of length " + frameLength + ", not on a frame boundary";
+        }
+        return null;
+    }
+
+    private int frameLength(final long position)
+    {
+        return view.getInt((int)(position - mappedBase) + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET);
+    }
+
+    private long findFrame(final long from, final long stop) throws IOException
+    {
+        for (long position = from; position < stop; position += FrameDescriptor.FRAME_ALIGNMENT)
+        {
+            if (null == frameProblem(position, stop - position) &&
+                DataHeaderFlyweight.HDR_TYPE_DATA == (view.getShort(
+                    (int)(position - mappedBase) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
+            {
+                return position;
+            }
+        }
+        return -1;
+    }
+
+    private boolean map(final long position) throws IOException
+    {
+        final long base = AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength);
+        if (base == mappedBase)
+        {
+            return true;
+        }
+        unmap();
+        final File file = new File(archiveDir, recordingId + "-" + base + SEGMENT_SUFFIX);
+        if (!file.exists())
+        {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ))
+        {
+            mappedLength = Math.min(channel.size(), segmentLength);
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedLength);
+        }
+        view.wrap(mapped, 0, (int)mappedLength);
+        mappedBase = base;
+        return true;
+    }
+
+    private void unmap()
+    {
+        if (null != mapped)
+        {
+            IoUtil.unmap(mapped);
+            mapped = null;
+        }
+        mappedBase = -1;
+        mappedLength = 0;
+    }
+}

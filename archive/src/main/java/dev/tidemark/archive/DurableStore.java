@@ -93,6 +93,7 @@ public final class DurableStore implements AutoCloseable
     private final StateStore store;
     private final EmbeddedArchive embeddedArchive;
     private final RecordingForcer forcer;
+    private final RecordingDurableLog durableLog;
     private final Aeron aeron;
     private final AeronArchive archive;
     private final CountersReader countersReader;
@@ -132,6 +133,7 @@ public final class DurableStore implements AutoCloseable
     private long lastPurgedBelow = Long.MIN_VALUE;
     private int writesSinceTimeCheck;
     private boolean closed;
+    private Thread writerThread = Thread.currentThread();
 
     private DurableStore(final Context ctx, final Recovery opening)
     {
@@ -139,6 +141,7 @@ public final class DurableStore implements AutoCloseable
         this.store = opening.store;
         this.embeddedArchive = opening.embeddedArchive;
         this.forcer = opening.forcer;
+        this.durableLog = opening.durableLog;
         this.aeron = opening.aeron;
         this.archive = opening.archive;
         this.countersReader = aeron.countersReader();
@@ -187,6 +190,7 @@ public final class DurableStore implements AutoCloseable
     public static DurableStore open(final Context ctx)
     {
         ctx.conclude();
+        final CreatedFiles created = CreatedFiles.before(ctx.dir());
         final Recovery opening = new Recovery();
         try
         {
@@ -195,7 +199,13 @@ public final class DurableStore implements AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
+            // Only once the store's lock was ours: a failure to take it means another opener owns those files.
+            final boolean lockWasHeld = null != opening.store;
             opening.closeAll();
+            if (lockWasHeld)
+            {
+                created.removeAfterFailedCreate(ex);
+            }
             throw ex;
         }
     }
@@ -387,6 +397,10 @@ public final class DurableStore implements AutoCloseable
     public long apply(final StoreBatch batch, final Durability durability)
     {
         store.checkWritable();
+        if (null == batch)
+        {
+            throw new IllegalArgumentException("batch to apply: batch=null");
+        }
         final int operationsLength = batch.length();
         if (HEADER_LENGTH + operationsLength <= maxPayloadLength)
         {
@@ -399,7 +413,9 @@ public final class DurableStore implements AutoCloseable
 
     private long applyLarge(final StoreBatch batch, final Durability durability)
     {
-        // Too long for a claim: check it applies, offer it whole (fragmented), then apply, which cannot fail now.
+        // Too long for a claim: check it applies, offer it whole (fragmented), then apply. All checks of the batch run
+        // before the offer; after it only a store that failed meanwhile (fail-stop) can refuse the apply, and then the
+        // message is in the log but not in memory, which the next open's replay puts right. The caller is told.
         checkDurability(durability);
         final int operationsLength = batch.length();
         final int length = HEADER_LENGTH + operationsLength;
@@ -422,7 +438,17 @@ public final class DurableStore implements AutoCloseable
         {
             onPublicationResult(position, deadline);
         }
-        store.apply(batch);
+        try
+        {
+            store.apply(batch);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "batch published at position=" + position + " but not applied: the store failed meanwhile and " +
+                "accepts nothing more; it is not acknowledged, and the next open replays it from the log: dir=" +
+                ctx.dir(), ex);
+        }
         return afterCommit(position, durability);
     }
 
@@ -513,14 +539,14 @@ public final class DurableStore implements AutoCloseable
      */
     public void awaitDurable(final long position)
     {
-        if (FAULT_ACK_EARLY || countersReader.getCounterValue(recordingCounterId) >= position)
+        if (FAULT_ACK_EARLY || durableLog.durablePosition() >= position)
         {
             return;
         }
         final long deadline = System.nanoTime() + ctx.durableTimeoutNs();
         idleStrategy.reset();
         int spins = 0;
-        while (countersReader.getCounterValue(recordingCounterId) < position)
+        while (durableLog.durablePosition() < position)
         {
             if ((++spins & 1023) == 0)
             {
@@ -545,15 +571,20 @@ public final class DurableStore implements AutoCloseable
     /**
      * The position up to which the log is durable at the store's archive sync level.
      *
-     * @return the archive's recording position.
+     * @return the archive's recording position, or -1 if the archive's recording position counter is no longer
+     * this store's recording (the recording stopped under the store).
      */
     public long durablePosition()
     {
-        return countersReader.getCounterValue(recordingCounterId);
+        return durableLog.durablePosition();
     }
 
     private void checkDurability(final Durability durability)
     {
+        if (null == durability)
+        {
+            throw new IllegalArgumentException("durability must be NONE, RECORDED or SYNCED: durability=null");
+        }
         if (Durability.SYNCED == durability && ctx.archiveFileSyncLevel() < 1)
         {
             throw new IllegalArgumentException(
@@ -844,8 +875,21 @@ public final class DurableStore implements AutoCloseable
     }
 
     /**
+     * Make the calling thread the writer: the only thread that may call the store from now on, close included.
+     * Hand over only while the previous writer makes no calls (for example at a thread pool's hand-off).
+     */
+    public void claimWriter()
+    {
+        store.claimWriter();
+        writerThread = Thread.currentThread();
+    }
+
+    /**
      * Close cleanly: a final checkpoint at the last position (so a clean reopen replays nothing), then the recording,
-     * the publication, the clients and, if embedded, the archive and media driver. Idempotent.
+     * the publication, the clients and, if embedded, the archive and media driver. Idempotent. Only on the writer
+     * thread: from any other the call is refused and nothing is closed. If the final checkpoint cannot be taken
+     * (it times out or fails), everything is still closed and released, and the cause is thrown: the next open
+     * replays the log from the last committed checkpoint.
      */
     public void close()
     {
@@ -867,6 +911,14 @@ public final class DurableStore implements AutoCloseable
         if (closed)
         {
             return;
+        }
+        if (Thread.currentThread() != writerThread)
+        {
+            // Refused before anything changes: closing Aeron under a writer that is still writing would fail its
+            // writes half way, and the store's lock would stay held by a store nobody can close.
+            throw new IllegalStateException("close must be called on the writer thread, nothing was closed: " +
+                "thread=" + Thread.currentThread().getName() + " writer=" + writerThread.getName() +
+                " (stop the writer and close there, or call claimWriter() first); dir=" + ctx.dir());
         }
         closed = true;
         RuntimeException error = null;

@@ -11,6 +11,7 @@ import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import dev.tidemark.store.TidemarkException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -35,6 +36,8 @@ final class EmbeddedArchive implements AutoCloseable
      */
     static final String DIRECTORY_NAME = "archive";
 
+    private static final String TORN_LAST_FRAGMENT = "straddling page boundary";
+
     private final MediaDriver driver;
     private final Archive archive;
 
@@ -56,18 +59,40 @@ final class EmbeddedArchive implements AutoCloseable
     {
         try
         {
-            return launchBoth(aeronDirectoryName, archiveDir, archiveId, fileSyncLevel, segmentFileLength, termLength,
-                lowStorageSpaceThreshold, errorHandler);
-        }
-        catch (final ArchiveException ex)
-        {
-            if (null == ex.getMessage() || !ex.getMessage().contains("straddling page boundary"))
+            try
             {
-                throw ex;
+                return launchBoth(aeronDirectoryName, archiveDir, archiveId, fileSyncLevel, segmentFileLength,
+                    termLength, lowStorageSpaceThreshold, errorHandler);
             }
-            truncateTornLastFragment(archiveDir, ex, errorHandler);
-            return launchBoth(aeronDirectoryName, archiveDir, archiveId, fileSyncLevel, segmentFileLength, termLength,
-                lowStorageSpaceThreshold, errorHandler);
+            catch (final ArchiveException ex)
+            {
+                // Aeron signals this case by its message alone (no error code of its own).
+                if (null == ex.getMessage() || !ex.getMessage().contains(TORN_LAST_FRAGMENT))
+                {
+                    throw ex;
+                }
+                truncateTornLastFragment(archiveDir, ex, errorHandler);
+                return launchBoth(aeronDirectoryName, archiveDir, archiveId, fileSyncLevel, segmentFileLength,
+                    termLength, lowStorageSpaceThreshold, errorHandler);
+            }
+        }
+        catch (final InternalError ex)
+        {
+            // A memory fault in a mapped file: on Linux, a mapping of a file the full disk could not back.
+            throw new TidemarkException(TidemarkException.Category.ERROR,
+                "embedded media driver or archive could not map its files (" + ex.getMessage() + "): is the disk " +
+                "holding " + archiveDir + " (usable " + archiveDir.getUsableSpace() + " bytes) or " +
+                aeronDirectoryName + " full? Free space and open again", ex);
+        }
+        catch (final TidemarkException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR,
+                "embedded archive could not start in " + archiveDir + " (" + ex.getMessage() + "): its catalog or " +
+                "mark file may be damaged; ArchiveTool describe/verify show what it holds", ex);
         }
     }
 
@@ -119,9 +144,17 @@ final class EmbeddedArchive implements AutoCloseable
             "embedded archive found a torn last fragment; truncating it with ArchiveTool verify: " + archiveDir, cause));
         clearStaleMarkFile(archiveDir);
         final java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+        final boolean verified;
         try (PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8))
         {
-            ArchiveTool.verify(out, archiveDir, EnumSet.noneOf(ArchiveTool.VerifyOption.class), null, (file) -> true);
+            verified = ArchiveTool.verify(
+                out, archiveDir, EnumSet.noneOf(ArchiveTool.VerifyOption.class), null, (file) -> true);
+        }
+        if (!verified)
+        {
+            errorHandler.onError(new IllegalStateException("ArchiveTool verify of " + archiveDir + " found more " +
+                "than the torn last fragment; the archive is started and recovery checks what it replays: " +
+                report.toString(StandardCharsets.UTF_8)));
         }
         clearStaleMarkFile(archiveDir);
     }

@@ -942,6 +942,12 @@ public final class DurableStore implements AutoCloseable
                 {
                     store.closeWithoutCheckpoint();
                 }
+                // The archive writes the recording's stop into its catalog next: the log below it must be on disk
+                // first, or a power loss could leave a catalog that says more than its segments hold.
+                if (null != forcer && null == store.failure())
+                {
+                    forceLog(store.lastPosition());
+                }
             }
         }
         catch (final RuntimeException ex)
@@ -965,6 +971,20 @@ public final class DurableStore implements AutoCloseable
         if (null != error)
         {
             throw error;
+        }
+    }
+
+    private void forceLog(final long position)
+    {
+        try
+        {
+            forcer.forceTo(position);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "cannot force recording " + recordingId + " to disk up to position=" + position + ": dir=" + ctx.dir(),
+                ex);
         }
     }
 

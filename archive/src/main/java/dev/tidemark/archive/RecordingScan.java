@@ -51,6 +51,8 @@ final class RecordingScan
     private String badReason;
     private long frameAfterBadPosition = -1;
     private long framesPastStopUntil = -1;
+    private boolean missingSegment;
+    private String shortSegment;
 
     RecordingScan(
         final File archiveDir,
@@ -89,6 +91,7 @@ final class RecordingScan
                 {
                     badPosition = position;
                     badReason = problem;
+                    missingSegment = mappedBase < 0;
                     frameAfterBadPosition = findFrame(position + FrameDescriptor.FRAME_ALIGNMENT, stop);
                     return this;
                 }
@@ -126,6 +129,14 @@ final class RecordingScan
         return frameAfterBadPosition;
     }
 
+    /**
+     * @return true if the first bad position is in a segment file that does not exist.
+     */
+    boolean missingSegment()
+    {
+        return missingSegment;
+    }
+
     long framesPastStopUntil()
     {
         return framesPastStopUntil;
@@ -135,7 +146,8 @@ final class RecordingScan
     {
         if (!map(position))
         {
-            return "segment file holding position=" + position + " is missing";
+            return null != shortSegment ? "segment file holding position=" + position + " is damaged: " +
+                shortSegment : "segment file holding position=" + position + " is missing";
         }
         final int at = (int)(position - mappedBase);
         if (at + DataHeaderFlyweight.HEADER_LENGTH > mappedLength)
@@ -176,14 +188,22 @@ final class RecordingScan
 
     private long findFrame(final long from, final long stop) throws IOException
     {
-        for (long position = from; position < stop; position += FrameDescriptor.FRAME_ALIGNMENT)
+        long position = from;
+        while (position < stop)
         {
+            if (!map(position))
+            {
+                position = AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength) +
+                    segmentLength; // a missing segment file holds no frame: try the next one
+                continue;
+            }
             if (null == frameProblem(position, stop - position) &&
                 DataHeaderFlyweight.HDR_TYPE_DATA == (view.getShort(
                     (int)(position - mappedBase) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
             {
                 return position;
             }
+            position += FrameDescriptor.FRAME_ALIGNMENT;
         }
         return -1;
     }
@@ -197,13 +217,21 @@ final class RecordingScan
         }
         unmap();
         final File file = new File(archiveDir, recordingId + "-" + base + SEGMENT_SUFFIX);
+        shortSegment = null;
         if (!file.exists())
         {
             return false;
         }
         try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ))
         {
-            mappedLength = Math.min(channel.size(), segmentLength);
+            if (channel.size() < segmentLength)
+            {
+                // The archive creates every segment file at its full length: a shorter one lost its end.
+                shortSegment = file + " is " + channel.size() + " bytes, shorter than a segment (" + segmentLength +
+                    ")";
+                return false;
+            }
+            mappedLength = segmentLength;
             mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedLength);
         }
         view.wrap(mapped, 0, (int)mappedLength);

@@ -203,10 +203,16 @@ final class Recovery
             stop = replay(ctx, restored, replayStop);
             replayDurationNs = System.nanoTime() - replayStartNs;
         }
+        else
+        {
+            stop = replayStop;
+        }
         if (tornAt >= 0 && stop == tornAt)
         {
-            stop = cutTail(ctx, tornAt, tornReason + " and no whole frame follows it before the stop: a write torn " +
-                "by an OS crash or power loss (never acknowledged at NONE or RECORDED)", archiveDir, description);
+            stop = cutTail(ctx, tornAt, tornReason + ", and no whole frame follows it before the catalog's stop=" +
+                description.stopPosition + ". After an OS crash or power loss this is the tail the disk never " +
+                "held (not acknowledged at SYNCED); after a process crash alone it is damage, and writes " +
+                "acknowledged from this position on are lost", archiveDir, description);
         }
         KillPoints.reach(KillPoints.RECOVERY_BEFORE_RESUME);
 
@@ -284,6 +290,13 @@ final class Recovery
                 "hold whole frames past it up to position=" + scan.framesPastStopUntil() + ": the catalog is " +
                 "damaged or older than the log, and acknowledged writes may lie past its stop; recovery refused " +
                 "(restore " + archiveDir + "/archive.catalog); dir=" + ctx.dir());
+        }
+        if (scan.missingSegment())
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " is damaged: " + scan.badReason() + ", below the catalog's stop=" +
+                stop + " (a segment file is never lost by a crash: the store forces each one before a checkpoint " +
+                "or a stop depends on it); recovery refused, restore the file; dir=" + ctx.dir());
         }
         if (scan.badPosition() >= 0 && scan.frameAfterBadPosition() >= 0)
         {
@@ -377,9 +390,10 @@ final class Recovery
                     ": the log is damaged in the middle, recovery refused; dir=" + ctx.dir());
             }
             return cutTail(ctx, replayer.badPosition(), "the last change message, at position=" +
-                replayer.badPosition() + ", is damaged (" + replayer.badReason() + ") and no valid message follows " +
-                "it: a write torn by an OS crash or power loss (never acknowledged at NONE or RECORDED), or, if " +
-                "it was acknowledged at SYNCED, a disk that lost synced data");
+                replayer.badPosition() + ", is a whole frame whose content is damaged (" + replayer.badReason() +
+                ") and no valid message follows it. After an OS crash or power loss this is a write the disk only " +
+                "partly held (not acknowledged at SYNCED); otherwise it is damage, and that write, if it was " +
+                "acknowledged, is lost");
         }
         if (replayer.nextPosition() < stop)
         {

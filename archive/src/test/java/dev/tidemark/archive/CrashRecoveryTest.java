@@ -37,7 +37,7 @@ class CrashRecoveryTest
     @EnumSource(Durability.class)
     void shouldKeepEveryAcknowledgedPutAcrossKills(final Durability durability) throws Exception
     {
-        final long seed = System.nanoTime();
+        final long seed = Long.getLong("tidemark.test.seed", System.nanoTime());
         final Random random = new Random(seed);
         dir = new File(root, "store");
         long lastAcknowledged = -1;

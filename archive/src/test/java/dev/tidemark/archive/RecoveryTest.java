@@ -42,7 +42,7 @@ class RecoveryTest
     @Test
     void shouldRestoreSameStateAfterCleanCloseAndReplayNothing()
     {
-        final long seed = System.nanoTime();
+        final long seed = Long.getLong("tidemark.test.seed", System.nanoTime());
         final Random random = new Random(seed);
         try (DurableStore store = open())
         {
@@ -59,7 +59,7 @@ class RecoveryTest
     @Test
     void shouldReplayTailAfterCloseWithoutCheckpoint()
     {
-        final long seed = System.nanoTime();
+        final long seed = Long.getLong("tidemark.test.seed", System.nanoTime());
         final Random random = new Random(seed);
         final long replayedFrom;
         try (DurableStore store = open())

@@ -53,6 +53,7 @@ final class RecordingScan
     private long framesPastStopUntil = -1;
     private boolean missingSegment;
     private String shortSegment;
+    private boolean stopInsideFrame;
 
     RecordingScan(
         final File archiveDir,
@@ -92,6 +93,10 @@ final class RecordingScan
                     badPosition = position;
                     badReason = problem;
                     missingSegment = mappedBase < 0;
+                    if (stopInsideFrame)
+                    {
+                        return this;
+                    }
                     frameAfterBadPosition = findFrame(position + FrameDescriptor.FRAME_ALIGNMENT, stop);
                     return this;
                 }
@@ -137,6 +142,14 @@ final class RecordingScan
         return missingSegment;
     }
 
+    /**
+     * @return true if the stop falls inside the frame at {@link #badPosition()}: the catalog is damaged.
+     */
+    boolean stopInsideFrame()
+    {
+        return stopInsideFrame;
+    }
+
     long framesPastStopUntil()
     {
         return framesPastStopUntil;
@@ -175,6 +188,7 @@ final class RecordingScan
         }
         if (BitUtil.align(frameLength, FrameDescriptor.FRAME_ALIGNMENT) > remaining)
         {
+            stopInsideFrame = true;
             return "the stop position=" + (position + remaining) + " falls inside the frame at position=" +
                 position + " of length " + frameLength + ", not on a frame boundary";
         }

@@ -291,6 +291,13 @@ final class Recovery
                 "damaged or older than the log, and acknowledged writes may lie past its stop; recovery refused " +
                 "(restore " + archiveDir + "/archive.catalog); dir=" + ctx.dir());
         }
+        if (scan.stopInsideFrame())
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " stops in its catalog at position=" + stop + ", which is not a frame " +
+                "boundary: " + scan.badReason() + ". The catalog is damaged; recovery refused (restore " +
+                archiveDir + "/archive.catalog); dir=" + ctx.dir());
+        }
         if (scan.missingSegment())
         {
             throw new TidemarkException(TidemarkException.Category.FATAL,
@@ -501,6 +508,12 @@ final class Recovery
             (counterId = RecordingPos.findCounterIdBySession(counters, sessionId, ctx.archiveId())))
         {
             checkDeadline(deadline, ctx, "archive did not start recording session " + sessionId);
+            idle.idle();
+        }
+        // The driver makes a counter visible before it sets its registration id, which the durable log checks.
+        while (CountersReader.DEFAULT_REGISTRATION_ID == counters.getCounterRegistrationId(counterId))
+        {
+            checkDeadline(deadline, ctx, "recording counter " + counterId + " never got its registration id");
             idle.idle();
         }
         return counterId;

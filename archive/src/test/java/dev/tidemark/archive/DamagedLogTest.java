@@ -82,6 +82,33 @@ class DamagedLogTest
         writeLog(300);
         final long stop = positions.get(positions.size() - 1);
         final long lowered = positions.get(290);
+        lowerCatalogStop(stop, lowered);
+
+        final TidemarkException ex = assertTimeoutPreemptively(
+            BOUND, () -> assertThrows(TidemarkException.class, this::open));
+        assertTrue(ex.getMessage().contains("stops at position=" + lowered), ex.getMessage());
+        assertTrue(ex.getMessage().contains("up to position=" + stop), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseCatalogStopOffAFrameBoundaryPromptly() throws IOException
+    {
+        writeLog(300);
+        final long stop = positions.get(positions.size() - 1);
+        final long lowered = positions.get(200) + 32;
+        lowerCatalogStop(stop, lowered);
+
+        final long start = System.nanoTime();
+        final TidemarkException ex = assertTimeoutPreemptively(
+            BOUND, () -> assertThrows(TidemarkException.class, this::open));
+        assertTrue(ex.getMessage().contains("not a frame boundary"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("position=" + lowered), ex.getMessage());
+        assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(20),
+            "refused before the recovery timeout (20 s here)");
+    }
+
+    private void lowerCatalogStop(final long stop, final long lowered) throws IOException
+    {
         final File catalog = new File(new File(dir, "archive"), "archive.catalog");
         final byte[] bytes = Files.readAllBytes(catalog.toPath());
         final ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -100,11 +127,6 @@ class DamagedLogTest
             file.seek(found);
             file.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, lowered).array());
         }
-
-        final TidemarkException ex = assertTimeoutPreemptively(
-            BOUND, () -> assertThrows(TidemarkException.class, this::open));
-        assertTrue(ex.getMessage().contains("stops at position=" + lowered), ex.getMessage());
-        assertTrue(ex.getMessage().contains("up to position=" + stop), ex.getMessage());
     }
 
     private void writeLog(final int puts)

@@ -124,7 +124,7 @@ final class EmbeddedArchive implements AutoCloseable
                 segmentFileLength, lowStorageSpaceThreshold, errorHandler);
             return new EmbeddedArchive(driver, archive);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
             CloseHelper.quietClose(driver);
             throw ex;

@@ -842,8 +842,8 @@ public final class DurableStore implements AutoCloseable
     }
 
     /**
-     * @return nanoseconds the replay took on open (from the replay request to the last message applied), 0 if
-     * there was nothing to replay.
+     * @return nanoseconds the replay took on open (the walk of the replayed frames, the replay request, to the last
+     * message applied), 0 if there was nothing to replay.
      */
     public long replayDurationNs()
     {

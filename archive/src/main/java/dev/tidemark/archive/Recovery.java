@@ -183,6 +183,7 @@ final class Recovery
 
         checkLogIdentity(ctx, description);
         final File archiveDir = archiveDirectory(ctx);
+        final long replayStartNs = System.nanoTime(); // the frame walk is part of the replay's cost
         long tornAt = -1;
         String tornReason = null;
         if (null != archiveDir)
@@ -199,7 +200,6 @@ final class Recovery
         final long replayStop = tornAt >= 0 ? tornAt : stop;
         if (restored < replayStop)
         {
-            final long replayStartNs = System.nanoTime();
             stop = replay(ctx, restored, replayStop);
             replayDurationNs = System.nanoTime() - replayStartNs;
         }

@@ -442,7 +442,10 @@ class DurableStoreModelTest
                 {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
-                IoUtil.unmap(report);
+                if (null != report)
+                {
+                    IoUtil.unmap(report);
+                }
                 assertTrue(child.isAlive(), "child died by itself: " + cycleText + rerun(seed) + "\n" +
                     ModelWorkload.tail(lines, 40));
             }

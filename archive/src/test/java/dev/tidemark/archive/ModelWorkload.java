@@ -671,7 +671,7 @@ final class ModelWorkload
     }
 
     /**
-     * Runs the stream on a store in a child JVM until killed (or a minute has passed).
+     * Runs the stream on a store in a child JVM until killed (or three minutes have passed).
      * <p>
      * Arguments: kind, seed, store directory, batch limit bytes, largest batch value length, default durability,
      * within one MTU (true or false).
@@ -698,7 +698,8 @@ final class ModelWorkload
             final UnsafeBuffer report = new UnsafeBuffer(reportFile.exists() ?
                 IoUtil.mapExistingFile(reportFile, "report") : IoUtil.mapNewFile(reportFile, REPORT_LENGTH));
             final ErrorHandler errors = (throwable) -> throwable.printStackTrace(System.out);
-            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            // Longer than the test waits for it: the test kills it; this only stops an orphan.
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             try (DurableStore store = DurableStore.open(kind.context(dir, storeDefault, errors)))
             {
                 final long start = store.sequence();

@@ -16,6 +16,8 @@ import io.aeron.Publication;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.status.RecordingPos;
 import io.aeron.logbuffer.BufferClaim;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -88,6 +90,7 @@ public final class DurableStore implements AutoCloseable
     private static final boolean FAULT_ACK_EARLY = "true".equals(System.getProperty(FAULT_ACK_EARLY_PROP_NAME));
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int TIME_CHECK_INTERVAL = 1024;
+    private static final int MAX_MTU_LENGTH = 65504; // Aeron's limit: the largest UDP payload
 
     private final Context ctx;
     private final StateStore store;
@@ -251,6 +254,7 @@ public final class DurableStore implements AutoCloseable
         store.checkWritable();
         checkLongKey();
         checkValue(value, valueOffset, valueLength);
+        checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.PUT, valueLength);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
         final int at = messageOffset() + OPERATIONS_OFFSET;
@@ -303,6 +307,7 @@ public final class DurableStore implements AutoCloseable
         store.checkWritable();
         checkKey(key, keyOffset);
         checkValue(value, valueOffset, valueLength);
+        checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.PUT, valueLength);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
         final int at = messageOffset() + OPERATIONS_OFFSET;
@@ -335,6 +340,7 @@ public final class DurableStore implements AutoCloseable
     {
         store.checkWritable();
         checkLongKey();
+        checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.REMOVE, 0);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
         final int at = messageOffset() + OPERATIONS_OFFSET;
@@ -356,6 +362,7 @@ public final class DurableStore implements AutoCloseable
     {
         store.checkWritable();
         checkKey(key, keyOffset);
+        checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.REMOVE, 0);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
         final int at = messageOffset() + OPERATIONS_OFFSET;
@@ -397,6 +404,7 @@ public final class DurableStore implements AutoCloseable
     public long apply(final StoreBatch batch, final Durability durability)
     {
         store.checkWritable();
+        checkDurability(durability);
         if (null == batch)
         {
             throw new IllegalArgumentException("batch to apply: batch=null");
@@ -416,7 +424,6 @@ public final class DurableStore implements AutoCloseable
         // Too long for a claim: check it applies, offer it whole (fragmented), then apply. All checks of the batch run
         // before the offer; after it only a store that failed meanwhile (fail-stop) can refuse the apply, and then the
         // message is in the log but not in memory, which the next open's replay puts right. The caller is told.
-        checkDurability(durability);
         final int operationsLength = batch.length();
         final int length = HEADER_LENGTH + operationsLength;
         if (length > publication.maxMessageLength())
@@ -483,7 +490,6 @@ public final class DurableStore implements AutoCloseable
         final int offset = bufferClaim.offset();
         try
         {
-            checkDurability(durability);
             message.wrapForWrite(buffer, offset, HEADER_LENGTH + operationsLength)
                 .writeHeader(store.lastSequence() + 1, operationCount, operationsLength);
             applyView.wrap(buffer, offset + OPERATIONS_OFFSET, operationsLength);
@@ -1086,11 +1092,13 @@ public final class DurableStore implements AutoCloseable
      */
     public static final class Context
     {
+        private static final int NOT_SET = Integer.MIN_VALUE;
+
         private boolean concluded;
         private File dir;
-        private int keyLength = StateStore.Context.UNSET;
-        private int maxValueLength = StateStore.Context.UNSET;
-        private int capacity = StateStore.Context.UNSET;
+        private int keyLength = NOT_SET;
+        private int maxValueLength = NOT_SET;
+        private int capacity = NOT_SET;
         private Durability durability = Durability.valueOf(
             System.getProperty(Configuration.DURABILITY_PROP_NAME, "recorded").toUpperCase());
         private boolean embedded = !"false".equals(System.getProperty(Configuration.EMBEDDED_PROP_NAME));
@@ -1131,6 +1139,24 @@ public final class DurableStore implements AutoCloseable
             if (null == dir)
             {
                 throw new IllegalArgumentException("store directory not set: dir=null");
+            }
+            checkPositiveIfSet("keyLength", keyLength);
+            checkPositiveIfSet("maxValueLength", maxValueLength);
+            checkPositiveIfSet("capacity", capacity);
+            if (null == durability)
+            {
+                throw new IllegalArgumentException(
+                    "default durability must be NONE, RECORDED or SYNCED: durability=null");
+            }
+            checkPositive("backPressureTimeoutNs", backPressureTimeoutNs);
+            checkPositive("durableTimeoutNs", durableTimeoutNs);
+            checkPositive("recoveryTimeoutNs", recoveryTimeoutNs);
+            if (mtuLength <= DataHeaderFlyweight.HEADER_LENGTH || mtuLength > MAX_MTU_LENGTH ||
+                0 != (mtuLength & (FrameDescriptor.FRAME_ALIGNMENT - 1)))
+            {
+                throw new IllegalArgumentException("mtuLength must be a multiple of " +
+                    FrameDescriptor.FRAME_ALIGNMENT + " above " + DataHeaderFlyweight.HEADER_LENGTH + " and at most " +
+                    MAX_MTU_LENGTH + ": mtuLength=" + mtuLength);
             }
             if (!embedded && null == aeronDirectoryName)
             {
@@ -1177,6 +1203,22 @@ public final class DurableStore implements AutoCloseable
             return this;
         }
 
+        private static void checkPositiveIfSet(final String name, final int value)
+        {
+            if (NOT_SET != value && value <= 0)
+            {
+                throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
+            }
+        }
+
+        private static void checkPositive(final String name, final long value)
+        {
+            if (value <= 0)
+            {
+                throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
+            }
+        }
+
         /**
          * @param dir the store directory; the embedded archive lives in its {@code archive} subdirectory.
          * @return this.
@@ -1210,7 +1252,7 @@ public final class DurableStore implements AutoCloseable
          */
         public int keyLength()
         {
-            return keyLength;
+            return NOT_SET == keyLength ? StateStore.Context.UNSET : keyLength;
         }
 
         /**
@@ -1228,7 +1270,7 @@ public final class DurableStore implements AutoCloseable
          */
         public int maxValueLength()
         {
-            return maxValueLength;
+            return NOT_SET == maxValueLength ? StateStore.Context.UNSET : maxValueLength;
         }
 
         /**
@@ -1246,7 +1288,7 @@ public final class DurableStore implements AutoCloseable
          */
         public int capacity()
         {
-            return capacity;
+            return NOT_SET == capacity ? StateStore.Context.UNSET : capacity;
         }
 
         /**

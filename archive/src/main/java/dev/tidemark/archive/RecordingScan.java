@@ -23,7 +23,8 @@ import java.nio.file.StandardOpenOption;
  * reads 32 bytes a frame from mapped segment files (the pages the replay reads next), and finds:
  * <ul>
  *     <li>the first frame that is not a whole, consistent frame of this recording ({@link #badPosition()}: its
- *     length, type, term offset or term id do not fit where it sits, or it is empty before the stop);</li>
+ *     length, type, term offset or term id do not fit where it sits, it is a data frame with no payload (the store
+ *     never publishes one), or it is empty before the stop);</li>
  *     <li>whether a plausible data frame follows it before the stop ({@link #frameAfterBadPosition()}), which
  *     tells damage in the middle of the log from a torn tail;</li>
  *     <li>a stop that is not on a frame boundary;</li>
@@ -179,7 +180,8 @@ final class RecordingScan
         if (frameLength < DataHeaderFlyweight.HEADER_LENGTH || frameLength > termLength - termOffset ||
             (DataHeaderFlyweight.HDR_TYPE_DATA != type && DataHeaderFlyweight.HDR_TYPE_PAD != type) ||
             view.getInt(at + DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET) != termOffset ||
-            view.getInt(at + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET) != termId)
+            view.getInt(at + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET) != termId ||
+            DataHeaderFlyweight.HDR_TYPE_DATA == type && frameLength == DataHeaderFlyweight.HEADER_LENGTH)
         {
             return "damaged frame header at position=" + position + " (frameLength=" + frameLength + " type=" + type +
                 " termOffset=" + view.getInt(at + DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET) + " expected " +

@@ -443,6 +443,7 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         checkLongKey();
+        ArgumentChecks.checkNotNull(destination, "destination");
         final int entry = table.probe(key);
         return entry < 0 ? MISSING : copyValue(entry, destination, offset);
     }
@@ -462,6 +463,7 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         checkKey(key, keyOffset);
+        ArgumentChecks.checkNotNull(destination, "destination");
         final int entry = table.probe(key, keyOffset);
         return entry < 0 ? MISSING : copyValue(entry, destination, offset);
     }
@@ -506,6 +508,7 @@ public final class StateStore implements AutoCloseable
      */
     public int touch(final DirectBuffer key, final int keyOffset)
     {
+        ArgumentChecks.checkNotNull(key, "key");
         if (keyOffset < 0 || keyOffset > key.capacity() - keyLength)
         {
             return 0;
@@ -559,6 +562,7 @@ public final class StateStore implements AutoCloseable
     public void forEach(final EntryConsumer consumer)
     {
         checkRead();
+        ArgumentChecks.checkNotNull(consumer, "consumer");
         final int bucketCount = table.bucketCount();
         final int entryLength = table.entryLength();
         final long address = live.addressOffset();
@@ -591,6 +595,7 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         checkLongKey();
+        ArgumentChecks.checkNotNull(consumer, "consumer");
         final int bucketCount = table.bucketCount();
         final int entryLength = table.entryLength();
         iterating = true;
@@ -733,22 +738,22 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Apply a batch atomically as one mutation: it is checked whole first (the table must have room at every step),
-     * then applied in order. On any error nothing is applied.
+     * Apply a batch atomically as one mutation: it is checked whole first (every operation against this store's
+     * geometry, and the table must have room at every step), then applied in order. On any error nothing is applied.
      *
-     * @param batch the operations.
-     * @throws IllegalArgumentException if the batch is for a store of another key length.
+     * @param batch the operations, made by this store's {@link #newBatch()} (or one of the same key length and max
+     *              value length), built or wrapped over encoded operations.
+     * @throws NullPointerException     if {@code batch} is null.
+     * @throws IllegalArgumentException if the batch was made for a store of another geometry, or its operations are
+     *                                  malformed (bad type, value too long, lengths not summing to the batch length,
+     *                                  an operation count that changed since it was wrapped).
      * @throws IllegalStateException    if the table would overflow at some step, or the store is closed or not on
      *                                  the writer thread.
      */
     public void apply(final StoreBatch batch)
     {
         checkWrite();
-        if (batch.keyLength() != keyLength)
-        {
-            throw new IllegalArgumentException(
-                "batch keyLength=" + batch.keyLength() + " does not match store keyLength=" + keyLength);
-        }
+        checkBatch(batch);
         if (batch.operationCount() > 1)
         {
             // One operation needs no walk: the insert below checks for room before it changes anything.
@@ -800,20 +805,17 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Check that {@link #apply(StoreBatch)} would succeed, without changing anything.
+     * Check that {@link #apply(StoreBatch)} would succeed, without changing anything: the same checks, in full.
      *
      * @param batch the operations.
-     * @throws IllegalArgumentException if the batch is for a store of another key length.
+     * @throws NullPointerException     if {@code batch} is null.
+     * @throws IllegalArgumentException if the batch was made for a store of another geometry or is malformed.
      * @throws IllegalStateException    if the table would overflow at some step.
      */
     public void checkApplicable(final StoreBatch batch)
     {
         checkWrite();
-        if (batch.keyLength() != keyLength)
-        {
-            throw new IllegalArgumentException(
-                "batch keyLength=" + batch.keyLength() + " does not match store keyLength=" + keyLength);
-        }
+        checkBatch(batch);
         checkBatchCapacity(batch);
     }
 
@@ -1457,20 +1459,38 @@ public final class StateStore implements AutoCloseable
 
     private void checkLongKey()
     {
-        if (Long.BYTES != keyLength)
-        {
-            throw new IllegalArgumentException("long key on a store with keyLength=" + keyLength);
-        }
+        ArgumentChecks.checkLongKey(keyLength);
     }
 
     private void checkKey(final DirectBuffer key, final int keyOffset)
     {
-        StoreBatch.checkKeyBounds(key, keyOffset, keyLength);
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
     }
 
     private void checkValue(final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        StoreBatch.checkValueBounds(value, valueOffset, valueLength, maxValueLength);
+        ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
+    }
+
+    /**
+     * Check a batch whole against this store's geometry before anything is touched: one pass over its operations.
+     */
+    private void checkBatch(final StoreBatch batch)
+    {
+        ArgumentChecks.checkNotNull(batch, "batch");
+        if (batch.keyLength() != keyLength || batch.maxValueLength() != maxValueLength)
+        {
+            throw new IllegalArgumentException("batch built for another store: batch keyLength=" +
+                batch.keyLength() + " maxValueLength=" + batch.maxValueLength() + ", store keyLength=" + keyLength +
+                " maxValueLength=" + maxValueLength + " (make batches with this store's newBatch)");
+        }
+        final int count = StoreBatch.validate(
+            batch.buffer(), batch.offset(), batch.length(), keyLength, maxValueLength, ctx.maxBatchOperations());
+        if (count != batch.operationCount())
+        {
+            throw new IllegalArgumentException("batch operation count changed: operations=" + count + " expected=" +
+                batch.operationCount() + " (its bytes changed after they were wrapped)");
+        }
     }
 
     private void checkNotFull()

@@ -264,6 +264,7 @@ final class HeaderFile implements AutoCloseable
     {
         return new StoreGeometry(
             buffer.getLong(offset + STORE_ID_OFFSET, LITTLE_ENDIAN),
+            buffer.getInt(offset + KIND_OFFSET, LITTLE_ENDIAN),
             buffer.getInt(offset + PAGE_SIZE_OFFSET, LITTLE_ENDIAN),
             buffer.getInt(offset + KEY_LENGTH_OFFSET, LITTLE_ENDIAN),
             buffer.getInt(offset + MAX_VALUE_LENGTH_OFFSET, LITTLE_ENDIAN),
@@ -285,6 +286,7 @@ final class HeaderFile implements AutoCloseable
         buffer.putInt(offset + CAPACITY_OFFSET, geometry.capacity, LITTLE_ENDIAN);
         buffer.putInt(offset + ENTRY_LENGTH_OFFSET, geometry.entryLength, LITTLE_ENDIAN);
         buffer.putInt(offset + BUCKET_COUNT_OFFSET, geometry.bucketCount, LITTLE_ENDIAN);
+        buffer.putInt(offset + KIND_OFFSET, geometry.kindCode, LITTLE_ENDIAN);
         buffer.putLong(offset + REGION_LENGTH_OFFSET, geometry.regionLength, LITTLE_ENDIAN);
         buffer.putLong(offset + GENERATION_OFFSET, generation, LITTLE_ENDIAN);
         records[0].write(buffer, offset + slotRecordOffset(0));

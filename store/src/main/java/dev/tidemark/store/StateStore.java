@@ -195,7 +195,8 @@ public final class StateStore implements AutoCloseable
     {
         final long startNs = System.nanoTime();
         ctx.conclude();
-        final StoreDirectory directory = StoreDirectory.lock(ctx.dir());
+        checkBeforeLock(ctx);
+        final StoreDirectory directory = StoreDirectory.lock(ctx.dir(), ctx.createIfMissing());
         HeaderFile header = null;
         final SnapshotSlot[] slots = new SnapshotSlot[2];
         FileChannel liveChannel = null;
@@ -204,11 +205,10 @@ public final class StateStore implements AutoCloseable
         {
             if (!directory.headerFile().exists())
             {
+                checkNoStoreWithoutHeader(ctx.dir());
                 if (!ctx.createIfMissing())
                 {
-                    throw new TidemarkException(
-                        TidemarkException.Category.ERROR, "no store in directory and createIfMissing=false: dir=" +
-                        ctx.dir());
+                    throw noStore(ctx);
                 }
                 create(directory, ctx);
             }
@@ -298,6 +298,91 @@ public final class StateStore implements AutoCloseable
         }
     }
 
+    /**
+     * The refusals that need neither the lock nor a write, made before the lock file or the directory is created so
+     * that a refused open leaves the disk exactly as it was. The open repeats them under the lock, where they count.
+     */
+    private static void checkBeforeLock(final Context ctx)
+    {
+        final File dir = ctx.dir();
+        if (!dir.isDirectory())
+        {
+            if (!dir.exists() && !ctx.createIfMissing())
+            {
+                throw noStore(ctx);
+            }
+            return;
+        }
+        final File headerFile = new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME);
+        if (!headerFile.exists())
+        {
+            checkNoStoreWithoutHeader(dir);
+            if (!ctx.createIfMissing())
+            {
+                throw noStore(ctx);
+            }
+            return;
+        }
+        final HeaderFile header;
+        try
+        {
+            header = HeaderFile.open(headerFile);
+        }
+        catch (final TidemarkException ex)
+        {
+            return; // read again under the lock, which refuses it with the same message if it still stands
+        }
+        try
+        {
+            checkSettings(ctx, header.geometry());
+        }
+        finally
+        {
+            header.close();
+        }
+    }
+
+    private static TidemarkException noStore(final Context ctx)
+    {
+        return new TidemarkException(TidemarkException.Category.ERROR,
+            "no store in directory and createIfMissing=false: dir=" + ctx.dir());
+    }
+
+    /**
+     * A directory with no header is empty, or holds an unfinished creation (which left its marker, the header's
+     * temporary file, and never committed anything), or is a damaged store: refused, naming what it holds.
+     */
+    private static void checkNoStoreWithoutHeader(final File dir)
+    {
+        if (new File(dir, StoreDirectory.HEADER_TEMP_FILE_NAME).exists())
+        {
+            return;
+        }
+        final String[] names = dir.list();
+        if (null == names)
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR, "cannot list store directory: dir=" + dir);
+        }
+        java.util.Arrays.sort(names);
+        final StringBuilder found = new StringBuilder();
+        for (final String name : names)
+        {
+            if (!StoreDirectory.LOCK_FILE_NAME.equals(name))
+            {
+                found.append(found.length() > 0 ? ", " : "").append(name);
+            }
+        }
+        if (found.length() > 0)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "store header missing: file=" + new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME) +
+                ", yet the directory holds files found: " + found + ". Without its header (the commit record of " +
+                "every checkpoint) the store cannot be opened, and is not created anew over its files. Either " +
+                "restore header.dat from a copy of this store's directory taken while it was closed, or discard " +
+                "the store. " + StoreTool.RESET_HINT);
+        }
+    }
+
     private static void release(
         final StoreDirectory directory,
         final HeaderFile header,
@@ -358,10 +443,14 @@ public final class StateStore implements AutoCloseable
     private static void create(final StoreDirectory directory, final Context ctx) throws IOException
     {
         final StoreGeometry geometry = StoreGeometry.forSettings(
-            new SecureRandom().nextLong(), ctx.pageSize(), ctx.keyLengthOrDefault(), ctx.maxValueLengthOrDefault(),
-            ctx.capacityOrDefault());
+            new SecureRandom().nextLong(), ctx.kind(), ctx.pageSize(), ctx.keyLengthOrDefault(),
+            ctx.maxValueLengthOrDefault(), ctx.capacityOrDefault());
         try
         {
+            // The header's temporary file first, as the marker of a creation under way: a directory holding it
+            // and no header is an unfinished creation, never a store that lost its header.
+            Files.write(directory.headerTempFile().toPath(), new byte[0]);
+            directory.fsync();
             final PageChecksum checksum = new PageChecksum();
             for (int slot = 0; slot < 2; slot++)
             {
@@ -403,10 +492,17 @@ public final class StateStore implements AutoCloseable
 
     private static void checkSettings(final Context ctx, final StoreGeometry geometry)
     {
+        if (ctx.kind() != geometry.kind())
+        {
+            throw new IllegalArgumentException("store kind mismatch: opened as kind=" + ctx.kind() +
+                ", store kind=" + geometry.kind() + ": dir=" + ctx.dir() + " (a DURABLE store is fed from its change " +
+                "log and opens through DurableStore; a PLAIN store opens with StateStore alone)");
+        }
         final StringBuilder contradictions = new StringBuilder();
-        contradiction(contradictions, "keyLength", ctx.keyLength(), geometry.keyLength);
-        contradiction(contradictions, "maxValueLength", ctx.maxValueLength(), geometry.maxValueLength);
-        contradiction(contradictions, "capacity", ctx.capacity(), geometry.capacity);
+        contradiction(contradictions, "keyLength", ctx.keyLengthSet(), ctx.keyLength(), geometry.keyLength);
+        contradiction(contradictions, "maxValueLength", ctx.maxValueLengthSet(), ctx.maxValueLength(),
+            geometry.maxValueLength);
+        contradiction(contradictions, "capacity", ctx.capacitySet(), ctx.capacity(), geometry.capacity);
         if (ctx.pageSize() != geometry.pageSize && ctx.pageSizeSet)
         {
             contradictions.append(" pageSize: settings=").append(ctx.pageSize())
@@ -420,9 +516,9 @@ public final class StateStore implements AutoCloseable
     }
 
     private static void contradiction(
-        final StringBuilder out, final String name, final int setting, final int stored)
+        final StringBuilder out, final String name, final boolean set, final int setting, final int stored)
     {
-        if (Context.UNSET != setting && setting != stored)
+        if (set && setting != stored)
         {
             out.append(' ').append(name).append(": settings=").append(setting).append(" store=").append(stored);
         }
@@ -1620,19 +1716,25 @@ public final class StateStore implements AutoCloseable
     public static final class Context
     {
         /**
-         * Value of a geometry setting left unset: taken from an existing store, or the default for a new one.
+         * What a geometry getter returns for a setting left unset (taken from an existing store, or the default for a
+         * new one). Not a value to set: the setters refuse it.
          */
         public static final int UNSET = -1;
 
         private boolean concluded;
         private File dir;
+        // A geometry setting is UNSET until set, by a setter or a system property; a set value is always checked.
         private int keyLength = Configuration.intProperty(Configuration.KEY_LENGTH_PROP_NAME, UNSET);
+        private boolean keyLengthSet = null != System.getProperty(Configuration.KEY_LENGTH_PROP_NAME);
         private int maxValueLength = Configuration.intProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME, UNSET);
+        private boolean maxValueLengthSet = null != System.getProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME);
         private int capacity = Configuration.intProperty(Configuration.CAPACITY_PROP_NAME, UNSET);
+        private boolean capacitySet = null != System.getProperty(Configuration.CAPACITY_PROP_NAME);
         private int pageSize = Configuration.intProperty(
             Configuration.PAGE_SIZE_PROP_NAME, Configuration.PAGE_SIZE_DEFAULT);
         private boolean pageSizeSet = null != System.getProperty(Configuration.PAGE_SIZE_PROP_NAME);
         private boolean createIfMissing = true;
+        private StoreKind kind = StoreKind.PLAIN;
         private File liveRegionDirectory = null == System.getProperty(Configuration.LIVE_DIR_PROP_NAME) ? null :
             new File(System.getProperty(Configuration.LIVE_DIR_PROP_NAME));
         private DurableLog durableLog = DurableLog.NONE;
@@ -1679,43 +1781,25 @@ public final class StateStore implements AutoCloseable
                 throw new IllegalArgumentException("store directory not set: dir=null (Context.dir or -D" +
                     Configuration.DIR_PROP_NAME + ")");
             }
-            if (UNSET != keyLength && (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH))
+            // Values from system properties reach here unchecked; a setter has checked its own already.
+            if (keyLengthSet)
             {
-                throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
-                    "]: keyLength=" + keyLength);
+                checkKeyLength(keyLength);
             }
-            if (UNSET != maxValueLength && (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH))
+            if (maxValueLengthSet)
             {
-                throw new IllegalArgumentException("maxValueLength out of range [0, " +
-                    TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
+                checkMaxValueLength(maxValueLength);
             }
-            if (UNSET != capacity && capacity < 1)
+            if (capacitySet)
             {
-                throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
+                checkCapacity(capacity);
             }
-            if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
-            {
-                throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
-            }
-            if (checkpointDurableTimeoutNs <= 0)
-            {
-                throw new IllegalArgumentException(
-                    "checkpointDurableTimeoutNs must be positive: " + checkpointDurableTimeoutNs);
-            }
-            if (checkpointPagesPerDutyCycle < 1)
-            {
-                throw new IllegalArgumentException(
-                    "checkpointPagesPerDutyCycle must be positive: " + checkpointPagesPerDutyCycle);
-            }
-            if (checkpointPreImagePages < 0)
-            {
-                throw new IllegalArgumentException(
-                    "checkpointPreImagePages must not be negative: " + checkpointPreImagePages);
-            }
-            if (maxBatchOperations < 1)
-            {
-                throw new IllegalArgumentException("maxBatchOperations must be positive: " + maxBatchOperations);
-            }
+            checkPageSize(pageSize);
+            checkPositive("checkpointDurableTimeoutNs", checkpointDurableTimeoutNs);
+            checkPositive("checkpointPagesPerDutyCycle", checkpointPagesPerDutyCycle);
+            checkNotNegative("checkpointPreImagePages", checkpointPreImagePages);
+            checkPositive("maxBatchOperations", maxBatchOperations);
+            checkPositive("batchInitialCapacity", batchInitialCapacity);
             if (null == errorHandler)
             {
                 errorHandler = (throwable) -> throwable.printStackTrace(System.err);
@@ -1760,13 +1844,16 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param keyLength fixed key length of a new store (8 for long keys); if set for an existing store, it must
-         *                  match.
+         * @param keyLength fixed key length of a new store (8 for long keys), in [1, 512]; if set for an existing
+         *                  store, it must match. Leave it unset by not calling this.
          * @return this.
+         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
          */
         public Context keyLength(final int keyLength)
         {
+            checkKeyLength(keyLength);
             this.keyLength = keyLength;
+            this.keyLengthSet = true;
             return this;
         }
 
@@ -1779,12 +1866,16 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param maxValueLength maximum value length of a new store; if set for an existing store, it must match.
+         * @param maxValueLength maximum value length of a new store, in [0, 2^20] (0: keys alone); if set for an
+         *                       existing store, it must match. Leave it unset by not calling this.
          * @return this.
+         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
          */
         public Context maxValueLength(final int maxValueLength)
         {
+            checkMaxValueLength(maxValueLength);
             this.maxValueLength = maxValueLength;
+            this.maxValueLengthSet = true;
             return this;
         }
 
@@ -1797,12 +1888,16 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param capacity most entries of a new store; if set for an existing store, it must match.
+         * @param capacity most entries of a new store, positive; if set for an existing store, it must match. Leave
+         *                 it unset by not calling this.
          * @return this.
+         * @throws IllegalArgumentException if not positive, {@link #UNSET} included.
          */
         public Context capacity(final int capacity)
         {
+            checkCapacity(capacity);
             this.capacity = capacity;
+            this.capacitySet = true;
             return this;
         }
 
@@ -1815,11 +1910,13 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param pageSize unit of dirty tracking, copying and checksums for a new store, a power of two.
+         * @param pageSize unit of dirty tracking, copying and checksums for a new store, a power of two >= 512.
          * @return this.
+         * @throws IllegalArgumentException if not a power of two >= 512.
          */
         public Context pageSize(final int pageSize)
         {
+            checkPageSize(pageSize);
             this.pageSize = pageSize;
             this.pageSizeSet = true;
             return this;
@@ -1873,6 +1970,28 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
+         * @param kind what feeds the store: {@link StoreKind#PLAIN} (the default) for a store used on its own,
+         *             {@link StoreKind#DURABLE} for one fed from a change log. Kept in a new store's header; an
+         *             existing store of the other kind is refused on open, naming both.
+         * @return this.
+         * @throws NullPointerException if {@code kind} is null.
+         */
+        public Context kind(final StoreKind kind)
+        {
+            ArgumentChecks.checkNotNull(kind, "kind");
+            this.kind = kind;
+            return this;
+        }
+
+        /**
+         * @return what feeds the store.
+         */
+        public StoreKind kind()
+        {
+            return kind;
+        }
+
+        /**
          * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log).
          * @return this.
          */
@@ -1915,6 +2034,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context checkpointDurableTimeoutNs(final long timeoutNs)
         {
+            checkPositive("checkpointDurableTimeoutNs", timeoutNs);
             this.checkpointDurableTimeoutNs = timeoutNs;
             return this;
         }
@@ -1933,6 +2053,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context checkpointPagesPerDutyCycle(final int pages)
         {
+            checkPositive("checkpointPagesPerDutyCycle", pages);
             this.checkpointPagesPerDutyCycle = pages;
             return this;
         }
@@ -1954,6 +2075,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context checkpointPreImagePages(final int pages)
         {
+            checkNotNegative("checkpointPreImagePages", pages);
             this.checkpointPreImagePages = pages;
             return this;
         }
@@ -2045,6 +2167,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context maxBatchOperations(final int maxBatchOperations)
         {
+            checkPositive("maxBatchOperations", maxBatchOperations);
             this.maxBatchOperations = maxBatchOperations;
             return this;
         }
@@ -2063,6 +2186,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context batchInitialCapacity(final int capacity)
         {
+            checkPositive("batchInitialCapacity", capacity);
             this.batchInitialCapacity = capacity;
             return this;
         }
@@ -2077,17 +2201,83 @@ public final class StateStore implements AutoCloseable
 
         int keyLengthOrDefault()
         {
-            return UNSET == keyLength ? Configuration.KEY_LENGTH_DEFAULT : keyLength;
+            return keyLengthSet ? keyLength : Configuration.KEY_LENGTH_DEFAULT;
         }
 
         int maxValueLengthOrDefault()
         {
-            return UNSET == maxValueLength ? Configuration.MAX_VALUE_LENGTH_DEFAULT : maxValueLength;
+            return maxValueLengthSet ? maxValueLength : Configuration.MAX_VALUE_LENGTH_DEFAULT;
         }
 
         int capacityOrDefault()
         {
-            return UNSET == capacity ? Configuration.CAPACITY_DEFAULT : capacity;
+            return capacitySet ? capacity : Configuration.CAPACITY_DEFAULT;
+        }
+
+        boolean keyLengthSet()
+        {
+            return keyLengthSet;
+        }
+
+        boolean maxValueLengthSet()
+        {
+            return maxValueLengthSet;
+        }
+
+        boolean capacitySet()
+        {
+            return capacitySet;
+        }
+
+        private static void checkKeyLength(final int keyLength)
+        {
+            if (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH)
+            {
+                throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
+                    "]: keyLength=" + keyLength);
+            }
+        }
+
+        private static void checkMaxValueLength(final int maxValueLength)
+        {
+            // 0 is a store of keys alone: the format and the table allow it.
+            if (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH)
+            {
+                throw new IllegalArgumentException("maxValueLength out of range [0, " +
+                    TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
+            }
+        }
+
+        private static void checkCapacity(final int capacity)
+        {
+            if (capacity < 1)
+            {
+                throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
+            }
+        }
+
+        private static void checkPageSize(final int pageSize)
+        {
+            if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
+            {
+                throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
+            }
+        }
+
+        private static void checkPositive(final String name, final long value)
+        {
+            if (value <= 0)
+            {
+                throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
+            }
+        }
+
+        private static void checkNotNegative(final String name, final long value)
+        {
+            if (value < 0)
+            {
+                throw new IllegalArgumentException(name + " must not be negative: " + name + "=" + value);
+            }
         }
     }
 }

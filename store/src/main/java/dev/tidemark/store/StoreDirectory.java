@@ -39,17 +39,23 @@ final class StoreDirectory implements AutoCloseable
     }
 
     /**
-     * Create the directory if needed and take its lock.
+     * Take the directory's lock, creating the directory first if it is missing and {@code create} is set.
      *
      * @throws IllegalStateException if another store holds the lock.
+     * @throws TidemarkException     if the directory is missing and {@code create} is not set.
      */
-    static StoreDirectory lock(final File dir)
+    static StoreDirectory lock(final File dir, final boolean create)
     {
         if (!dir.isDirectory())
         {
             if (dir.exists())
             {
                 throw new IllegalArgumentException("store directory is not a directory: dir=" + dir);
+            }
+            if (!create)
+            {
+                throw new TidemarkException(
+                    TidemarkException.Category.ERROR, "store directory missing: dir=" + dir);
             }
             if (!dir.mkdirs() && !dir.isDirectory())
             {

@@ -60,7 +60,7 @@ public final class StoreTool
             out.println("not a directory: " + dir);
             return 1;
         }
-        try (StoreDirectory directory = StoreDirectory.lock(dir))
+        try (StoreDirectory directory = StoreDirectory.lock(dir, false))
         {
             switch (command)
             {
@@ -124,12 +124,15 @@ public final class StoreTool
     private static int reset(final StoreDirectory directory, final PrintStream out)
     {
         final File[] files = {
-            directory.headerFile(), directory.headerTempFile(), directory.slotFile(0), directory.slotFile(1),
+            directory.headerFile(), directory.slotFile(0), directory.slotFile(1),
             new File(directory.slotFile(0).getPath() + ".bad"), new File(directory.slotFile(1).getPath() + ".bad"),
             directory.liveFile() };
         try
         {
-            // The header goes first: without it the rest is an unfinished creation, never a store.
+            // The creation marker first, the header next: a reset cut short leaves an unfinished creation, which the
+            // next open completes, never a store without its header, which it refuses.
+            Files.write(directory.headerTempFile().toPath(), new byte[0]);
+            directory.fsync();
             for (final File file : files)
             {
                 if (Files.deleteIfExists(file.toPath()))
@@ -137,6 +140,8 @@ public final class StoreTool
                     out.println("deleted " + file);
                 }
             }
+            directory.fsync();
+            Files.deleteIfExists(directory.headerTempFile().toPath());
             directory.fsync();
             out.println("store reset: the next open creates an empty store in " + directory.dir());
             return 0;

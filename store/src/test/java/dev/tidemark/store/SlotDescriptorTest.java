@@ -71,7 +71,7 @@ class SlotDescriptorTest
         final ByteBuffer file = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(fileLength(4096, regionLength), bytes.length);
         assertEquals(MAGIC, file.getLong(0));
-        assertEquals(1, file.getInt(8));
+        assertEquals(2, file.getInt(8), "format version");
         assertEquals(1, file.getInt(12), "slot index of B");
         assertEquals(regionLength, file.getLong(24));
         assertEquals(4096, file.getInt(32));

@@ -5,6 +5,7 @@ package dev.tidemark.store;
 
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,7 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waits while the copier still works on that page.
  * <p>
  * Threading: {@link #submit} and the result getters are called by the writer thread; {@link #doWork()} by the
- * checkpointer thread (an {@code AgentRunner}, or the caller's thread through an {@code AgentInvoker}).
+ * checkpointer thread (an {@code AgentRunner}), or through an {@code AgentInvoker} by a thread of the user's and by
+ * the writer waiting in {@code awaitCheckpoint}. One duty cycle runs at a time, whoever calls: a call that finds
+ * another thread inside one returns 0 at once. The agent's plain fields pass from one driver to the next through the
+ * guard, taken with a CAS and given back with a release store.
  */
 final class Checkpointer implements Agent
 {
@@ -35,6 +39,23 @@ final class Checkpointer implements Agent
     static final int STATUS_FAILED = 3;
 
     static final VarHandle LONG_ARRAY = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private static final int FREE = 0;
+    private static final int DRIVING = 1;
+    private static final int CLOSED = 2;
+    private static final VarHandle DRIVER;
+
+    static
+    {
+        try
+        {
+            DRIVER = MethodHandles.lookup().findVarHandle(Checkpointer.class, "driver", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private static final int IDLE = 0;
     private static final int COPYING = 1;
@@ -73,6 +94,7 @@ final class Checkpointer implements Agent
     private volatile long submittedCount;
     private volatile long completedCount;
     private volatile Throwable fatalError;
+    private volatile int driver = FREE;
 
     // The request: written by the writer before submittedCount is incremented, read by the agent after.
     private long[] requestPending;
@@ -201,9 +223,42 @@ final class Checkpointer implements Agent
         }
     }
 
+    /**
+     * Writer, on close: wait until no thread is inside a duty cycle, then let none in again, so that the slots and
+     * the header can be unmapped and closed under no one. Waits as long as a duty cycle takes (a force, at worst).
+     */
+    void closeDriving(final IdleStrategy idleStrategy)
+    {
+        idleStrategy.reset();
+        while (!DRIVER.compareAndSet(this, FREE, CLOSED))
+        {
+            if (CLOSED == driver)
+            {
+                return;
+            }
+            idleStrategy.idle();
+        }
+    }
+
     // ---------------------------------------------------------------- agent side
 
     public int doWork()
+    {
+        if (!DRIVER.compareAndSet(this, FREE, DRIVING))
+        {
+            return 0;
+        }
+        try
+        {
+            return dutyCycle();
+        }
+        finally
+        {
+            driver = FREE;
+        }
+    }
+
+    private int dutyCycle()
     {
         switch (phase)
         {

@@ -1063,7 +1063,9 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Wait for the checkpoint in progress, if any, to end. In invoker mode this drives the checkpointer.
+     * Wait for the checkpoint in progress, if any, to end. In invoker mode this drives the checkpointer while no
+     * other thread is in one of its duty cycles (see {@link #checkpointerInvoker()}), and otherwise waits for that
+     * thread to drive it. Timed by {@link Context#nanoClock()}.
      *
      * @param timeoutNs how long to wait.
      * @return true if no checkpoint is in progress on return.
@@ -1072,7 +1074,8 @@ public final class StateStore implements AutoCloseable
     public boolean awaitCheckpoint(final long timeoutNs)
     {
         checkRead();
-        final long deadline = System.nanoTime() + timeoutNs;
+        final NanoClock clock = ctx.nanoClock();
+        final long deadline = clock.nanoTime() + timeoutNs;
         awaitIdleStrategy.reset();
         while (true)
         {
@@ -1082,13 +1085,13 @@ public final class StateStore implements AutoCloseable
                 checkNotFailed();
                 return true;
             }
-            if (System.nanoTime() - deadline > 0)
+            if (clock.nanoTime() - deadline > 0)
             {
                 return false;
             }
             if (null != checkpointerInvoker)
             {
-                checkpointerInvoker.invoke();
+                awaitIdleStrategy.idle(checkpointerInvoker.invoke());
             }
             else
             {
@@ -1099,23 +1102,36 @@ public final class StateStore implements AutoCloseable
 
     /**
      * Take a checkpoint now and wait until it commits: waits for one in progress, starts one, waits for it.
+     * Returns only if the checkpoint it started committed.
      *
-     * @throws TidemarkException if it aborts (the log did not become durable in time) or fails.
+     * @throws TidemarkException if the checkpoint it started aborted (the log did not become durable in time), with
+     *                           the reason, or failed, or did not end in time.
      */
     public void checkpointAndAwait()
     {
         final long timeoutNs = ctx.checkpointDurableTimeoutNs() + TimeUnit.SECONDS.toNanos(60);
-        final long before = checkpointsCommitted;
-        if (!awaitCheckpoint(timeoutNs) || !checkpoint() || !awaitCheckpoint(timeoutNs))
+        if (!awaitCheckpoint(timeoutNs))
         {
-            throw new TidemarkException(TidemarkException.Category.ERROR,
-                "checkpoint did not end within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: dir=" +
-                ctx.dir());
+            throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint in progress did not end " +
+                "within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms, none started: dir=" + ctx.dir());
         }
-        if (checkpointsCommitted == before)
+        if (!checkpoint())
         {
-            throw new TidemarkException(TidemarkException.Category.ERROR,
-                "checkpoint did not commit: dir=" + ctx.dir(), checkpointer.resultCause());
+            throw new IllegalStateException("checkpoint still in progress after it ended: dir=" + ctx.dir());
+        }
+        final long checkpointId = pendingRecord.checkpointId;
+        final long position = pendingRecord.position;
+        if (!awaitCheckpoint(timeoutNs))
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
+                " did not end within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: dir=" + ctx.dir());
+        }
+        if (latestCommitted.checkpointId != checkpointId)
+        {
+            final Throwable cause = checkpointer.resultCause();
+            throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
+                " did not commit (" + (null == cause ? "no reason given" : cause.getMessage()) + "): dir=" +
+                ctx.dir(), cause);
         }
     }
 
@@ -1166,10 +1182,15 @@ public final class StateStore implements AutoCloseable
 
     /**
      * Close cleanly: wait for a checkpoint in progress, take a final checkpoint if anything changed since the last
-     * one (so a clean reopen restores exactly this state), stop the checkpointer, unmap, release the lock. A failed
-     * store is closed without a checkpoint. Idempotent.
+     * one (so a clean reopen restores exactly this state), stop the checkpointer, unmap, release the lock.
+     * Idempotent.
+     * <p>
+     * When the final checkpoint cannot be taken it says so: if the checkpoint in progress does not end in time, the
+     * final one is skipped, reported to the error handler and thrown; if the final one aborts or fails, it is
+     * thrown; a fail-stop store takes none, and reports that to the error handler. The store is closed regardless,
+     * and the next open restores its newest committed checkpoint.
      *
-     * @throws TidemarkException if the final checkpoint did not commit; the store is closed regardless.
+     * @throws TidemarkException if the final checkpoint was skipped or did not commit.
      */
     public void close()
     {
@@ -1181,10 +1202,28 @@ public final class StateStore implements AutoCloseable
         RuntimeException error = null;
         try
         {
-            if (null == checkpointer.fatalError())
+            final Throwable failure = checkpointer.fatalError();
+            if (null != failure)
+            {
+                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.FATAL,
+                    "final checkpoint skipped on close: the store is fail-stop (" + failure.getMessage() + "); the " +
+                    "next open restores the checkpoint at position=" + latestCommitted.position + ": dir=" +
+                    ctx.dir(), failure));
+            }
+            else
             {
                 final long timeoutNs = ctx.checkpointDurableTimeoutNs() + TimeUnit.SECONDS.toNanos(60);
-                if (awaitCheckpoint(timeoutNs) && checkpointNeeded())
+                if (!awaitCheckpoint(timeoutNs))
+                {
+                    error = new TidemarkException(TidemarkException.Category.ERROR,
+                        "final checkpoint skipped on close: the checkpoint in progress did not end within " +
+                        TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms; the next open restores the checkpoint at " +
+                        "position=" + latestCommitted.position + " sequence=" + latestCommitted.sequence +
+                        " (or the one in progress, if it commits yet), lastSequence=" + lastSequence + ": dir=" +
+                        ctx.dir());
+                    ctx.errorHandler().onError(error);
+                }
+                else if (checkpointNeeded())
                 {
                     checkpointAndAwait();
                 }
@@ -1223,6 +1262,7 @@ public final class StateStore implements AutoCloseable
     {
         closed = true;
         CloseHelper.quietCloseAll(checkpointerRunner, checkpointerInvoker);
+        checkpointer.closeDriving(awaitIdleStrategy);
         IoUtil.unmap(liveMapping);
         CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
         if (null != ctx.liveRegionDirectory())
@@ -1486,7 +1526,12 @@ public final class StateStore implements AutoCloseable
 
     /**
      * The checkpointer's invoker when {@link Context#useCheckpointerInvoker(boolean)} is set, else null. Call its
-     * {@code invoke()} regularly from a thread of yours (it may block in a force).
+     * {@code invoke()} regularly from a thread of yours (it may block in a force); the writer thread will do (and
+     * {@link #awaitCheckpoint(long)} invokes it too).
+     * <p>
+     * One thread at a time runs the checkpointer: an {@code invoke()} made while another thread is in a duty cycle
+     * (your thread, or the writer waiting in {@link #awaitCheckpoint(long)}) returns 0 at once and does nothing.
+     * {@link #close()} waits for a duty cycle under way to end before it unmaps anything.
      *
      * @return the invoker, or null.
      */

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The background half of a checkpoint: copies the pages still pending from the live region into the target slot,
- * waits until the log is durable to the checkpoint's position, forces the slot, then writes and forces its header
- * record. The writer's half, which copies a still-pending page itself before its first write to it, is in
+ * waits until the log is durable to the checkpoint's position, writes the slot's copy of the header to be, forces the
+ * slot, then writes and forces its header record. The writer's half, which copies a still-pending page itself before its first write to it, is in
  * {@link PageTracker}.
  * <p>
  * Page ownership: a page is copied by whoever clears its bit in the pending set with a CAS. The copier announces the
@@ -387,12 +387,16 @@ final class Checkpointer implements Agent
         final SnapshotSlot slot = slots[target];
         try
         {
+            // Every page is in the slot, so its CRC table is final: the record, and the header copy the slot keeps
+            // (forced with the image, before the header commit) can be made now.
+            committing.set(requestRecord);
+            committing.pageTableCrc = slot.pageTableCrc(checksum);
+            header.prepareCommit(target, committing);
+            slot.writeHeaderCopy(header.preparedCopy());
             KillPoints.reach(KillPoints.CHECKPOINT_BEFORE_DATA_FORCE);
             slot.force();
             KillPoints.reach(KillPoints.CHECKPOINT_AFTER_DATA_FORCE);
-            committing.set(requestRecord);
-            committing.pageTableCrc = slot.pageTableCrc(checksum);
-            header.commit(target, committing);
+            header.writeCommit();
             KillPoints.reach(KillPoints.CHECKPOINT_AFTER_HEADER_FORCE);
             complete(STATUS_COMMITTED, null);
         }

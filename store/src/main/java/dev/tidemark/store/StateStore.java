@@ -377,9 +377,10 @@ public final class StateStore implements AutoCloseable
             throw new TidemarkException(TidemarkException.Category.FATAL,
                 "store header missing: file=" + new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME) +
                 ", yet the directory holds files found: " + found + ". Without its header (the commit record of " +
-                "every checkpoint) the store cannot be opened, and is not created anew over its files. Either " +
-                "restore header.dat from a copy of this store's directory taken while it was closed, or discard " +
-                "the store. " + StoreTool.RESET_HINT);
+                "every checkpoint) the store cannot be opened, and is not created anew over its files. " +
+                "The slot files keep copies of the header: " + StoreTool.RESTORE_HEADER_HINT + " Or " +
+                "restore header.dat from a copy of the directory taken while the store was closed, or discard the " +
+                "store: " + StoreTool.RESET_HINT);
         }
     }
 
@@ -472,7 +473,12 @@ public final class StateStore implements AutoCloseable
             final SlotRecord b = new SlotRecord();
             b.pageCount = geometry.pageCount;
 
-            HeaderFile.create(directory.headerTempFile(), geometry, a, b);
+            final HeaderFile image = HeaderFile.image(directory.headerTempFile(), geometry, 1, a, b);
+            for (int slot = 0; slot < 2; slot++)
+            {
+                SnapshotSlot.writeHeaderCopy(directory.slotFile(slot), geometry, image.preparedCopy());
+            }
+            image.writeNewFile(directory.headerTempFile());
             Files.move(directory.headerTempFile().toPath(), directory.headerFile().toPath(),
                 StandardCopyOption.ATOMIC_MOVE);
             directory.fsync();

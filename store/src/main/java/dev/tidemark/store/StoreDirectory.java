@@ -24,6 +24,7 @@ final class StoreDirectory implements AutoCloseable
     static final String LOCK_FILE_NAME = "tidemark.lock";
     static final String LIVE_FILE_NAME = "live.dat";
     static final String HEADER_TEMP_FILE_NAME = StoreHeaderDescriptor.HEADER_FILE_NAME + ".tmp";
+    static final String HEADER_RESTORE_FILE_NAME = StoreHeaderDescriptor.HEADER_FILE_NAME + ".restore";
 
     private static final int ZERO_CHUNK = 1024 * 1024;
 
@@ -113,6 +114,11 @@ final class StoreDirectory implements AutoCloseable
     File headerTempFile()
     {
         return new File(dir, HEADER_TEMP_FILE_NAME);
+    }
+
+    File headerRestoreFile()
+    {
+        return new File(dir, HEADER_RESTORE_FILE_NAME);
     }
 
     File slotFile(final int slot)

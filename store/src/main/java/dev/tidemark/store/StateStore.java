@@ -201,6 +201,8 @@ public final class StateStore implements AutoCloseable
         final SnapshotSlot[] slots = new SnapshotSlot[2];
         FileChannel liveChannel = null;
         MappedByteBuffer liveMapping = null;
+        boolean created = false;
+        File createdLiveFile = null;
         try
         {
             if (!directory.headerFile().exists())
@@ -211,6 +213,7 @@ public final class StateStore implements AutoCloseable
                     throw noStore(ctx);
                 }
                 create(directory, ctx);
+                created = true;
             }
 
             header = HeaderFile.open(directory.headerFile());
@@ -277,6 +280,7 @@ public final class StateStore implements AutoCloseable
 
             final File liveFile = null == ctx.liveRegionDirectory() ? directory.liveFile() :
                 new File(ctx.liveRegionDirectory(), "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
+            createdLiveFile = liveFile.exists() ? null : liveFile;
             liveChannel = FileChannel.open(
                 liveFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             copyImageToLive(slots[chosen], liveChannel, geometry.regionLength);
@@ -288,12 +292,12 @@ public final class StateStore implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            release(directory, header, slots, liveChannel, liveMapping);
+            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
             throw new TidemarkException(TidemarkException.Category.ERROR, "cannot open store: dir=" + ctx.dir(), ex);
         }
         catch (final RuntimeException | Error ex)
         {
-            release(directory, header, slots, liveChannel, liveMapping);
+            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
             throw ex;
         }
     }
@@ -384,15 +388,46 @@ public final class StateStore implements AutoCloseable
         }
     }
 
+    /**
+     * Undo a failed open: close what it opened and delete what it created (a live file, or the whole new store),
+     * so that a refused open leaves the store directory as it found it, but for the lock file.
+     */
     private static void release(
         final StoreDirectory directory,
         final HeaderFile header,
         final SnapshotSlot[] slots,
         final FileChannel liveChannel,
-        final MappedByteBuffer liveMapping)
+        final MappedByteBuffer liveMapping,
+        final File createdLiveFile,
+        final boolean createdStore)
     {
         IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header, directory);
+        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
+        if (null != createdLiveFile)
+        {
+            IoUtil.delete(createdLiveFile, true);
+        }
+        try
+        {
+            if (createdStore)
+            {
+                // As a reset does: the creation marker first, so that a crash in between leaves an unfinished
+                // creation, never a store without its header.
+                Files.write(directory.headerTempFile().toPath(), new byte[0]);
+                directory.fsync();
+                Files.deleteIfExists(directory.headerFile().toPath());
+                Files.deleteIfExists(directory.slotFile(0).toPath());
+                Files.deleteIfExists(directory.slotFile(1).toPath());
+                directory.fsync();
+                Files.deleteIfExists(directory.headerTempFile().toPath());
+                directory.fsync();
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // Best effort: what is left is an unfinished creation, which the next open completes.
+        }
+        CloseHelper.quietClose(directory);
     }
 
     private static SnapshotSlot replaceUnusableSlot(
@@ -2043,11 +2078,14 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log).
+         * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log,
+         *                   {@link DurableLog#NONE}).
          * @return this.
+         * @throws NullPointerException if {@code durableLog} is null.
          */
         public Context durableLog(final DurableLog durableLog)
         {
+            ArgumentChecks.checkNotNull(durableLog, "durableLog");
             this.durableLog = durableLog;
             return this;
         }

@@ -155,6 +155,34 @@ public final class StoreBatch
     }
 
     /**
+     * Read encoded operations in place, as {@link #wrap(DirectBuffer, int, int)} does, and check that they are as
+     * many as their carrier says (a change message's operation count, say).
+     *
+     * @param buffer         holding the operations.
+     * @param offset         of the first operation.
+     * @param length         of all operations.
+     * @param operationCount how many operations the bytes must hold.
+     * @return this batch.
+     * @throws NullPointerException     if {@code buffer} is null.
+     * @throws IllegalArgumentException if the bytes are not well-formed operations for this store, or not
+     *                                  {@code operationCount} of them.
+     */
+    public StoreBatch wrap(final DirectBuffer buffer, final int offset, final int length, final int operationCount)
+    {
+        final int count = validate(buffer, offset, length, keyLength, maxValueLength, maxOperations);
+        if (count != operationCount)
+        {
+            throw new IllegalArgumentException(
+                "batch operation count mismatch: operations=" + count + " expected=" + operationCount);
+        }
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        this.operationCount = count;
+        return this;
+    }
+
+    /**
      * Number of operations.
      *
      * @return number of operations.

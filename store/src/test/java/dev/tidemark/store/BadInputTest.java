@@ -195,6 +195,8 @@ class BadInputTest
             rejectsNull(store, model, "key", () -> batch.put(null, 0, value, 0, 8));
             rejectsNull(store, model, "key", () -> batch.remove(null, 0));
             rejectsNull(store, model, "buffer", () -> batch.wrap(null, 0, 0));
+            assertThrows(NullPointerException.class, () -> new StateStore.Context().durableLog(null));
+            assertThrows(NullPointerException.class, () -> new StateStore.Context().kind(null));
             assertEquals(0, batch.operationCount());
         }
     }
@@ -221,6 +223,24 @@ class BadInputTest
         assertThrows(IllegalArgumentException.class,
             () -> StateStore.open(Fixtures.context(existing, CAPACITY + 1, MAX_VALUE)));
         assertEquals(before, Fixtures.digest(existing), "a refused open wrote into the store directory");
+    }
+
+    @Test
+    void shouldLeaveNoNewStoreBehindWhenTheOpenThatCreatedItFails() throws IOException
+    {
+        final File storeDir = new File(dir, "store");
+        final File notADirectory = new File(dir, "not-a-directory");
+        assertTrue(notADirectory.createNewFile());
+        final TidemarkException ex = assertThrows(TidemarkException.class, () -> StateStore.open(
+            Fixtures.context(storeDir, CAPACITY, MAX_VALUE).liveRegionDirectory(notADirectory)));
+        assertTrue(ex.getMessage().contains("cannot open store"), ex.getMessage());
+        assertArrayEquals(new String[]{ StoreDirectory.LOCK_FILE_NAME }, storeDir.list(),
+            () -> "a failed open left the store it created: " + java.util.Arrays.toString(storeDir.list()));
+
+        try (StateStore store = StateStore.open(Fixtures.context(storeDir, CAPACITY, MAX_VALUE)))
+        {
+            assertEquals(0, store.size(), "and the next open creates it anew");
+        }
     }
 
     private static void refusesSetting(final String message, final Executable call)

@@ -134,7 +134,11 @@ class BatchValidationTest
         // A length running past the end of the buffer.
         encode(bytes, 5L, 7L);
         refuses("batch out of buffer bounds", () -> batch.wrap(bytes, 1000, 48));
+        // Well-formed, but not as many operations as their carrier says.
+        encode(bytes, 5L, 7L);
+        refuses("batch operation count mismatch: operations=2 expected=3", () -> batch.wrap(bytes, 0, 40, 3));
         assertEquals(0, batch.operationCount(), "a refused wrap leaves the batch as it was");
+        assertEquals(2, batch.wrap(bytes, 0, 40, 2).operationCount());
         assertLaterCheckpointsWork();
     }
 

@@ -353,8 +353,10 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * A directory with no header is empty, or holds an unfinished creation (which left its marker, the header's
-     * temporary file, and never committed anything), or is a damaged store: refused, naming what it holds.
+     * A directory with no header holds no store, or an unfinished creation (which left its marker, the header's
+     * temporary file, and never committed anything), or a damaged store: one of the store's own files without the
+     * header that commits them, refused, naming them. Entries that are not the store's own (a durable store's
+     * archive, which a reset keeps for the log to be replayed) do not count.
      */
     private static void checkNoStoreWithoutHeader(final File dir)
     {
@@ -362,16 +364,10 @@ public final class StateStore implements AutoCloseable
         {
             return;
         }
-        final String[] names = dir.list();
-        if (null == names)
-        {
-            throw new TidemarkException(TidemarkException.Category.ERROR, "cannot list store directory: dir=" + dir);
-        }
-        java.util.Arrays.sort(names);
         final StringBuilder found = new StringBuilder();
-        for (final String name : names)
+        for (final String name : StoreDirectory.STORE_FILE_NAMES)
         {
-            if (!StoreDirectory.LOCK_FILE_NAME.equals(name))
+            if (new File(dir, name).exists())
             {
                 found.append(found.length() > 0 ? ", " : "").append(name);
             }

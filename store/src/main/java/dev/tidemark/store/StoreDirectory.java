@@ -26,6 +26,14 @@ final class StoreDirectory implements AutoCloseable
     static final String HEADER_TEMP_FILE_NAME = StoreHeaderDescriptor.HEADER_FILE_NAME + ".tmp";
     static final String HEADER_RESTORE_FILE_NAME = StoreHeaderDescriptor.HEADER_FILE_NAME + ".restore";
 
+    /**
+     * The store's own files other than its header and lock, in name order: any of them without a header is a
+     * damaged store.
+     */
+    static final String[] STORE_FILE_NAMES = {
+        HEADER_RESTORE_FILE_NAME, LIVE_FILE_NAME, SlotDescriptor.fileName(0), SlotDescriptor.fileName(0) + ".bad",
+        SlotDescriptor.fileName(1), SlotDescriptor.fileName(1) + ".bad" };
+
     private static final int ZERO_CHUNK = 1024 * 1024;
 
     private final File dir;

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.ArgumentChecks;
 import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.EntryConsumer;
 import dev.tidemark.store.LongEntryConsumer;
@@ -14,6 +15,7 @@ import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.client.ArchiveException;
 import io.aeron.archive.status.RecordingPos;
 import io.aeron.logbuffer.BufferClaim;
 import io.aeron.logbuffer.FrameDescriptor;
@@ -90,6 +92,8 @@ public final class DurableStore implements AutoCloseable
     private static final boolean FAULT_ACK_EARLY = "true".equals(System.getProperty(FAULT_ACK_EARLY_PROP_NAME));
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int TIME_CHECK_INTERVAL = 1024;
+    private static final long PURGE_RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final String DELETE_IN_PROGRESS = "another delete operation in progress";
     private static final int MAX_MTU_LENGTH = 65504; // Aeron's limit: the largest UDP payload
 
     private final Context ctx;
@@ -134,6 +138,8 @@ public final class DurableStore implements AutoCloseable
     private long lastCheckpointRequestNs;
     private long lastSeenCommits;
     private long lastPurgedBelow = Long.MIN_VALUE;
+    private long nextPurgeAttemptNs = System.nanoTime();
+    private long lastReportedPurgeFailure = Long.MIN_VALUE;
     private int writesSinceTimeCheck;
     private boolean closed;
     private Thread writerThread = Thread.currentThread();
@@ -252,8 +258,8 @@ public final class DurableStore implements AutoCloseable
         final Durability durability)
     {
         store.checkWritable();
-        checkLongKey();
-        checkValue(value, valueOffset, valueLength);
+        ArgumentChecks.checkLongKey(keyLength);
+        ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
         checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.PUT, valueLength);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
@@ -305,8 +311,8 @@ public final class DurableStore implements AutoCloseable
         final Durability durability)
     {
         store.checkWritable();
-        checkKey(key, keyOffset);
-        checkValue(value, valueOffset, valueLength);
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
+        ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
         checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.PUT, valueLength);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
@@ -339,7 +345,7 @@ public final class DurableStore implements AutoCloseable
     public long remove(final long key, final Durability durability)
     {
         store.checkWritable();
-        checkLongKey();
+        ArgumentChecks.checkLongKey(keyLength);
         checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.REMOVE, 0);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
@@ -361,7 +367,7 @@ public final class DurableStore implements AutoCloseable
     public long remove(final DirectBuffer key, final int keyOffset, final Durability durability)
     {
         store.checkWritable();
-        checkKey(key, keyOffset);
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
         checkDurability(durability);
         final int operationLength = BatchDescriptor.operationLength(keyLength, BatchDescriptor.REMOVE, 0);
         final MutableDirectBuffer buffer = beginMessage(operationLength);
@@ -405,10 +411,7 @@ public final class DurableStore implements AutoCloseable
     {
         store.checkWritable();
         checkDurability(durability);
-        if (null == batch)
-        {
-            throw new IllegalArgumentException("batch to apply: batch=null");
-        }
+        ArgumentChecks.checkNotNull(batch, "batch");
         final int operationsLength = batch.length();
         if (HEADER_LENGTH + operationsLength <= maxPayloadLength)
         {
@@ -643,7 +646,7 @@ public final class DurableStore implements AutoCloseable
         checkpointDuration.setRelease(store.lastCheckpointDurationNs());
     }
 
-    private void purgeBelow(final long retained)
+    private boolean purgeBelow(final long retained)
     {
         final long newStart = AeronArchive.segmentFileBasePosition(
             recordingStartPosition, retained, termLength, (int)segmentFileLength);
@@ -654,13 +657,37 @@ public final class DurableStore implements AutoCloseable
                 archive.purgeSegments(recordingId, newStart);
                 recordingStartPosition = newStart;
             }
+            catch (final ArchiveException ex)
+            {
+                // The archive deletes segment files in a session of its own after answering; while that runs it
+                // refuses another purge of the recording. Not an error: the next poll() asks again.
+                if (null == ex.getMessage() || !ex.getMessage().contains(DELETE_IN_PROGRESS))
+                {
+                    reportPurgeFailure(newStart, ex);
+                }
+                nextPurgeAttemptNs = System.nanoTime() + PURGE_RETRY_INTERVAL_NS;
+                return false;
+            }
             catch (final RuntimeException ex)
             {
-                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
-                    "purge of recording " + recordingId + " below position=" + newStart + " failed; retried after " +
-                    "the next checkpoint: dir=" + ctx.dir(), ex));
+                reportPurgeFailure(newStart, ex);
+                nextPurgeAttemptNs = System.nanoTime() + PURGE_RETRY_INTERVAL_NS;
+                return false;
             }
         }
+        return true;
+    }
+
+    private void reportPurgeFailure(final long newStart, final RuntimeException ex)
+    {
+        if (newStart == lastReportedPurgeFailure)
+        {
+            return; // said once per target; poll() keeps retrying
+        }
+        lastReportedPurgeFailure = newStart;
+        ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
+            "purge of recording " + recordingId + " below position=" + newStart + " failed; retried by the next " +
+            "poll(): dir=" + ctx.dir(), ex));
     }
 
     /**
@@ -684,10 +711,10 @@ public final class DurableStore implements AutoCloseable
             updateCheckpointCounters();
             work++;
         }
-        if (store.retainedPosition() != lastPurgedBelow)
+        if (store.retainedPosition() != lastPurgedBelow && System.nanoTime() - nextPurgeAttemptNs >= 0 &&
+            purgeBelow(store.retainedPosition()))
         {
             lastPurgedBelow = store.retainedPosition();
-            purgeBelow(lastPurgedBelow);
             work++;
         }
         checkTimePolicy();
@@ -719,8 +746,10 @@ public final class DurableStore implements AutoCloseable
         lastCheckpointRequestPosition = store.lastPosition();
         lastCheckpointRequestNs = System.nanoTime();
         updateCheckpointCounters();
-        lastPurgedBelow = store.retainedPosition();
-        purgeBelow(lastPurgedBelow);
+        if (purgeBelow(store.retainedPosition()))
+        {
+            lastPurgedBelow = store.retainedPosition();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ reads
@@ -992,24 +1021,6 @@ public final class DurableStore implements AutoCloseable
                 "cannot force recording " + recordingId + " to disk up to position=" + position + ": dir=" + ctx.dir(),
                 ex);
         }
-    }
-
-    private void checkLongKey()
-    {
-        if (Long.BYTES != keyLength)
-        {
-            throw new IllegalArgumentException("long key on a store with keyLength=" + keyLength);
-        }
-    }
-
-    private void checkKey(final DirectBuffer key, final int keyOffset)
-    {
-        StoreBatch.checkKeyBounds(key, keyOffset, keyLength);
-    }
-
-    private void checkValue(final DirectBuffer value, final int valueOffset, final int valueLength)
-    {
-        StoreBatch.checkValueBounds(value, valueOffset, valueLength, maxValueLength);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.KillPoints;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreKind;
 import dev.tidemark.store.TidemarkException;
 import io.aeron.Aeron;
 import io.aeron.ChannelUriStringBuilder;
@@ -62,6 +63,7 @@ final class Recovery
         errorCounter = new CountingErrorHandler(ctx.errorHandler());
         final StateStore.Context storeCtx = new StateStore.Context()
             .dir(ctx.dir())
+            .kind(StoreKind.DURABLE)
             .errorHandler(errorCounter)
             .durableLog(durableLog)
             .checkpointDurableTimeoutNs(ctx.durableTimeoutNs());

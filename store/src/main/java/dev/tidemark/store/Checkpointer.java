@@ -5,6 +5,7 @@ package dev.tidemark.store;
 
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -16,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The background half of a checkpoint: copies the pages still pending from the live region into the target slot,
- * waits until the log is durable to the checkpoint's position, forces the slot, then writes and forces its header
- * record. The writer's half, which copies a still-pending page itself before its first write to it, is in
+ * waits until the log is durable to the checkpoint's position, writes the slot's copy of the header to be, forces the
+ * slot, then writes and forces its header record. The writer's half, which copies a still-pending page itself before its first write to it, is in
  * {@link PageTracker}.
  * <p>
  * Page ownership: a page is copied by whoever clears its bit in the pending set with a CAS. The copier announces the
@@ -25,7 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waits while the copier still works on that page.
  * <p>
  * Threading: {@link #submit} and the result getters are called by the writer thread; {@link #doWork()} by the
- * checkpointer thread (an {@code AgentRunner}, or the caller's thread through an {@code AgentInvoker}).
+ * checkpointer thread (an {@code AgentRunner}), or through an {@code AgentInvoker} by a thread of the user's and by
+ * the writer waiting in {@code awaitCheckpoint}. One duty cycle runs at a time, whoever calls: a call that finds
+ * another thread inside one returns 0 at once. The agent's plain fields pass from one driver to the next through the
+ * guard, taken with a CAS and given back with a release store.
  */
 final class Checkpointer implements Agent
 {
@@ -35,6 +39,23 @@ final class Checkpointer implements Agent
     static final int STATUS_FAILED = 3;
 
     static final VarHandle LONG_ARRAY = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private static final int FREE = 0;
+    private static final int DRIVING = 1;
+    private static final int CLOSED = 2;
+    private static final VarHandle DRIVER;
+
+    static
+    {
+        try
+        {
+            DRIVER = MethodHandles.lookup().findVarHandle(Checkpointer.class, "driver", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private static final int IDLE = 0;
     private static final int COPYING = 1;
@@ -73,6 +94,7 @@ final class Checkpointer implements Agent
     private volatile long submittedCount;
     private volatile long completedCount;
     private volatile Throwable fatalError;
+    private volatile int driver = FREE;
 
     // The request: written by the writer before submittedCount is incremented, read by the agent after.
     private long[] requestPending;
@@ -201,9 +223,42 @@ final class Checkpointer implements Agent
         }
     }
 
+    /**
+     * Writer, on close: wait until no thread is inside a duty cycle, then let none in again, so that the slots and
+     * the header can be unmapped and closed under no one. Waits as long as a duty cycle takes (a force, at worst).
+     */
+    void closeDriving(final IdleStrategy idleStrategy)
+    {
+        idleStrategy.reset();
+        while (!DRIVER.compareAndSet(this, FREE, CLOSED))
+        {
+            if (CLOSED == driver)
+            {
+                return;
+            }
+            idleStrategy.idle();
+        }
+    }
+
     // ---------------------------------------------------------------- agent side
 
     public int doWork()
+    {
+        if (!DRIVER.compareAndSet(this, FREE, DRIVING))
+        {
+            return 0;
+        }
+        try
+        {
+            return dutyCycle();
+        }
+        finally
+        {
+            driver = FREE;
+        }
+    }
+
+    private int dutyCycle()
     {
         switch (phase)
         {
@@ -333,12 +388,16 @@ final class Checkpointer implements Agent
         try
         {
             durableLog.forceTo(requestRecord.position);
+            // Every page is in the slot, so its CRC table is final: the record, and the header copy the slot keeps
+            // (forced with the image, before the header commit) can be made now.
+            committing.set(requestRecord);
+            committing.pageTableCrc = slot.pageTableCrc(checksum);
+            header.prepareCommit(target, committing);
+            slot.writeHeaderCopy(header.preparedCopy());
             KillPoints.reach(KillPoints.CHECKPOINT_BEFORE_DATA_FORCE);
             slot.force();
             KillPoints.reach(KillPoints.CHECKPOINT_AFTER_DATA_FORCE);
-            committing.set(requestRecord);
-            committing.pageTableCrc = slot.pageTableCrc(checksum);
-            header.commit(target, committing);
+            header.writeCommit();
             KillPoints.reach(KillPoints.CHECKPOINT_AFTER_HEADER_FORCE);
             complete(STATUS_COMMITTED, null);
         }

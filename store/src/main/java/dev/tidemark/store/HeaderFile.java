@@ -26,6 +26,7 @@ final class HeaderFile implements AutoCloseable
     private final FileChannel channel;
     private final ByteBuffer byteBuffer = ByteBuffer.allocateDirect(HEADER_FILE_LENGTH).order(LITTLE_ENDIAN);
     private final UnsafeBuffer buffer = new UnsafeBuffer(byteBuffer);
+    private final ByteBuffer copyView = byteBuffer.duplicate();
     private final CRC32C crc = new CRC32C();
     private final SlotRecord[] records = { new SlotRecord(), new SlotRecord() };
     private final String[] copyProblems = new String[2];
@@ -39,29 +40,60 @@ final class HeaderFile implements AutoCloseable
     }
 
     /**
-     * Write a new header file with both copies and force it. The caller renames it into place.
+     * A header held in memory only, both copies encoded: to write as a new file, and to give its copy to the slots.
      */
-    static void create(final File file, final StoreGeometry geometry, final SlotRecord a, final SlotRecord b)
-        throws IOException
+    static HeaderFile image(
+        final File file, final StoreGeometry geometry, final long generation, final SlotRecord a, final SlotRecord b)
     {
-        try (FileChannel channel = FileChannel.open(
-            file.toPath(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        final HeaderFile header = new HeaderFile(file, null);
+        header.geometry = geometry;
+        header.generation = generation;
+        header.records[0].set(a);
+        header.records[1].set(b);
+        header.buffer.setMemory(0, HEADER_FILE_LENGTH, (byte)0);
+        header.encode(COPY_0_OFFSET);
+        header.encode(COPY_1_OFFSET);
+        return header;
+    }
+
+    /**
+     * Decode a header copy kept outside the header file (a slot file's, see {@link SlotDescriptor}).
+     *
+     * @return the header it describes, in memory only; or null, with {@code problem[0]} saying why.
+     */
+    static HeaderFile decodeCopy(final File source, final ByteBuffer copy, final String[] problem)
+    {
+        final HeaderFile header = new HeaderFile(source, null);
+        header.buffer.setMemory(0, HEADER_FILE_LENGTH, (byte)0);
+        header.buffer.putBytes(COPY_0_OFFSET, copy, copy.position(), Math.min(copy.remaining(), COPY_LENGTH));
+        problem[0] = copy.remaining() < COPY_LENGTH ? "truncated" : header.validate(COPY_0_OFFSET);
+        if (null != problem[0])
+        {
+            return null;
+        }
+        header.geometry = header.decodeGeometry(COPY_0_OFFSET);
+        header.generation = header.buffer.getLong(COPY_0_OFFSET + GENERATION_OFFSET, LITTLE_ENDIAN);
+        header.records[0].read(header.buffer, COPY_0_OFFSET + slotRecordOffset(0));
+        header.records[1].read(header.buffer, COPY_0_OFFSET + slotRecordOffset(1));
+        return header;
+    }
+
+    /**
+     * Write this header's encoded copies to a new file and force it. The caller renames it into place.
+     */
+    void writeNewFile(final File target) throws IOException
+    {
+        try (FileChannel newChannel = FileChannel.open(
+            target.toPath(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            final HeaderFile header = new HeaderFile(file, channel);
-            header.geometry = geometry;
-            header.generation = 1;
-            header.records[0].set(a);
-            header.records[1].set(b);
-            header.buffer.setMemory(0, HEADER_FILE_LENGTH, (byte)0);
-            header.encode(COPY_0_OFFSET);
-            header.encode(COPY_1_OFFSET);
-            header.byteBuffer.clear();
-            while (header.byteBuffer.hasRemaining())
+            final ByteBuffer all = byteBuffer.duplicate();
+            all.clear();
+            while (all.hasRemaining())
             {
-                channel.write(header.byteBuffer, header.byteBuffer.position());
+                newChannel.write(all, all.position());
             }
-            channel.force(true);
+            newChannel.force(true);
         }
     }
 
@@ -122,14 +154,33 @@ final class HeaderFile implements AutoCloseable
     }
 
     /**
-     * Commit a slot's record: copy 0 written and forced, then copy 1 written and forced.
-     *
-     * @throws IOException if a write or force fails; the caller must treat it as fatal.
+     * First half of a commit: take a slot's record and the next generation, in memory, and encode the copy that
+     * {@link #preparedCopy()} gives the slot to keep (see {@link SlotDescriptor}). Checkpointer thread only.
      */
-    void commit(final int slot, final SlotRecord record) throws IOException
+    void prepareCommit(final int slot, final SlotRecord record)
     {
         records[slot].set(record);
         generation++;
+        encode(COPY_0_OFFSET);
+    }
+
+    /**
+     * The copy {@link #prepareCommit} encoded: a view of {@link StoreHeaderDescriptor#COPY_LENGTH} bytes, the same
+     * view every call.
+     */
+    ByteBuffer preparedCopy()
+    {
+        copyView.limit(COPY_0_OFFSET + COPY_LENGTH).position(COPY_0_OFFSET);
+        return copyView;
+    }
+
+    /**
+     * Second half of a commit: copy 0 written and forced, then copy 1 written and forced.
+     *
+     * @throws IOException if a write or force fails; the caller must treat it as fatal.
+     */
+    void writeCommit() throws IOException
+    {
         for (int copy = 0; copy < 2; copy++)
         {
             final int offset = copyOffset(copy);
@@ -264,6 +315,7 @@ final class HeaderFile implements AutoCloseable
     {
         return new StoreGeometry(
             buffer.getLong(offset + STORE_ID_OFFSET, LITTLE_ENDIAN),
+            buffer.getInt(offset + KIND_OFFSET, LITTLE_ENDIAN),
             buffer.getInt(offset + PAGE_SIZE_OFFSET, LITTLE_ENDIAN),
             buffer.getInt(offset + KEY_LENGTH_OFFSET, LITTLE_ENDIAN),
             buffer.getInt(offset + MAX_VALUE_LENGTH_OFFSET, LITTLE_ENDIAN),
@@ -285,6 +337,7 @@ final class HeaderFile implements AutoCloseable
         buffer.putInt(offset + CAPACITY_OFFSET, geometry.capacity, LITTLE_ENDIAN);
         buffer.putInt(offset + ENTRY_LENGTH_OFFSET, geometry.entryLength, LITTLE_ENDIAN);
         buffer.putInt(offset + BUCKET_COUNT_OFFSET, geometry.bucketCount, LITTLE_ENDIAN);
+        buffer.putInt(offset + KIND_OFFSET, geometry.kindCode, LITTLE_ENDIAN);
         buffer.putLong(offset + REGION_LENGTH_OFFSET, geometry.regionLength, LITTLE_ENDIAN);
         buffer.putLong(offset + GENERATION_OFFSET, generation, LITTLE_ENDIAN);
         records[0].write(buffer, offset + slotRecordOffset(0));

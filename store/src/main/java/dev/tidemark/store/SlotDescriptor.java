@@ -9,8 +9,9 @@ import static org.agrona.BitUtil.align;
 
 /**
  * Layout of a snapshot slot file, {@code slot-a.dat} or {@code slot-b.dat}: a full image of the table region at some
- * checkpoint and the CRC32C of each of its pages. The file is written with real bytes at creation (never sparse,
- * so a write through the mapping can never meet a full disk) and keeps its length for the store's life.
+ * checkpoint, the CRC32C of each of its pages, and a copy of the store header as this slot's last commit wrote it.
+ * The file is written with real bytes at creation (never sparse, so a write through the mapping can never meet a
+ * full disk) and keeps its length for the store's life.
  * <pre>
  *  +----------------------------------------------+ 0
  *  |  Slot file header (one page, below)          |
@@ -21,8 +22,18 @@ import static org.agrona.BitUtil.align;
  *  +----------------------------------------------+ page size + region length
  *  |  Page CRC table (PageCrcTableDescriptor),    |
  *  |  padded to a whole page                      |
+ *  +----------------------------------------------+ header copy offset
+ *  |  Header copy: one copy of the store header   |
+ *  |  (StoreHeaderDescriptor, COPY_LENGTH bytes), |
+ *  |  zero padded to a whole page                 |
  *  +----------------------------------------------+ file length
  * </pre>
+ * The header copy is written by each commit to this slot, before the slot is forced and the header committed: the
+ * bytes the header's copies will hold once the commit is done (this slot's new record, the other slot's record as it
+ * stands). It is never read on open; it lets {@code StoreTool restore-header} rebuild a lost {@code header.dat},
+ * taking each slot's record from its own file (an attempt that never committed is still a complete, forced image that
+ * the log was durable to). A torn copy fails its CRC; a stale one no longer matches its slot's image, which fails
+ * verification like any record that does not describe it.
  * The slot file header, little-endian, written once at creation:
  * <pre>
  *   0                   1                   2                   3
@@ -151,6 +162,20 @@ public final class SlotDescriptor
     }
 
     /**
+     * Offset of the header copy in the slot file: the page after the page CRC table.
+     *
+     * @param pageSize     page size of the store.
+     * @param regionLength length of the region, a multiple of the page size.
+     * @return offset of the header copy.
+     */
+    public static long headerCopyOffset(final int pageSize, final long regionLength)
+    {
+        final int pageCount = (int)(regionLength / pageSize);
+        return pageCrcTableOffset(pageSize, regionLength) +
+            align(PageCrcTableDescriptor.tableLength(pageCount), pageSize);
+    }
+
+    /**
      * Length of a slot file.
      *
      * @param pageSize     page size of the store.
@@ -159,8 +184,6 @@ public final class SlotDescriptor
      */
     public static long fileLength(final int pageSize, final long regionLength)
     {
-        final int pageCount = (int)(regionLength / pageSize);
-        return pageCrcTableOffset(pageSize, regionLength) +
-            align(PageCrcTableDescriptor.tableLength(pageCount), pageSize);
+        return headerCopyOffset(pageSize, regionLength) + pageSize;
     }
 }

@@ -77,7 +77,7 @@ final class SnapshotSlot implements AutoCloseable
             pageBuffer.setMemory(0, pageSize, (byte)0);
             position = StoreDirectory.writeZeros(channel, position, geometry.regionLength);
 
-            final long crcTableLength = fileLength(pageSize, geometry.regionLength) - position;
+            final long crcTableLength = headerCopyOffset(pageSize, geometry.regionLength) - position;
             int crcsLeft = geometry.pageCount;
             for (long written = 0; written < crcTableLength; written += pageSize)
             {
@@ -90,6 +90,8 @@ final class SnapshotSlot implements AutoCloseable
                 crcsLeft -= crcsInPage;
                 position = writeFully(channel, page, position);
             }
+            pageBuffer.setMemory(0, pageSize, (byte)0);
+            writeFully(channel, page, position);
             channel.force(true);
         }
     }
@@ -144,6 +146,89 @@ final class SnapshotSlot implements AutoCloseable
         }
     }
 
+    /**
+     * Write a header copy into a closed slot file and force it: at creation, before the header exists.
+     */
+    static void writeHeaderCopy(final File file, final StoreGeometry geometry, final ByteBuffer copy)
+        throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.WRITE))
+        {
+            writeRemaining(channel, copy, headerCopyOffset(geometry.pageSize, geometry.regionLength));
+            channel.force(false);
+        }
+    }
+
+    /**
+     * Read the header copy a slot file keeps, finding it from the slot file header's own page size and region
+     * length (for {@code StoreTool restore-header}, which has no store header to take them from).
+     *
+     * @return the copy's bytes, or null with {@code problem[0]} saying why.
+     */
+    static ByteBuffer readHeaderCopy(final File file, final int index, final String[] problem)
+    {
+        if (!file.isFile())
+        {
+            problem[0] = "file missing: " + file;
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ))
+        {
+            final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(LITTLE_ENDIAN);
+            if (!readFully(channel, header, 0))
+            {
+                problem[0] = "slot header truncated: file=" + file;
+                return null;
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(header);
+            if (MAGIC != buffer.getLong(MAGIC_OFFSET, LITTLE_ENDIAN) ||
+                buffer.getInt(CRC_OFFSET, LITTLE_ENDIAN) != new PageChecksum().compute(header, 0, CRC_OFFSET) ||
+                buffer.getInt(SLOT_INDEX_OFFSET, LITTLE_ENDIAN) != index)
+            {
+                problem[0] = "no valid slot file header (magic, CRC or slot index): file=" + file;
+                return null;
+            }
+            final int pageSize = buffer.getInt(PAGE_SIZE_OFFSET, LITTLE_ENDIAN);
+            final long regionLength = buffer.getLong(REGION_LENGTH_OFFSET, LITTLE_ENDIAN);
+            if (pageSize < 512 || Integer.bitCount(pageSize) != 1 || regionLength <= 0 ||
+                regionLength % pageSize != 0 || file.length() != fileLength(pageSize, regionLength))
+            {
+                problem[0] = "slot file length does not follow from its header: file=" + file + " length=" +
+                    file.length() + " pageSize=" + pageSize + " regionLength=" + regionLength;
+                return null;
+            }
+            final ByteBuffer copy = ByteBuffer.allocate(StoreHeaderDescriptor.COPY_LENGTH).order(LITTLE_ENDIAN);
+            if (!readFully(channel, copy, headerCopyOffset(pageSize, regionLength)))
+            {
+                problem[0] = "header copy truncated: file=" + file;
+                return null;
+            }
+            copy.flip();
+            return copy;
+        }
+        catch (final IOException ex)
+        {
+            problem[0] = "cannot read " + file + ": " + ex;
+            return null;
+        }
+    }
+
+    private static boolean readFully(final FileChannel channel, final ByteBuffer into, final long position)
+        throws IOException
+    {
+        long at = position;
+        while (into.hasRemaining())
+        {
+            final int read = channel.read(into, at);
+            if (read < 0)
+            {
+                return false;
+            }
+            at += read;
+        }
+        return true;
+    }
+
     private static String checkHeader(final FileChannel channel, final int index, final StoreGeometry geometry)
         throws IOException
     {
@@ -191,12 +276,27 @@ final class SnapshotSlot implements AutoCloseable
         throws IOException
     {
         page.clear();
+        return writeRemaining(channel, page, position);
+    }
+
+    private static long writeRemaining(final FileChannel channel, final ByteBuffer bytes, final long position)
+        throws IOException
+    {
         long at = position;
-        while (page.hasRemaining())
+        while (bytes.hasRemaining())
         {
-            at += channel.write(page, at);
+            at += channel.write(bytes, at);
         }
         return at;
+    }
+
+    /**
+     * Write the header copy a commit to this slot makes (see {@link SlotDescriptor}); the slot's force makes it
+     * durable with the image. Checkpointer thread only; allocates nothing.
+     */
+    void writeHeaderCopy(final ByteBuffer copy) throws IOException
+    {
+        writeRemaining(channel, copy, headerCopyOffset(geometry.pageSize, geometry.regionLength));
     }
 
     int index()

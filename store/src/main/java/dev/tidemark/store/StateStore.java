@@ -195,22 +195,25 @@ public final class StateStore implements AutoCloseable
     {
         final long startNs = System.nanoTime();
         ctx.conclude();
-        final StoreDirectory directory = StoreDirectory.lock(ctx.dir());
+        checkBeforeLock(ctx);
+        final StoreDirectory directory = StoreDirectory.lock(ctx.dir(), ctx.createIfMissing());
         HeaderFile header = null;
         final SnapshotSlot[] slots = new SnapshotSlot[2];
         FileChannel liveChannel = null;
         MappedByteBuffer liveMapping = null;
+        boolean created = false;
+        File createdLiveFile = null;
         try
         {
             if (!directory.headerFile().exists())
             {
+                checkNoStoreWithoutHeader(ctx.dir());
                 if (!ctx.createIfMissing())
                 {
-                    throw new TidemarkException(
-                        TidemarkException.Category.ERROR, "no store in directory and createIfMissing=false: dir=" +
-                        ctx.dir());
+                    throw noStore(ctx);
                 }
                 create(directory, ctx);
+                created = true;
             }
 
             header = HeaderFile.open(directory.headerFile());
@@ -277,6 +280,7 @@ public final class StateStore implements AutoCloseable
 
             final File liveFile = null == ctx.liveRegionDirectory() ? directory.liveFile() :
                 new File(ctx.liveRegionDirectory(), "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
+            createdLiveFile = liveFile.exists() ? null : liveFile;
             liveChannel = FileChannel.open(
                 liveFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             copyImageToLive(slots[chosen], liveChannel, geometry.regionLength);
@@ -288,25 +292,138 @@ public final class StateStore implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            release(directory, header, slots, liveChannel, liveMapping);
+            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
             throw new TidemarkException(TidemarkException.Category.ERROR, "cannot open store: dir=" + ctx.dir(), ex);
         }
         catch (final RuntimeException | Error ex)
         {
-            release(directory, header, slots, liveChannel, liveMapping);
+            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
             throw ex;
         }
     }
 
+    /**
+     * The refusals that need neither the lock nor a write, made before the lock file or the directory is created so
+     * that a refused open leaves the disk exactly as it was. The open repeats them under the lock, where they count.
+     */
+    private static void checkBeforeLock(final Context ctx)
+    {
+        final File dir = ctx.dir();
+        if (!dir.isDirectory())
+        {
+            if (!dir.exists() && !ctx.createIfMissing())
+            {
+                throw noStore(ctx);
+            }
+            return;
+        }
+        final File headerFile = new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME);
+        if (!headerFile.exists())
+        {
+            checkNoStoreWithoutHeader(dir);
+            if (!ctx.createIfMissing())
+            {
+                throw noStore(ctx);
+            }
+            return;
+        }
+        final HeaderFile header;
+        try
+        {
+            header = HeaderFile.open(headerFile);
+        }
+        catch (final TidemarkException ex)
+        {
+            return; // read again under the lock, which refuses it with the same message if it still stands
+        }
+        try
+        {
+            checkSettings(ctx, header.geometry());
+        }
+        finally
+        {
+            header.close();
+        }
+    }
+
+    private static TidemarkException noStore(final Context ctx)
+    {
+        return new TidemarkException(TidemarkException.Category.ERROR,
+            "no store in directory and createIfMissing=false: dir=" + ctx.dir());
+    }
+
+    /**
+     * A directory with no header holds no store, or an unfinished creation (which left its marker, the header's
+     * temporary file, and never committed anything), or a damaged store: one of the store's own files without the
+     * header that commits them, refused, naming them. Entries that are not the store's own (a durable store's
+     * archive, which a reset keeps for the log to be replayed) do not count.
+     */
+    private static void checkNoStoreWithoutHeader(final File dir)
+    {
+        if (new File(dir, StoreDirectory.HEADER_TEMP_FILE_NAME).exists())
+        {
+            return;
+        }
+        final StringBuilder found = new StringBuilder();
+        for (final String name : StoreDirectory.STORE_FILE_NAMES)
+        {
+            if (new File(dir, name).exists())
+            {
+                found.append(found.length() > 0 ? ", " : "").append(name);
+            }
+        }
+        if (found.length() > 0)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "store header missing: file=" + new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME) +
+                ", yet the directory holds files found: " + found + ". Without its header (the commit record of " +
+                "every checkpoint) the store cannot be opened, and is not created anew over its files. " +
+                "The slot files keep copies of the header: " + StoreTool.RESTORE_HEADER_HINT + " Or " +
+                "restore header.dat from a copy of the directory taken while the store was closed, or discard the " +
+                "store: " + StoreTool.RESET_HINT);
+        }
+    }
+
+    /**
+     * Undo a failed open: close what it opened and delete what it created (a live file, or the whole new store),
+     * so that a refused open leaves the store directory as it found it, but for the lock file.
+     */
     private static void release(
         final StoreDirectory directory,
         final HeaderFile header,
         final SnapshotSlot[] slots,
         final FileChannel liveChannel,
-        final MappedByteBuffer liveMapping)
+        final MappedByteBuffer liveMapping,
+        final File createdLiveFile,
+        final boolean createdStore)
     {
         IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header, directory);
+        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
+        if (null != createdLiveFile)
+        {
+            IoUtil.delete(createdLiveFile, true);
+        }
+        try
+        {
+            if (createdStore)
+            {
+                // As a reset does: the creation marker first, so that a crash in between leaves an unfinished
+                // creation, never a store without its header.
+                Files.write(directory.headerTempFile().toPath(), new byte[0]);
+                directory.fsync();
+                Files.deleteIfExists(directory.headerFile().toPath());
+                Files.deleteIfExists(directory.slotFile(0).toPath());
+                Files.deleteIfExists(directory.slotFile(1).toPath());
+                directory.fsync();
+                Files.deleteIfExists(directory.headerTempFile().toPath());
+                directory.fsync();
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // Best effort: what is left is an unfinished creation, which the next open completes.
+        }
+        CloseHelper.quietClose(directory);
     }
 
     private static SnapshotSlot replaceUnusableSlot(
@@ -358,10 +475,14 @@ public final class StateStore implements AutoCloseable
     private static void create(final StoreDirectory directory, final Context ctx) throws IOException
     {
         final StoreGeometry geometry = StoreGeometry.forSettings(
-            new SecureRandom().nextLong(), ctx.pageSize(), ctx.keyLengthOrDefault(), ctx.maxValueLengthOrDefault(),
-            ctx.capacityOrDefault());
+            new SecureRandom().nextLong(), ctx.kind(), ctx.pageSize(), ctx.keyLengthOrDefault(),
+            ctx.maxValueLengthOrDefault(), ctx.capacityOrDefault());
         try
         {
+            // The header's temporary file first, as the marker of a creation under way: a directory holding it
+            // and no header is an unfinished creation, never a store that lost its header.
+            Files.write(directory.headerTempFile().toPath(), new byte[0]);
+            directory.fsync();
             final PageChecksum checksum = new PageChecksum();
             for (int slot = 0; slot < 2; slot++)
             {
@@ -383,7 +504,12 @@ public final class StateStore implements AutoCloseable
             final SlotRecord b = new SlotRecord();
             b.pageCount = geometry.pageCount;
 
-            HeaderFile.create(directory.headerTempFile(), geometry, a, b);
+            final HeaderFile image = HeaderFile.image(directory.headerTempFile(), geometry, 1, a, b);
+            for (int slot = 0; slot < 2; slot++)
+            {
+                SnapshotSlot.writeHeaderCopy(directory.slotFile(slot), geometry, image.preparedCopy());
+            }
+            image.writeNewFile(directory.headerTempFile());
             Files.move(directory.headerTempFile().toPath(), directory.headerFile().toPath(),
                 StandardCopyOption.ATOMIC_MOVE);
             directory.fsync();
@@ -403,10 +529,17 @@ public final class StateStore implements AutoCloseable
 
     private static void checkSettings(final Context ctx, final StoreGeometry geometry)
     {
+        if (ctx.kind() != geometry.kind())
+        {
+            throw new IllegalArgumentException("store kind mismatch: opened as kind=" + ctx.kind() +
+                ", store kind=" + geometry.kind() + ": dir=" + ctx.dir() + " (a DURABLE store is fed from its change " +
+                "log and opens through DurableStore; a PLAIN store opens with StateStore alone)");
+        }
         final StringBuilder contradictions = new StringBuilder();
-        contradiction(contradictions, "keyLength", ctx.keyLength(), geometry.keyLength);
-        contradiction(contradictions, "maxValueLength", ctx.maxValueLength(), geometry.maxValueLength);
-        contradiction(contradictions, "capacity", ctx.capacity(), geometry.capacity);
+        contradiction(contradictions, "keyLength", ctx.keyLengthSet(), ctx.keyLength(), geometry.keyLength);
+        contradiction(contradictions, "maxValueLength", ctx.maxValueLengthSet(), ctx.maxValueLength(),
+            geometry.maxValueLength);
+        contradiction(contradictions, "capacity", ctx.capacitySet(), ctx.capacity(), geometry.capacity);
         if (ctx.pageSize() != geometry.pageSize && ctx.pageSizeSet)
         {
             contradictions.append(" pageSize: settings=").append(ctx.pageSize())
@@ -420,9 +553,9 @@ public final class StateStore implements AutoCloseable
     }
 
     private static void contradiction(
-        final StringBuilder out, final String name, final int setting, final int stored)
+        final StringBuilder out, final String name, final boolean set, final int setting, final int stored)
     {
-        if (Context.UNSET != setting && setting != stored)
+        if (set && setting != stored)
         {
             out.append(' ').append(name).append(": settings=").append(setting).append(" store=").append(stored);
         }
@@ -443,6 +576,7 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         checkLongKey();
+        ArgumentChecks.checkNotNull(destination, "destination");
         final int entry = table.probe(key);
         return entry < 0 ? MISSING : copyValue(entry, destination, offset);
     }
@@ -462,6 +596,7 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         checkKey(key, keyOffset);
+        ArgumentChecks.checkNotNull(destination, "destination");
         final int entry = table.probe(key, keyOffset);
         return entry < 0 ? MISSING : copyValue(entry, destination, offset);
     }
@@ -506,6 +641,7 @@ public final class StateStore implements AutoCloseable
      */
     public int touch(final DirectBuffer key, final int keyOffset)
     {
+        ArgumentChecks.checkNotNull(key, "key");
         if (keyOffset < 0 || keyOffset > key.capacity() - keyLength)
         {
             return 0;
@@ -559,6 +695,7 @@ public final class StateStore implements AutoCloseable
     public void forEach(final EntryConsumer consumer)
     {
         checkRead();
+        ArgumentChecks.checkNotNull(consumer, "consumer");
         final int bucketCount = table.bucketCount();
         final int entryLength = table.entryLength();
         final long address = live.addressOffset();
@@ -591,6 +728,7 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         checkLongKey();
+        ArgumentChecks.checkNotNull(consumer, "consumer");
         final int bucketCount = table.bucketCount();
         final int entryLength = table.entryLength();
         iterating = true;
@@ -733,22 +871,22 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Apply a batch atomically as one mutation: it is checked whole first (the table must have room at every step),
-     * then applied in order. On any error nothing is applied.
+     * Apply a batch atomically as one mutation: it is checked whole first (every operation against this store's
+     * geometry, and the table must have room at every step), then applied in order. On any error nothing is applied.
      *
-     * @param batch the operations.
-     * @throws IllegalArgumentException if the batch is for a store of another key length.
+     * @param batch the operations, made by this store's {@link #newBatch()} (or one of the same key length and max
+     *              value length), built or wrapped over encoded operations.
+     * @throws NullPointerException     if {@code batch} is null.
+     * @throws IllegalArgumentException if the batch was made for a store of another geometry, or its operations are
+     *                                  malformed (bad type, value too long, lengths not summing to the batch length,
+     *                                  an operation count that changed since it was wrapped).
      * @throws IllegalStateException    if the table would overflow at some step, or the store is closed or not on
      *                                  the writer thread.
      */
     public void apply(final StoreBatch batch)
     {
         checkWrite();
-        if (batch.keyLength() != keyLength)
-        {
-            throw new IllegalArgumentException(
-                "batch keyLength=" + batch.keyLength() + " does not match store keyLength=" + keyLength);
-        }
+        checkBatch(batch);
         if (batch.operationCount() > 1)
         {
             // One operation needs no walk: the insert below checks for room before it changes anything.
@@ -800,20 +938,17 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Check that {@link #apply(StoreBatch)} would succeed, without changing anything.
+     * Check that {@link #apply(StoreBatch)} would succeed, without changing anything: the same checks, in full.
      *
      * @param batch the operations.
-     * @throws IllegalArgumentException if the batch is for a store of another key length.
+     * @throws NullPointerException     if {@code batch} is null.
+     * @throws IllegalArgumentException if the batch was made for a store of another geometry or is malformed.
      * @throws IllegalStateException    if the table would overflow at some step.
      */
     public void checkApplicable(final StoreBatch batch)
     {
         checkWrite();
-        if (batch.keyLength() != keyLength)
-        {
-            throw new IllegalArgumentException(
-                "batch keyLength=" + batch.keyLength() + " does not match store keyLength=" + keyLength);
-        }
+        checkBatch(batch);
         checkBatchCapacity(batch);
     }
 
@@ -965,7 +1100,9 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Wait for the checkpoint in progress, if any, to end. In invoker mode this drives the checkpointer.
+     * Wait for the checkpoint in progress, if any, to end. In invoker mode this drives the checkpointer while no
+     * other thread is in one of its duty cycles (see {@link #checkpointerInvoker()}), and otherwise waits for that
+     * thread to drive it. Timed by {@link Context#nanoClock()}.
      *
      * @param timeoutNs how long to wait.
      * @return true if no checkpoint is in progress on return.
@@ -974,7 +1111,8 @@ public final class StateStore implements AutoCloseable
     public boolean awaitCheckpoint(final long timeoutNs)
     {
         checkRead();
-        final long deadline = System.nanoTime() + timeoutNs;
+        final NanoClock clock = ctx.nanoClock();
+        final long deadline = clock.nanoTime() + timeoutNs;
         awaitIdleStrategy.reset();
         while (true)
         {
@@ -984,13 +1122,13 @@ public final class StateStore implements AutoCloseable
                 checkNotFailed();
                 return true;
             }
-            if (System.nanoTime() - deadline > 0)
+            if (clock.nanoTime() - deadline > 0)
             {
                 return false;
             }
             if (null != checkpointerInvoker)
             {
-                checkpointerInvoker.invoke();
+                awaitIdleStrategy.idle(checkpointerInvoker.invoke());
             }
             else
             {
@@ -1001,23 +1139,36 @@ public final class StateStore implements AutoCloseable
 
     /**
      * Take a checkpoint now and wait until it commits: waits for one in progress, starts one, waits for it.
+     * Returns only if the checkpoint it started committed.
      *
-     * @throws TidemarkException if it aborts (the log did not become durable in time) or fails.
+     * @throws TidemarkException if the checkpoint it started aborted (the log did not become durable in time), with
+     *                           the reason, or failed, or did not end in time.
      */
     public void checkpointAndAwait()
     {
         final long timeoutNs = ctx.checkpointDurableTimeoutNs() + TimeUnit.SECONDS.toNanos(60);
-        final long before = checkpointsCommitted;
-        if (!awaitCheckpoint(timeoutNs) || !checkpoint() || !awaitCheckpoint(timeoutNs))
+        if (!awaitCheckpoint(timeoutNs))
         {
-            throw new TidemarkException(TidemarkException.Category.ERROR,
-                "checkpoint did not end within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: dir=" +
-                ctx.dir());
+            throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint in progress did not end " +
+                "within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms, none started: dir=" + ctx.dir());
         }
-        if (checkpointsCommitted == before)
+        if (!checkpoint())
         {
-            throw new TidemarkException(TidemarkException.Category.ERROR,
-                "checkpoint did not commit: dir=" + ctx.dir(), checkpointer.resultCause());
+            throw new IllegalStateException("checkpoint still in progress after it ended: dir=" + ctx.dir());
+        }
+        final long checkpointId = pendingRecord.checkpointId;
+        final long position = pendingRecord.position;
+        if (!awaitCheckpoint(timeoutNs))
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
+                " did not end within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: dir=" + ctx.dir());
+        }
+        if (latestCommitted.checkpointId != checkpointId)
+        {
+            final Throwable cause = checkpointer.resultCause();
+            throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
+                " did not commit (" + (null == cause ? "no reason given" : cause.getMessage()) + "): dir=" +
+                ctx.dir(), cause);
         }
     }
 
@@ -1068,10 +1219,15 @@ public final class StateStore implements AutoCloseable
 
     /**
      * Close cleanly: wait for a checkpoint in progress, take a final checkpoint if anything changed since the last
-     * one (so a clean reopen restores exactly this state), stop the checkpointer, unmap, release the lock. A failed
-     * store is closed without a checkpoint. Idempotent.
+     * one (so a clean reopen restores exactly this state), stop the checkpointer, unmap, release the lock.
+     * Idempotent.
+     * <p>
+     * When the final checkpoint cannot be taken it says so: if the checkpoint in progress does not end in time, the
+     * final one is skipped, reported to the error handler and thrown; if the final one aborts or fails, it is
+     * thrown; a fail-stop store takes none, and reports that to the error handler. The store is closed regardless,
+     * and the next open restores its newest committed checkpoint.
      *
-     * @throws TidemarkException if the final checkpoint did not commit; the store is closed regardless.
+     * @throws TidemarkException if the final checkpoint was skipped or did not commit.
      */
     public void close()
     {
@@ -1083,10 +1239,28 @@ public final class StateStore implements AutoCloseable
         RuntimeException error = null;
         try
         {
-            if (null == checkpointer.fatalError())
+            final Throwable failure = checkpointer.fatalError();
+            if (null != failure)
+            {
+                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.FATAL,
+                    "final checkpoint skipped on close: the store is fail-stop (" + failure.getMessage() + "); the " +
+                    "next open restores the checkpoint at position=" + latestCommitted.position + ": dir=" +
+                    ctx.dir(), failure));
+            }
+            else
             {
                 final long timeoutNs = ctx.checkpointDurableTimeoutNs() + TimeUnit.SECONDS.toNanos(60);
-                if (awaitCheckpoint(timeoutNs) && checkpointNeeded())
+                if (!awaitCheckpoint(timeoutNs))
+                {
+                    error = new TidemarkException(TidemarkException.Category.ERROR,
+                        "final checkpoint skipped on close: the checkpoint in progress did not end within " +
+                        TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms; the next open restores the checkpoint at " +
+                        "position=" + latestCommitted.position + " sequence=" + latestCommitted.sequence +
+                        " (or the one in progress, if it commits yet), lastSequence=" + lastSequence + ": dir=" +
+                        ctx.dir());
+                    ctx.errorHandler().onError(error);
+                }
+                else if (checkpointNeeded())
                 {
                     checkpointAndAwait();
                 }
@@ -1125,6 +1299,7 @@ public final class StateStore implements AutoCloseable
     {
         closed = true;
         CloseHelper.quietCloseAll(checkpointerRunner, checkpointerInvoker);
+        checkpointer.closeDriving(awaitIdleStrategy);
         IoUtil.unmap(liveMapping);
         CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
         if (null != ctx.liveRegionDirectory())
@@ -1388,7 +1563,12 @@ public final class StateStore implements AutoCloseable
 
     /**
      * The checkpointer's invoker when {@link Context#useCheckpointerInvoker(boolean)} is set, else null. Call its
-     * {@code invoke()} regularly from a thread of yours (it may block in a force).
+     * {@code invoke()} regularly from a thread of yours (it may block in a force); the writer thread will do (and
+     * {@link #awaitCheckpoint(long)} invokes it too).
+     * <p>
+     * One thread at a time runs the checkpointer: an {@code invoke()} made while another thread is in a duty cycle
+     * (your thread, or the writer waiting in {@link #awaitCheckpoint(long)}) returns 0 at once and does nothing.
+     * {@link #close()} waits for a duty cycle under way to end before it unmaps anything.
      *
      * @return the invoker, or null.
      */
@@ -1457,20 +1637,38 @@ public final class StateStore implements AutoCloseable
 
     private void checkLongKey()
     {
-        if (Long.BYTES != keyLength)
-        {
-            throw new IllegalArgumentException("long key on a store with keyLength=" + keyLength);
-        }
+        ArgumentChecks.checkLongKey(keyLength);
     }
 
     private void checkKey(final DirectBuffer key, final int keyOffset)
     {
-        StoreBatch.checkKeyBounds(key, keyOffset, keyLength);
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
     }
 
     private void checkValue(final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        StoreBatch.checkValueBounds(value, valueOffset, valueLength, maxValueLength);
+        ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
+    }
+
+    /**
+     * Check a batch whole against this store's geometry before anything is touched: one pass over its operations.
+     */
+    private void checkBatch(final StoreBatch batch)
+    {
+        ArgumentChecks.checkNotNull(batch, "batch");
+        if (batch.keyLength() != keyLength || batch.maxValueLength() != maxValueLength)
+        {
+            throw new IllegalArgumentException("batch built for another store: batch keyLength=" +
+                batch.keyLength() + " maxValueLength=" + batch.maxValueLength() + ", store keyLength=" + keyLength +
+                " maxValueLength=" + maxValueLength + " (make batches with this store's newBatch)");
+        }
+        final int count = StoreBatch.validate(
+            batch.buffer(), batch.offset(), batch.length(), keyLength, maxValueLength, ctx.maxBatchOperations());
+        if (count != batch.operationCount())
+        {
+            throw new IllegalArgumentException("batch operation count changed: operations=" + count + " expected=" +
+                batch.operationCount() + " (its bytes changed after they were wrapped)");
+        }
     }
 
     private void checkNotFull()
@@ -1600,19 +1798,25 @@ public final class StateStore implements AutoCloseable
     public static final class Context
     {
         /**
-         * Value of a geometry setting left unset: taken from an existing store, or the default for a new one.
+         * What a geometry getter returns for a setting left unset (taken from an existing store, or the default for a
+         * new one). Not a value to set: the setters refuse it.
          */
         public static final int UNSET = -1;
 
         private boolean concluded;
         private File dir;
+        // A geometry setting is UNSET until set, by a setter or a system property; a set value is always checked.
         private int keyLength = Configuration.intProperty(Configuration.KEY_LENGTH_PROP_NAME, UNSET);
+        private boolean keyLengthSet = null != System.getProperty(Configuration.KEY_LENGTH_PROP_NAME);
         private int maxValueLength = Configuration.intProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME, UNSET);
+        private boolean maxValueLengthSet = null != System.getProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME);
         private int capacity = Configuration.intProperty(Configuration.CAPACITY_PROP_NAME, UNSET);
+        private boolean capacitySet = null != System.getProperty(Configuration.CAPACITY_PROP_NAME);
         private int pageSize = Configuration.intProperty(
             Configuration.PAGE_SIZE_PROP_NAME, Configuration.PAGE_SIZE_DEFAULT);
         private boolean pageSizeSet = null != System.getProperty(Configuration.PAGE_SIZE_PROP_NAME);
         private boolean createIfMissing = true;
+        private StoreKind kind = StoreKind.PLAIN;
         private File liveRegionDirectory = null == System.getProperty(Configuration.LIVE_DIR_PROP_NAME) ? null :
             new File(System.getProperty(Configuration.LIVE_DIR_PROP_NAME));
         private DurableLog durableLog = DurableLog.NONE;
@@ -1659,43 +1863,25 @@ public final class StateStore implements AutoCloseable
                 throw new IllegalArgumentException("store directory not set: dir=null (Context.dir or -D" +
                     Configuration.DIR_PROP_NAME + ")");
             }
-            if (UNSET != keyLength && (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH))
+            // Values from system properties reach here unchecked; a setter has checked its own already.
+            if (keyLengthSet)
             {
-                throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
-                    "]: keyLength=" + keyLength);
+                checkKeyLength(keyLength);
             }
-            if (UNSET != maxValueLength && (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH))
+            if (maxValueLengthSet)
             {
-                throw new IllegalArgumentException("maxValueLength out of range [0, " +
-                    TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
+                checkMaxValueLength(maxValueLength);
             }
-            if (UNSET != capacity && capacity < 1)
+            if (capacitySet)
             {
-                throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
+                checkCapacity(capacity);
             }
-            if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
-            {
-                throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
-            }
-            if (checkpointDurableTimeoutNs <= 0)
-            {
-                throw new IllegalArgumentException(
-                    "checkpointDurableTimeoutNs must be positive: " + checkpointDurableTimeoutNs);
-            }
-            if (checkpointPagesPerDutyCycle < 1)
-            {
-                throw new IllegalArgumentException(
-                    "checkpointPagesPerDutyCycle must be positive: " + checkpointPagesPerDutyCycle);
-            }
-            if (checkpointPreImagePages < 0)
-            {
-                throw new IllegalArgumentException(
-                    "checkpointPreImagePages must not be negative: " + checkpointPreImagePages);
-            }
-            if (maxBatchOperations < 1)
-            {
-                throw new IllegalArgumentException("maxBatchOperations must be positive: " + maxBatchOperations);
-            }
+            checkPageSize(pageSize);
+            checkPositive("checkpointDurableTimeoutNs", checkpointDurableTimeoutNs);
+            checkPositive("checkpointPagesPerDutyCycle", checkpointPagesPerDutyCycle);
+            checkNotNegative("checkpointPreImagePages", checkpointPreImagePages);
+            checkPositive("maxBatchOperations", maxBatchOperations);
+            checkPositive("batchInitialCapacity", batchInitialCapacity);
             if (null == errorHandler)
             {
                 errorHandler = (throwable) -> throwable.printStackTrace(System.err);
@@ -1740,13 +1926,16 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param keyLength fixed key length of a new store (8 for long keys); if set for an existing store, it must
-         *                  match.
+         * @param keyLength fixed key length of a new store (8 for long keys), in [1, 512]; if set for an existing
+         *                  store, it must match. Leave it unset by not calling this.
          * @return this.
+         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
          */
         public Context keyLength(final int keyLength)
         {
+            checkKeyLength(keyLength);
             this.keyLength = keyLength;
+            this.keyLengthSet = true;
             return this;
         }
 
@@ -1759,12 +1948,16 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param maxValueLength maximum value length of a new store; if set for an existing store, it must match.
+         * @param maxValueLength maximum value length of a new store, in [0, 2^20] (0: keys alone); if set for an
+         *                       existing store, it must match. Leave it unset by not calling this.
          * @return this.
+         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
          */
         public Context maxValueLength(final int maxValueLength)
         {
+            checkMaxValueLength(maxValueLength);
             this.maxValueLength = maxValueLength;
+            this.maxValueLengthSet = true;
             return this;
         }
 
@@ -1777,12 +1970,16 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param capacity most entries of a new store; if set for an existing store, it must match.
+         * @param capacity most entries of a new store, positive; if set for an existing store, it must match. Leave
+         *                 it unset by not calling this.
          * @return this.
+         * @throws IllegalArgumentException if not positive, {@link #UNSET} included.
          */
         public Context capacity(final int capacity)
         {
+            checkCapacity(capacity);
             this.capacity = capacity;
+            this.capacitySet = true;
             return this;
         }
 
@@ -1795,11 +1992,13 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param pageSize unit of dirty tracking, copying and checksums for a new store, a power of two.
+         * @param pageSize unit of dirty tracking, copying and checksums for a new store, a power of two >= 512.
          * @return this.
+         * @throws IllegalArgumentException if not a power of two >= 512.
          */
         public Context pageSize(final int pageSize)
         {
+            checkPageSize(pageSize);
             this.pageSize = pageSize;
             this.pageSizeSet = true;
             return this;
@@ -1853,11 +2052,36 @@ public final class StateStore implements AutoCloseable
         }
 
         /**
-         * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log).
+         * @param kind what feeds the store: {@link StoreKind#PLAIN} (the default) for a store used on its own,
+         *             {@link StoreKind#DURABLE} for one fed from a change log. Kept in a new store's header; an
+         *             existing store of the other kind is refused on open, naming both.
          * @return this.
+         * @throws NullPointerException if {@code kind} is null.
+         */
+        public Context kind(final StoreKind kind)
+        {
+            ArgumentChecks.checkNotNull(kind, "kind");
+            this.kind = kind;
+            return this;
+        }
+
+        /**
+         * @return what feeds the store.
+         */
+        public StoreKind kind()
+        {
+            return kind;
+        }
+
+        /**
+         * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log,
+         *                   {@link DurableLog#NONE}).
+         * @return this.
+         * @throws NullPointerException if {@code durableLog} is null.
          */
         public Context durableLog(final DurableLog durableLog)
         {
+            ArgumentChecks.checkNotNull(durableLog, "durableLog");
             this.durableLog = durableLog;
             return this;
         }
@@ -1895,6 +2119,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context checkpointDurableTimeoutNs(final long timeoutNs)
         {
+            checkPositive("checkpointDurableTimeoutNs", timeoutNs);
             this.checkpointDurableTimeoutNs = timeoutNs;
             return this;
         }
@@ -1913,6 +2138,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context checkpointPagesPerDutyCycle(final int pages)
         {
+            checkPositive("checkpointPagesPerDutyCycle", pages);
             this.checkpointPagesPerDutyCycle = pages;
             return this;
         }
@@ -1934,6 +2160,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context checkpointPreImagePages(final int pages)
         {
+            checkNotNegative("checkpointPreImagePages", pages);
             this.checkpointPreImagePages = pages;
             return this;
         }
@@ -2025,6 +2252,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context maxBatchOperations(final int maxBatchOperations)
         {
+            checkPositive("maxBatchOperations", maxBatchOperations);
             this.maxBatchOperations = maxBatchOperations;
             return this;
         }
@@ -2043,6 +2271,7 @@ public final class StateStore implements AutoCloseable
          */
         public Context batchInitialCapacity(final int capacity)
         {
+            checkPositive("batchInitialCapacity", capacity);
             this.batchInitialCapacity = capacity;
             return this;
         }
@@ -2057,17 +2286,83 @@ public final class StateStore implements AutoCloseable
 
         int keyLengthOrDefault()
         {
-            return UNSET == keyLength ? Configuration.KEY_LENGTH_DEFAULT : keyLength;
+            return keyLengthSet ? keyLength : Configuration.KEY_LENGTH_DEFAULT;
         }
 
         int maxValueLengthOrDefault()
         {
-            return UNSET == maxValueLength ? Configuration.MAX_VALUE_LENGTH_DEFAULT : maxValueLength;
+            return maxValueLengthSet ? maxValueLength : Configuration.MAX_VALUE_LENGTH_DEFAULT;
         }
 
         int capacityOrDefault()
         {
-            return UNSET == capacity ? Configuration.CAPACITY_DEFAULT : capacity;
+            return capacitySet ? capacity : Configuration.CAPACITY_DEFAULT;
+        }
+
+        boolean keyLengthSet()
+        {
+            return keyLengthSet;
+        }
+
+        boolean maxValueLengthSet()
+        {
+            return maxValueLengthSet;
+        }
+
+        boolean capacitySet()
+        {
+            return capacitySet;
+        }
+
+        private static void checkKeyLength(final int keyLength)
+        {
+            if (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH)
+            {
+                throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
+                    "]: keyLength=" + keyLength);
+            }
+        }
+
+        private static void checkMaxValueLength(final int maxValueLength)
+        {
+            // 0 is a store of keys alone: the format and the table allow it.
+            if (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH)
+            {
+                throw new IllegalArgumentException("maxValueLength out of range [0, " +
+                    TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
+            }
+        }
+
+        private static void checkCapacity(final int capacity)
+        {
+            if (capacity < 1)
+            {
+                throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
+            }
+        }
+
+        private static void checkPageSize(final int pageSize)
+        {
+            if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
+            {
+                throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
+            }
+        }
+
+        private static void checkPositive(final String name, final long value)
+        {
+            if (value <= 0)
+            {
+                throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
+            }
+        }
+
+        private static void checkNotNegative(final String name, final long value)
+        {
+            if (value < 0)
+            {
+                throw new IllegalArgumentException(name + " must not be negative: " + name + "=" + value);
+            }
         }
     }
 }

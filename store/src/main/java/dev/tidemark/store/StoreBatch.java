@@ -56,8 +56,8 @@ public final class StoreBatch
      */
     public StoreBatch put(final long key, final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        checkLongKey();
-        checkValueBounds(value, valueOffset, valueLength);
+        ArgumentChecks.checkLongKey(keyLength);
+        ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
         final int at = reserve(PUT, valueLength);
         ownBuffer.putLong(at + KEY_OFFSET, key, ORDER);
         ownBuffer.putBytes(at + this.valueOffset, value, valueOffset, valueLength);
@@ -81,8 +81,8 @@ public final class StoreBatch
         final int valueOffset,
         final int valueLength)
     {
-        checkKeyBounds(key, keyOffset);
-        checkValueBounds(value, valueOffset, valueLength);
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
+        ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
         final int at = reserve(PUT, valueLength);
         ownBuffer.putBytes(at + KEY_OFFSET, key, keyOffset, keyLength);
         ownBuffer.putBytes(at + this.valueOffset, value, valueOffset, valueLength);
@@ -97,7 +97,7 @@ public final class StoreBatch
      */
     public StoreBatch remove(final long key)
     {
-        checkLongKey();
+        ArgumentChecks.checkLongKey(keyLength);
         final int at = reserve(REMOVE, 0);
         ownBuffer.putLong(at + KEY_OFFSET, key, ORDER);
         return this;
@@ -112,7 +112,7 @@ public final class StoreBatch
      */
     public StoreBatch remove(final DirectBuffer key, final int keyOffset)
     {
-        checkKeyBounds(key, keyOffset);
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
         final int at = reserve(REMOVE, 0);
         ownBuffer.putBytes(at + KEY_OFFSET, key, keyOffset, keyLength);
         return this;
@@ -133,44 +133,47 @@ public final class StoreBatch
     }
 
     /**
-     * Read encoded operations (see {@link BatchDescriptor}) in place, checking their structure.
+     * Read encoded operations (see {@link BatchDescriptor}) in place, checking every one against the geometry of the
+     * store that made this batch. On a refusal the batch is left as it was.
      *
      * @param buffer holding the operations.
      * @param offset of the first operation.
      * @param length of all operations.
      * @return this batch.
-     * @throws IllegalArgumentException if the bytes are not well-formed operations for this store.
+     * @throws NullPointerException     if {@code buffer} is null.
+     * @throws IllegalArgumentException if the range is outside the buffer or the bytes are not well-formed
+     *                                  operations for this store.
      */
     public StoreBatch wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        int count = 0;
-        int at = offset;
-        final int end = offset + length;
-        while (at < end)
+        final int count = validate(buffer, offset, length, keyLength, maxValueLength, maxOperations);
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        this.operationCount = count;
+        return this;
+    }
+
+    /**
+     * Read encoded operations in place, as {@link #wrap(DirectBuffer, int, int)} does, and check that they are as
+     * many as their carrier says (a change message's operation count, say).
+     *
+     * @param buffer         holding the operations.
+     * @param offset         of the first operation.
+     * @param length         of all operations.
+     * @param operationCount how many operations the bytes must hold.
+     * @return this batch.
+     * @throws NullPointerException     if {@code buffer} is null.
+     * @throws IllegalArgumentException if the bytes are not well-formed operations for this store, or not
+     *                                  {@code operationCount} of them.
+     */
+    public StoreBatch wrap(final DirectBuffer buffer, final int offset, final int length, final int operationCount)
+    {
+        final int count = validate(buffer, offset, length, keyLength, maxValueLength, maxOperations);
+        if (count != operationCount)
         {
-            if (end - at < this.valueOffset)
-            {
-                throw new IllegalArgumentException("batch truncated: operation at offset=" + (at - offset));
-            }
-            final int type = buffer.getInt(at + TYPE_OFFSET, ORDER);
-            final int valueLength = buffer.getInt(at + VALUE_LENGTH_OFFSET, ORDER);
-            if ((PUT != type && REMOVE != type) || valueLength < 0 || valueLength > maxValueLength ||
-                (REMOVE == type && 0 != valueLength))
-            {
-                throw new IllegalArgumentException("malformed batch operation at offset=" + (at - offset) +
-                    ": type=" + type + " valueLength=" + valueLength);
-            }
-            final int operationLength = operationLength(keyLength, type, valueLength);
-            if (operationLength > end - at)
-            {
-                throw new IllegalArgumentException("batch truncated: operation at offset=" + (at - offset));
-            }
-            at += operationLength;
-            count++;
-        }
-        if (count > maxOperations)
-        {
-            throw new IllegalArgumentException("batch too large: operations=" + count + " max=" + maxOperations);
+            throw new IllegalArgumentException(
+                "batch operation count mismatch: operations=" + count + " expected=" + operationCount);
         }
         this.buffer = buffer;
         this.offset = offset;
@@ -224,6 +227,11 @@ public final class StoreBatch
         return keyLength;
     }
 
+    int maxValueLength()
+    {
+        return maxValueLength;
+    }
+
     private int reserve(final int type, final int valueLength)
     {
         if (buffer != ownBuffer)
@@ -244,63 +252,56 @@ public final class StoreBatch
         return at;
     }
 
-    private void checkLongKey()
-    {
-        if (Long.BYTES != keyLength)
-        {
-            throw new IllegalArgumentException("long key on a store with keyLength=" + keyLength);
-        }
-    }
-
-    private void checkKeyBounds(final DirectBuffer key, final int keyOffset)
-    {
-        checkKeyBounds(key, keyOffset, keyLength);
-    }
-
-    private void checkValueBounds(final DirectBuffer value, final int valueOffset, final int valueLength)
-    {
-        checkValueBounds(value, valueOffset, valueLength, maxValueLength);
-    }
-
     /**
-     * Check that a buffer holds a key of the given length at an offset.
+     * Walk encoded operations once, checking each against a store's geometry: a known type, a value length within
+     * the store's maximum (0 for a remove), every operation inside the range, the lengths summing exactly to it, and
+     * at most {@code maxOperations} of them. Reads only; allocates only to refuse.
      *
-     * @param key       buffer holding the key.
-     * @param keyOffset offset of the key.
-     * @param keyLength the store's key length.
-     * @throws IllegalArgumentException if it does not, naming the values.
+     * @return the number of operations.
+     * @throws IllegalArgumentException naming the first problem and its offset in the batch.
      */
-    public static void checkKeyBounds(final DirectBuffer key, final int keyOffset, final int keyLength)
+    static int validate(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int keyLength,
+        final int maxValueLength,
+        final int maxOperations)
     {
-        if (keyOffset < 0 || key.capacity() - keyOffset < keyLength)
+        ArgumentChecks.checkRange(buffer, offset, length, "batch");
+        final int headerAndKey = BatchDescriptor.valueOffset(keyLength);
+        final int end = offset + length;
+        int count = 0;
+        int at = offset;
+        while (at < end)
         {
-            throw new IllegalArgumentException("key shorter than keyLength=" + keyLength + ": capacity=" +
-                key.capacity() + " offset=" + keyOffset);
+            if (end - at < headerAndKey)
+            {
+                throw new IllegalArgumentException("batch truncated: operation at offset=" + (at - offset) +
+                    " needs length=" + headerAndKey + " remaining=" + (end - at));
+            }
+            final int type = buffer.getInt(at + TYPE_OFFSET, ORDER);
+            final int valueLength = buffer.getInt(at + VALUE_LENGTH_OFFSET, ORDER);
+            if ((PUT != type && REMOVE != type) || valueLength < 0 || valueLength > maxValueLength ||
+                (REMOVE == type && 0 != valueLength))
+            {
+                throw new IllegalArgumentException("malformed batch operation at offset=" + (at - offset) +
+                    ": type=" + type + " valueLength=" + valueLength + " maxValueLength=" + maxValueLength);
+            }
+            final int operationLength = operationLength(keyLength, type, valueLength);
+            if (operationLength > end - at)
+            {
+                throw new IllegalArgumentException("batch truncated: operation at offset=" + (at - offset) +
+                    " needs length=" + operationLength + " remaining=" + (end - at));
+            }
+            at += operationLength;
+            if (++count > maxOperations)
+            {
+                throw new IllegalArgumentException(
+                    "batch too large: more than maxBatchOperations=" + maxOperations + " operations");
+            }
         }
-    }
-
-    /**
-     * Check a value's length against the store's maximum and its bounds in its buffer.
-     *
-     * @param value          buffer holding the value.
-     * @param valueOffset    offset of the value.
-     * @param valueLength    length of the value.
-     * @param maxValueLength the store's maximum value length.
-     * @throws IllegalArgumentException if it does not fit, naming the values.
-     */
-    public static void checkValueBounds(
-        final DirectBuffer value, final int valueOffset, final int valueLength, final int maxValueLength)
-    {
-        if (valueLength < 0 || valueLength > maxValueLength)
-        {
-            throw new IllegalArgumentException(
-                "value length out of range: valueLength=" + valueLength + " maxValueLength=" + maxValueLength);
-        }
-        if (valueOffset < 0 || value.capacity() - valueOffset < valueLength)
-        {
-            throw new IllegalArgumentException("value out of buffer bounds: offset=" + valueOffset + " length=" +
-                valueLength + " capacity=" + value.capacity());
-        }
+        return count;
     }
 
     static int operationType(final DirectBuffer buffer, final int at)

@@ -24,6 +24,15 @@ final class StoreDirectory implements AutoCloseable
     static final String LOCK_FILE_NAME = "tidemark.lock";
     static final String LIVE_FILE_NAME = "live.dat";
     static final String HEADER_TEMP_FILE_NAME = StoreHeaderDescriptor.HEADER_FILE_NAME + ".tmp";
+    static final String HEADER_RESTORE_FILE_NAME = StoreHeaderDescriptor.HEADER_FILE_NAME + ".restore";
+
+    /**
+     * The store's own files other than its header and lock, in name order: any of them without a header is a
+     * damaged store.
+     */
+    static final String[] STORE_FILE_NAMES = {
+        HEADER_RESTORE_FILE_NAME, LIVE_FILE_NAME, SlotDescriptor.fileName(0), SlotDescriptor.fileName(0) + ".bad",
+        SlotDescriptor.fileName(1), SlotDescriptor.fileName(1) + ".bad" };
 
     private static final int ZERO_CHUNK = 1024 * 1024;
 
@@ -39,17 +48,23 @@ final class StoreDirectory implements AutoCloseable
     }
 
     /**
-     * Create the directory if needed and take its lock.
+     * Take the directory's lock, creating the directory first if it is missing and {@code create} is set.
      *
      * @throws IllegalStateException if another store holds the lock.
+     * @throws TidemarkException     if the directory is missing and {@code create} is not set.
      */
-    static StoreDirectory lock(final File dir)
+    static StoreDirectory lock(final File dir, final boolean create)
     {
         if (!dir.isDirectory())
         {
             if (dir.exists())
             {
                 throw new IllegalArgumentException("store directory is not a directory: dir=" + dir);
+            }
+            if (!create)
+            {
+                throw new TidemarkException(
+                    TidemarkException.Category.ERROR, "store directory missing: dir=" + dir);
             }
             if (!dir.mkdirs() && !dir.isDirectory())
             {
@@ -107,6 +122,11 @@ final class StoreDirectory implements AutoCloseable
     File headerTempFile()
     {
         return new File(dir, HEADER_TEMP_FILE_NAME);
+    }
+
+    File headerRestoreFile()
+    {
+        return new File(dir, HEADER_RESTORE_FILE_NAME);
     }
 
     File slotFile(final int slot)

@@ -9,6 +9,7 @@ package dev.tidemark.store;
 final class StoreGeometry
 {
     final long storeId;
+    final int kindCode;
     final int pageSize;
     final int keyLength;
     final int maxValueLength;
@@ -20,6 +21,7 @@ final class StoreGeometry
 
     StoreGeometry(
         final long storeId,
+        final int kindCode,
         final int pageSize,
         final int keyLength,
         final int maxValueLength,
@@ -29,6 +31,7 @@ final class StoreGeometry
         final long regionLength)
     {
         this.storeId = storeId;
+        this.kindCode = kindCode;
         this.pageSize = pageSize;
         this.keyLength = keyLength;
         this.maxValueLength = maxValueLength;
@@ -40,7 +43,12 @@ final class StoreGeometry
     }
 
     static StoreGeometry forSettings(
-        final long storeId, final int pageSize, final int keyLength, final int maxValueLength, final int capacity)
+        final long storeId,
+        final StoreKind kind,
+        final int pageSize,
+        final int keyLength,
+        final int maxValueLength,
+        final int capacity)
     {
         final int entryLength = TableDescriptor.entryLength(keyLength, maxValueLength);
         final int bucketCount = TableDescriptor.bucketCount(capacity);
@@ -52,7 +60,15 @@ final class StoreGeometry
                 " (capacity=" + capacity + ", keyLength=" + keyLength + ", maxValueLength=" + maxValueLength + ")");
         }
         return new StoreGeometry(
-            storeId, pageSize, keyLength, maxValueLength, capacity, entryLength, bucketCount, regionLength);
+            storeId, kind.code(), pageSize, keyLength, maxValueLength, capacity, entryLength, bucketCount, regionLength);
+    }
+
+    /**
+     * @return the kind, or null if the code is no kind's.
+     */
+    StoreKind kind()
+    {
+        return StoreKind.fromCode(kindCode);
     }
 
     static long maxRegionLength(final int pageSize)
@@ -66,6 +82,10 @@ final class StoreGeometry
      */
     String inconsistency()
     {
+        if (null == kind())
+        {
+            return "kind=" + kindCode + " is no store kind";
+        }
         if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
         {
             return "pageSize=" + pageSize + " is not a power of two >= 512";
@@ -96,7 +116,7 @@ final class StoreGeometry
 
     public String toString()
     {
-        return "storeId=" + Long.toHexString(storeId) + " keyLength=" + keyLength + " maxValueLength=" +
+        return "storeId=" + Long.toHexString(storeId) + " kind=" + kind() + " keyLength=" + keyLength + " maxValueLength=" +
             maxValueLength + " capacity=" + capacity + " pageSize=" + pageSize + " bucketCount=" + bucketCount +
             " entryLength=" + entryLength + " regionLength=" + regionLength;
     }

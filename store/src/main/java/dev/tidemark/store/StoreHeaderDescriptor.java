@@ -39,7 +39,7 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  *  |                         Bucket Count                          | 40
  *  +---------------------------------------------------------------+
- *  |                           Reserved                            | 44
+ *  |             Store Kind (1: PLAIN, 2: DURABLE)                 | 44
  *  +---------------------------------------------------------------+
  *  |                         Region Length                         | 48
  *  |                                                               |
@@ -85,6 +85,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  |                           Reserved                            | 60
  *  +---------------------------------------------------------------+
  * </pre>
+ * Format version 2 added the store kind, in what version 1 left reserved; a version 1 store is refused, naming
+ * both versions (reset it and replay its log, if any, into the new store).
+ * <p>
  * The page table CRC binds the record to the slot's contents: a slot overwritten by a later checkpoint that never
  * committed no longer matches its old record, so it is never mistaken for the older image. The log fields identify
  * the change stream the positions belong to; the store keeps them for its user and never interprets them.
@@ -104,7 +107,7 @@ public final class StoreHeaderDescriptor
     /**
      * Version of the on-disk format this code reads and writes (header, slots, table).
      */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /**
      * Offset of the first header copy in the file.
@@ -167,9 +170,14 @@ public final class StoreHeaderDescriptor
     public static final int BUCKET_COUNT_OFFSET = ENTRY_LENGTH_OFFSET + SIZE_OF_INT;
 
     /**
+     * Offset of the store's kind, {@link StoreKind#code()}: what feeds it, so that the wrong opener is refused.
+     */
+    public static final int KIND_OFFSET = BUCKET_COUNT_OFFSET + SIZE_OF_INT;
+
+    /**
      * Offset of the length of the region (live region and each slot's image).
      */
-    public static final int REGION_LENGTH_OFFSET = BUCKET_COUNT_OFFSET + SIZE_OF_INT + SIZE_OF_INT;
+    public static final int REGION_LENGTH_OFFSET = KIND_OFFSET + SIZE_OF_INT;
 
     /**
      * Offset of the header generation, incremented by every commit.

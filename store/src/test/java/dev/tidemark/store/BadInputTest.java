@@ -139,6 +139,129 @@ class BadInputTest
         assertFalse(storeDir.exists());
     }
 
+    @Test
+    void shouldRefuseNonPositiveExplicitSettingsNamingThem()
+    {
+        final File storeDir = new File(dir, "never-created");
+        refusesSetting("capacity must be positive: capacity=-1", () -> new StateStore.Context().capacity(-1));
+        refusesSetting("capacity must be positive: capacity=0", () -> new StateStore.Context().capacity(0));
+        refusesSetting("keyLength=-1", () -> new StateStore.Context().keyLength(-1));
+        refusesSetting("keyLength=0", () -> new StateStore.Context().keyLength(0));
+        refusesSetting("maxValueLength=-1", () -> new StateStore.Context().maxValueLength(-1));
+        refusesSetting("pageSize=0", () -> new StateStore.Context().pageSize(0));
+        refusesSetting("pageSize=-4096", () -> new StateStore.Context().pageSize(-4096));
+        refusesSetting("checkpointDurableTimeoutNs=0", () -> new StateStore.Context().checkpointDurableTimeoutNs(0));
+        refusesSetting("checkpointPagesPerDutyCycle=0", () -> new StateStore.Context().checkpointPagesPerDutyCycle(0));
+        refusesSetting("checkpointPreImagePages=-1", () -> new StateStore.Context().checkpointPreImagePages(-1));
+        refusesSetting("maxBatchOperations=0", () -> new StateStore.Context().maxBatchOperations(0));
+        refusesSetting("batchInitialCapacity=-1", () -> new StateStore.Context().batchInitialCapacity(-1));
+        refusesSetting("capacity must be positive: capacity=-1",
+            () -> StateStore.open(new StateStore.Context().dir(storeDir).capacity(-1)));
+        assertFalse(storeDir.exists());
+
+        final StateStore.Context unset = new StateStore.Context();
+        assertEquals(StateStore.Context.UNSET, unset.capacity(), "not set reads as UNSET");
+        assertEquals(StateStore.Context.UNSET, unset.keyLength());
+        assertEquals(StateStore.Context.UNSET, unset.maxValueLength());
+    }
+
+    @Test
+    void shouldNameTheNullArgument() throws IOException
+    {
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
+        {
+            final UnsafeBuffer value = Fixtures.value(1, 1, 8);
+            final UnsafeBuffer key = new UnsafeBuffer(new byte[8]);
+            store.put(1L, value, 0, 8);
+            final Map<Long, byte[]> model = new HashMap<>();
+            model.put(1L, Fixtures.bytes(value, 0, 8));
+            final StoreBatch batch = store.newBatch();
+
+            rejectsNull(store, model, "value", () -> store.put(2L, null, 0, 8));
+            rejectsNull(store, model, "value", () -> store.put(key, 0, null, 0, 8));
+            rejectsNull(store, model, "key", () -> store.put(null, 0, value, 0, 8));
+            rejectsNull(store, model, "key", () -> store.remove(null, 0));
+            rejectsNull(store, model, "key", () -> store.get(null, 0, value, 0));
+            rejectsNull(store, model, "destination", () -> store.get(1L, null, 0));
+            rejectsNull(store, model, "destination", () -> store.get(key, 0, null, 0));
+            rejectsNull(store, model, "key", () -> store.view(null, 0));
+            rejectsNull(store, model, "key", () -> store.contains(null, 0));
+            rejectsNull(store, model, "key", () -> store.touch(null, 0));
+            rejectsNull(store, model, "batch", () -> store.apply(null));
+            rejectsNull(store, model, "batch", () -> store.checkApplicable(null));
+            rejectsNull(store, model, "consumer", () -> store.forEach(null));
+            rejectsNull(store, model, "consumer", () -> store.forEachLong(null));
+            rejectsNull(store, model, "value", () -> batch.put(2L, null, 0, 8));
+            rejectsNull(store, model, "key", () -> batch.put(null, 0, value, 0, 8));
+            rejectsNull(store, model, "key", () -> batch.remove(null, 0));
+            rejectsNull(store, model, "buffer", () -> batch.wrap(null, 0, 0));
+            assertThrows(NullPointerException.class, () -> new StateStore.Context().durableLog(null));
+            assertThrows(NullPointerException.class, () -> new StateStore.Context().kind(null));
+            assertEquals(0, batch.operationCount());
+        }
+    }
+
+    @Test
+    void shouldWriteNothingWhenOpenIsRefused() throws IOException
+    {
+        final File missing = new File(dir, "missing");
+        final TidemarkException ex = assertThrows(TidemarkException.class,
+            () -> StateStore.open(Fixtures.context(missing, CAPACITY, MAX_VALUE).createIfMissing(false)));
+        assertTrue(ex.getMessage().contains("no store in directory and createIfMissing=false"), ex.getMessage());
+        assertFalse(missing.exists(), "a refused open created the directory");
+
+        final File empty = new File(dir, "empty");
+        assertTrue(empty.mkdir());
+        assertThrows(TidemarkException.class,
+            () -> StateStore.open(Fixtures.context(empty, CAPACITY, MAX_VALUE).createIfMissing(false)));
+        assertArrayEquals(new String[0], empty.list(), "a refused open wrote into the directory");
+
+        final File existing = new File(dir, "existing");
+        StateStore.open(Fixtures.context(existing, CAPACITY, MAX_VALUE)).close();
+        assertTrue(new File(existing, StoreDirectory.LOCK_FILE_NAME).delete());
+        final Map<String, Long> before = Fixtures.digest(existing);
+        assertThrows(IllegalArgumentException.class,
+            () -> StateStore.open(Fixtures.context(existing, CAPACITY + 1, MAX_VALUE)));
+        assertEquals(before, Fixtures.digest(existing), "a refused open wrote into the store directory");
+    }
+
+    @Test
+    void shouldLeaveNoNewStoreBehindWhenTheOpenThatCreatedItFails() throws IOException
+    {
+        final File storeDir = new File(dir, "store");
+        final File notADirectory = new File(dir, "not-a-directory");
+        assertTrue(notADirectory.createNewFile());
+        final TidemarkException ex = assertThrows(TidemarkException.class, () -> StateStore.open(
+            Fixtures.context(storeDir, CAPACITY, MAX_VALUE).liveRegionDirectory(notADirectory)));
+        assertTrue(ex.getMessage().contains("cannot open store"), ex.getMessage());
+        assertArrayEquals(new String[]{ StoreDirectory.LOCK_FILE_NAME }, storeDir.list(),
+            () -> "a failed open left the store it created: " + java.util.Arrays.toString(storeDir.list()));
+
+        try (StateStore store = StateStore.open(Fixtures.context(storeDir, CAPACITY, MAX_VALUE)))
+        {
+            assertEquals(0, store.size(), "and the next open creates it anew");
+        }
+    }
+
+    private static void refusesSetting(final String message, final Executable call)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, call, message);
+        assertTrue(ex.getMessage().contains(message), "expected '" + message + "' in: " + ex.getMessage());
+    }
+
+    private void rejectsNull(
+        final StateStore store, final Map<Long, byte[]> model, final String argument, final Executable call)
+        throws IOException
+    {
+        final Map<String, Long> before = Fixtures.digest(dir);
+        final long sequence = store.lastSequence();
+        final NullPointerException ex = assertThrows(NullPointerException.class, call, argument);
+        assertEquals("null argument: " + argument + "=null", ex.getMessage());
+        assertEquals(sequence, store.lastSequence(), argument);
+        Fixtures.assertStoreEquals(model, store, argument);
+        assertEquals(before, Fixtures.digest(dir), "files changed by a null " + argument);
+    }
+
     private void rejects(
         final StateStore store,
         final Map<Long, byte[]> model,

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.store;
 
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,9 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -194,6 +200,136 @@ class CheckpointTest
         {
             Fixtures.assertStoreEquals(model, store, "after abort then commit");
         }
+    }
+
+    @Test
+    void shouldThrowWhenTheCheckpointItStartedAbortsAfterWaitingForAnother()
+    {
+        final AtomicLong durable = new AtomicLong(Long.MAX_VALUE);
+        final UnsafeBuffer value = Fixtures.value(1, 1, 8);
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 8)
+            .durableLog(durable::get).useCheckpointerInvoker(true)
+            .checkpointDurableTimeoutNs(TimeUnit.MILLISECONDS.toNanos(50))))
+        {
+            store.put(1L, value, 0, 8);
+            store.logPosition(100);
+            assertTrue(store.checkpoint(), "the one in flight when checkpointAndAwait is called");
+            store.put(2L, value, 0, 8);
+            store.logPosition(200);
+            durable.set(150);
+
+            final TidemarkException ex = assertThrows(TidemarkException.class, store::checkpointAndAwait);
+            assertTrue(ex.getMessage().contains("checkpoint at position=200 did not commit"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("log not durable to position=200"), ex.getMessage());
+            assertEquals(1, store.checkpointsCommitted());
+            assertEquals(1, store.checkpointsAborted());
+            assertEquals(100, store.lastCheckpointPosition());
+
+            durable.set(Long.MAX_VALUE);
+            store.checkpointAndAwait();
+            assertEquals(200, store.lastCheckpointPosition());
+        }
+    }
+
+    @Test
+    void shouldReportAndThrowWhenCloseCannotTakeItsFinalCheckpoint() throws InterruptedException
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicLong clockOffset = new AtomicLong();
+        final AtomicBoolean clockRuns = new AtomicBoolean();
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final UnsafeBuffer value = Fixtures.value(1, 1, 8);
+        final StateStore store = StateStore.open(Fixtures.context(dir, 100, 8)
+            .durableLog(() -> blockOnce(entered, release))
+            .nanoClock(() -> System.nanoTime() +
+                clockOffset.addAndGet(clockRuns.get() ? TimeUnit.MINUTES.toNanos(1) : 0))
+            .errorHandler((error) ->
+            {
+                errors.add(error);
+                release.countDown();
+            }));
+        store.put(1L, value, 0, 8);
+        store.logPosition(100);
+        assertTrue(store.checkpoint());
+        assertTrue(entered.await(60, TimeUnit.SECONDS), "the checkpointer never asked for the durable position");
+        store.put(2L, value, 0, 8);
+        clockRuns.set(true); // from now on a minute passes between any two readings of the clock
+
+        final TidemarkException ex = assertThrows(TidemarkException.class, store::close);
+        assertTrue(ex.getMessage().contains("final checkpoint skipped"), ex.getMessage());
+        assertTrue(store.isClosed());
+        assertTrue(errors.stream().anyMatch((error) -> error.getMessage().contains("final checkpoint skipped")),
+            errors.toString());
+    }
+
+    @Test
+    void shouldLetOnlyOneThreadDriveTheCheckpointerInInvokerMode() throws InterruptedException
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger mostInside = new AtomicInteger();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final UnsafeBuffer value = Fixtures.value(1, 1, 8);
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 8).useCheckpointerInvoker(true)
+            .durableLog(() ->
+            {
+                mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                try
+                {
+                    return "invoker".equals(Thread.currentThread().getName()) ? blockOnce(entered, release) :
+                        Long.MAX_VALUE;
+                }
+                finally
+                {
+                    inside.decrementAndGet();
+                }
+            })))
+        {
+            final AgentInvoker invoker = store.checkpointerInvoker();
+            final Thread thread = new Thread(() ->
+            {
+                while (!stop.get())
+                {
+                    invoker.invoke();
+                }
+            }, "invoker");
+            thread.setDaemon(true);
+            store.put(1L, value, 0, 8);
+            store.logPosition(100);
+            assertTrue(store.checkpoint());
+            thread.start();
+            assertTrue(entered.await(60, TimeUnit.SECONDS), "the invoker thread never reached the durable wait");
+
+            assertFalse(store.awaitCheckpoint(TimeUnit.MILLISECONDS.toNanos(200)),
+                "the writer finished a checkpoint that the invoker thread was driving");
+            assertEquals(1, mostInside.get(), "two threads inside the checkpointer at once");
+
+            release.countDown();
+            assertTrue(store.awaitCheckpoint(TimeUnit.SECONDS.toNanos(60)));
+            assertEquals(1, store.checkpointsCommitted());
+            stop.set(true);
+            thread.join();
+            assertEquals(1, mostInside.get(), "two threads inside the checkpointer at once");
+        }
+    }
+
+    private static long blockOnce(final CountDownLatch entered, final CountDownLatch release)
+    {
+        if (entered.getCount() > 0)
+        {
+            entered.countDown();
+            try
+            {
+                assertTrue(release.await(60, TimeUnit.SECONDS));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     @Test

@@ -154,6 +154,37 @@ class CorruptionTest
     }
 
     @Test
+    void shouldRefuseStoreWhoseHeaderIsMissingNamingItsFilesAndChangeNothing() throws IOException
+    {
+        assertTrue(file("header.dat").delete());
+        final Map<String, Long> before = Fixtures.digest(dir);
+        for (final boolean createIfMissing : new boolean[]{ true, false })
+        {
+            final TidemarkException ex = assertThrows(TidemarkException.class,
+                () -> StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE).createIfMissing(createIfMissing)));
+            assertTrue(ex.getMessage().contains("store header missing: file=" + file("header.dat")), ex.getMessage());
+            assertTrue(ex.getMessage().contains("slot-a.dat"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("slot-b.dat"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("live.dat"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("restore header.dat"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("StoreTool reset"), ex.getMessage());
+            assertEquals(before, Fixtures.digest(dir));
+        }
+    }
+
+    @Test
+    void shouldRefuseDirectoryWithOnlyOneSlotFileLeft() throws IOException
+    {
+        assertTrue(file("header.dat").delete());
+        assertTrue(file("slot-a.dat").delete());
+        assertTrue(file("live.dat").delete());
+        final Map<String, Long> before = Fixtures.digest(dir);
+        final TidemarkException ex = assertThrows(TidemarkException.class, this::open);
+        assertTrue(ex.getMessage().contains("files found: slot-b.dat"), ex.getMessage());
+        assertEquals(before, Fixtures.digest(dir));
+    }
+
+    @Test
     void shouldRefuseForeignHeaderFile() throws IOException
     {
         writeRandom(file("header.dat"), 0, StoreHeaderDescriptor.HEADER_FILE_LENGTH);
@@ -164,15 +195,15 @@ class CorruptionTest
     }
 
     @Test
-    void shouldRefuseUnknownFormatVersionNamingBoth() throws IOException
+    void shouldRefuseOlderFormatVersionNamingBoth() throws IOException
     {
         for (final int copy : new int[]{ StoreHeaderDescriptor.COPY_0_OFFSET, StoreHeaderDescriptor.COPY_1_OFFSET })
         {
-            rewriteVersion(file("header.dat"), copy, 2);
+            rewriteVersion(file("header.dat"), copy, 1);
         }
         final TidemarkException ex = assertThrows(TidemarkException.class, this::open);
         assertTrue(ex.getMessage().contains("unsupported store format version"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("found=2 supported=1"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("found=1 supported=2"), ex.getMessage());
     }
 
     @Test

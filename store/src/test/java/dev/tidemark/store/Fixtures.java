@@ -84,19 +84,32 @@ final class Fixtures
     }
 
     /**
-     * CRC32C of every file in the directory, by name, to prove a failed call wrote nothing.
+     * CRC32C of every file in the directory and the directories under it, by path, to prove a failed call wrote
+     * nothing.
      */
     static Map<String, Long> digest(final File dir) throws IOException
     {
         final Map<String, Long> digest = new TreeMap<>();
+        digest(dir, "", digest);
+        return digest;
+    }
+
+    private static void digest(final File dir, final String prefix, final Map<String, Long> digest)
+        throws IOException
+    {
         final File[] files = dir.listFiles();
         assertTrue(null != files);
         for (final File file : files)
         {
+            if (file.isDirectory())
+            {
+                digest.put(prefix + file.getName() + "/", 0L);
+                digest(file, prefix + file.getName() + "/", digest);
+                continue;
+            }
             final CRC32C crc = new CRC32C();
             crc.update(Files.readAllBytes(file.toPath()));
-            digest.put(file.getName(), crc.getValue());
+            digest.put(prefix + file.getName(), crc.getValue());
         }
-        return digest;
     }
 }

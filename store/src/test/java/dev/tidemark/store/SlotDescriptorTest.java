@@ -10,9 +10,11 @@ import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 import static dev.tidemark.store.SlotDescriptor.*;
+import static org.agrona.BitUtil.align;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -38,8 +40,12 @@ class SlotDescriptorTest
         assertEquals("TIDESLOT", StoreHeaderDescriptorTest.ascii(MAGIC));
         assertEquals(4096, imageOffset(4096));
         assertEquals(4096 + 40960, pageCrcTableOffset(4096, 40960));
-        assertEquals(4096 + 40960 + 4096, fileLength(4096, 40960));
-        assertEquals(4096 + 4096L * 1025 + 8192, fileLength(4096, 4096L * 1025), "1025 CRCs need two pages");
+        assertEquals(4096 + 40960 + 4096, headerCopyOffset(4096, 40960));
+        assertEquals(4096 + 40960 + 4096 + 4096, fileLength(4096, 40960));
+        assertEquals(4096 + 4096L * 1025 + 8192, headerCopyOffset(4096, 4096L * 1025), "1025 CRCs need two pages");
+        assertEquals(4096 + 4096L * 1025 + 8192 + 4096, fileLength(4096, 4096L * 1025));
+        assertEquals(512 + 512L * 3 + 512, headerCopyOffset(512, 512L * 3), "the smallest page holds a copy");
+        assertTrue(StoreHeaderDescriptor.COPY_LENGTH <= 512);
         assertEquals("slot-a.dat", fileName(0));
         assertEquals("slot-b.dat", fileName(1));
     }
@@ -71,7 +77,7 @@ class SlotDescriptorTest
         final ByteBuffer file = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(fileLength(4096, regionLength), bytes.length);
         assertEquals(MAGIC, file.getLong(0));
-        assertEquals(1, file.getInt(8));
+        assertEquals(2, file.getInt(8), "format version");
         assertEquals(1, file.getInt(12), "slot index of B");
         assertEquals(regionLength, file.getLong(24));
         assertEquals(4096, file.getInt(32));
@@ -87,5 +93,21 @@ class SlotDescriptorTest
             pageCrc.update(bytes, 4096 + page * 4096, 4096);
             assertEquals((int)pageCrc.getValue(), file.getInt((int)(4096 + regionLength + page * 4L)), "page " + page);
         }
+
+        // B took the one commit: its header copy holds exactly what the header's copies hold.
+        final byte[] header = Files.readAllBytes(new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME).toPath());
+        final int copyAt = (int)(4096 + regionLength + align(pageCount * 4, 4096));
+        assertArrayEquals(Arrays.copyOfRange(header, 0, StoreHeaderDescriptor.COPY_LENGTH),
+            Arrays.copyOfRange(bytes, copyAt, copyAt + StoreHeaderDescriptor.COPY_LENGTH));
+        assertEquals(2, file.getLong(copyAt + StoreHeaderDescriptor.GENERATION_OFFSET), "generation");
+        assertEquals(copyAt + 4096, bytes.length);
+
+        // A's copy is the one creation wrote: generation 1, A committed as the empty image, B never.
+        final ByteBuffer slotA = ByteBuffer.wrap(Files.readAllBytes(new File(dir, "slot-a.dat").toPath()))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(StoreHeaderDescriptor.MAGIC, slotA.getLong(copyAt));
+        assertEquals(1, slotA.getLong(copyAt + StoreHeaderDescriptor.GENERATION_OFFSET));
+        assertEquals(1, slotA.getLong(copyAt + StoreHeaderDescriptor.slotRecordOffset(0)), "A's checkpoint id");
+        assertEquals(0, slotA.getLong(copyAt + StoreHeaderDescriptor.slotRecordOffset(1)), "B never committed");
     }
 }

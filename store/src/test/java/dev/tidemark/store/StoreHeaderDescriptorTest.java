@@ -36,6 +36,7 @@ class StoreHeaderDescriptorTest
         assertEquals(32, CAPACITY_OFFSET);
         assertEquals(36, ENTRY_LENGTH_OFFSET);
         assertEquals(40, BUCKET_COUNT_OFFSET);
+        assertEquals(44, KIND_OFFSET);
         assertEquals(48, REGION_LENGTH_OFFSET);
         assertEquals(56, GENERATION_OFFSET);
         assertEquals(64, SLOT_RECORDS_OFFSET);
@@ -46,7 +47,7 @@ class StoreHeaderDescriptorTest
         assertEquals(0, copyOffset(0));
         assertEquals(4096, copyOffset(1));
         assertEquals(8192, HEADER_FILE_LENGTH);
-        assertEquals(1, FORMAT_VERSION);
+        assertEquals(2, FORMAT_VERSION);
         assertEquals("TIDEMARK", ascii(MAGIC));
     }
 
@@ -82,13 +83,14 @@ class StoreHeaderDescriptorTest
         for (final int copy : new int[]{ 0, 4096 })
         {
             assertEquals(MAGIC, file.getLong(copy));
-            assertEquals(1, file.getInt(copy + 8));
+            assertEquals(2, file.getInt(copy + 8));
             assertEquals(4096, file.getInt(copy + 12));
             assertEquals(8, file.getInt(copy + 24));
             assertEquals(40, file.getInt(copy + 28));
             assertEquals(1000, file.getInt(copy + 32));
             assertEquals(8 + 8 + 40, file.getInt(copy + 36));
             assertEquals(2048, file.getInt(copy + 40));
+            assertEquals(1, file.getInt(copy + 44), "kind PLAIN");
             assertEquals(28 * 4096, file.getLong(copy + 48));
             assertEquals(2, file.getLong(copy + 56), "generation: creation, then one commit");
             final int slotB = copy + 128;
@@ -105,6 +107,20 @@ class StoreHeaderDescriptorTest
             crc.update(file.array(), copy, 192);
             assertEquals((int)crc.getValue(), file.getInt(copy + 192));
         }
+    }
+
+    @Test
+    void shouldPinStoreKindCodes() throws Exception
+    {
+        assertEquals(1, StoreKind.PLAIN.code());
+        assertEquals(2, StoreKind.DURABLE.code());
+        assertEquals(StoreKind.DURABLE, StoreKind.fromCode(2));
+        assertNull(StoreKind.fromCode(0));
+        StateStore.open(Fixtures.context(dir, 100, 8).kind(StoreKind.DURABLE)).close();
+        final ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(new File(dir, HEADER_FILE_NAME).toPath()))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(2, file.getInt(44));
+        assertEquals(2, file.getInt(4096 + 44));
     }
 
     static String ascii(final long littleEndian)

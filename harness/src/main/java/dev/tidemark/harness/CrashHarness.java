@@ -666,6 +666,7 @@ public final class CrashHarness
         final String aeronDir;
         long lastAck;
         long lastIntent;
+        long lastCheckpointed = -1;
         int childCount;
         final List<String> properties = new ArrayList<>();
 
@@ -754,6 +755,9 @@ public final class CrashHarness
                 if (violation.startsWith("lost"))
                 {
                     result.lost++;
+                    // Rebase on what survived: the operations after it are issued again, the same as before, so the
+                    // lineage goes on and every later loss counts on its own instead of this one repeating.
+                    lastAck = Math.max(0, run.recoveredK());
                 }
                 else if (violation.startsWith("hole"))
                 {
@@ -772,6 +776,14 @@ public final class CrashHarness
             }
             lastAck = Math.max(lastAck, run.lastAck());
             lastIntent = Math.max(lastIntent, run.lastIntent());
+            if (run.lastCheckpointed() >= 0)
+            {
+                lastCheckpointed = run.lastCheckpointed();
+            }
+            result.batchesOverMtu += run.batchesOverMtu();
+            result.largestBatchLength = Math.max(result.largestBatchLength, run.largestBatchLength());
+            result.largestBatchOperations = Math.max(result.largestBatchOperations, run.largestBatchOperations());
+            result.valuesAtMax += run.valuesAtMax();
             run.deleteReport();
             result.acknowledged = Math.max(result.acknowledged, lastAck);
         }
@@ -915,6 +927,10 @@ public final class CrashHarness
         int refusals;
         int recoveryKills;
         int checkpointKills;
+        long batchesOverMtu;
+        long largestBatchLength;
+        long largestBatchOperations;
+        long valuesAtMax;
         double seconds;
         String skipped;
         final List<Double> recoveryMs = new ArrayList<>();
@@ -987,6 +1003,12 @@ public final class CrashHarness
                 {
                     out.printf("%s: kills inside checkpoints %d, inside recovery %d%s%n", r.name, r.checkpointKills,
                         r.recoveryKills, r.pointsReached.isEmpty() ? "" : ", kill points reached " + r.pointsReached);
+                }
+                if (r.largestBatchLength > 0)
+                {
+                    out.printf("%s: batches over one MTU %d, largest message %d bytes, largest batch %d operations, " +
+                        "values of the maximum length %d%n", r.name, r.batchesOverMtu, r.largestBatchLength,
+                        r.largestBatchOperations, r.valuesAtMax);
                 }
                 for (final String note : r.notes)
                 {

@@ -387,41 +387,108 @@ public final class CrashHarness
 
     private void corruption(final Result result) throws Exception
     {
-        final String[] kinds = {
-            "slot-page-garbage", "slot-truncated", "header-copy-bitflip", "crc-table-bitflip", "archive-tail-garbage",
-            "archive-bitflip" };
+        final String[] kinds = Corruptor.KINDS;
         Lineage lineage = new Lineage("corruption", level, null);
-        for (int i = 0; i < Math.max(kinds.length, cycles / 5); i++)
+        final int rounds = Math.max(kinds.length, cycles / 3);
+        for (int i = 0; i < rounds; i++)
         {
             final String kind = kinds[i % kinds.length];
             final ChildRun writer = lineage.start("run");
             if (writer.awaitVerified(MINUTE_NS))
             {
-                park(200 + random.nextInt(400));
+                // Half the kills come right after a commit, when the older slot is intact; the rest land anywhere,
+                // often while a checkpoint overwrites the older slot, when only the newest is valid.
+                if (random.nextBoolean())
+                {
+                    writer.awaitCommitAfter(writer.commits(), TimeUnit.SECONDS.toNanos(5));
+                }
+                else
+                {
+                    park(200 + random.nextInt(400));
+                }
             }
             writer.kill();
+            final long lastAckPosition = writer.lastAckPosition();
             lineage.absorb(writer, result);
+            if (!writer.verified() || null != writer.violation())
+            {
+                lineage = new Lineage("corruption", level, null);
+                continue;
+            }
 
-            final String done = Corruptor.corrupt(kind, lineage.dir, random);
-            final boolean logDamaged = kind.startsWith("archive");
-            final ChildRun reader = lineage.start("verify", logDamaged);
-            reader.awaitExit(MINUTE_NS);
+            final Corruptor.Damage damage;
+            try
+            {
+                damage = Corruptor.corrupt(kind, lineage.dir, random, lastAckPosition);
+            }
+            catch (final IllegalStateException ex)
+            {
+                result.fail(kind + " in " + lineage.dir.getName() + ": " + ex.getMessage());
+                lineage = new Lineage("corruption", level, null);
+                continue;
+            }
+            final boolean lenient = damage.mayLose > 0;
+            final long ackedBefore = lineage.lastAck;
+            final ChildRun reader = lineage.start("verify", lenient);
+            if (!reader.awaitExit(MINUTE_NS))
+            {
+                reader.kill();
+                result.fail(kind + " (" + damage.done + "): open neither finished nor failed within 60 s");
+            }
+            final String outcome;
+            boolean followsModel = true;
             if (null != reader.failure() && reader.failure().startsWith("OPEN_FAILED"))
             {
                 result.refusals++;
-                result.notes.add(kind + ": refused: " + shorten(reader.failure()));
-                lineage = new Lineage("corruption", level, null);
+                result.childRuns++;
+                reader.deleteReport();
+                outcome = "refused: " + shorten(reader.failure().substring("OPEN_FAILED ".length()));
+                if (!damage.mayRefuse)
+                {
+                    result.fail(kind + " (" + damage.done + "): expected " + damage.expected + "; but the open " +
+                        "refused: " + reader.failure());
+                }
+                followsModel = false;
             }
             else
             {
-                lineage.absorb(reader, result, logDamaged);
-                if (reader.verified())
+                lineage.absorb(reader, result, lenient);
+                if (!reader.verified())
                 {
-                    result.notes.add(kind + " (" + done + "): " + (reader.fallback() ? "newest snapshot rejected, " +
-                        "restored from the older one" : reader.truncatedAt() >= 0 ? "torn log tail cut at position " +
-                        reader.truncatedAt() : "no effect on recovery (damage outside what it reads)") +
-                        "; state verified at k=" + reader.verifiedK());
+                    outcome = "opened, " + (null != reader.violation() ? "VIOLATION " + reader.violation() :
+                        "did not verify: " + shorten(reader.tail()));
+                    followsModel = false;
                 }
+                else
+                {
+                    outcome = "opened" + (reader.fallback() ? " from the older slot" : "") +
+                        (reader.truncatedAt() >= 0 ? ", log cut at position " + reader.truncatedAt() : "") +
+                        ", verified k=" + reader.verifiedK();
+                    if (lenient && reader.verifiedK() < ackedBefore - damage.mayLose)
+                    {
+                        result.lost++;
+                        result.fail("VIOLATION in " + lineage.dir.getName() + ": lost: after " + kind + " (" +
+                            damage.done + ") recovered " + reader.verifiedK() + " operations, " + ackedBefore +
+                            " were acknowledged and only the damaged last message may go");
+                        followsModel = false;
+                    }
+                    if (null != damage.fallback && damage.fallback != reader.fallback())
+                    {
+                        result.fail(kind + " (" + damage.done + "): expected " + damage.expected + "; but the " +
+                            "store restored from the " + (reader.fallback() ? "older" : "newest") + " slot");
+                    }
+                }
+                if (!damage.mayOpen)
+                {
+                    result.fail(kind + " (" + damage.done + "): expected " + damage.expected + "; but the store " +
+                        outcome);
+                    followsModel = false;
+                }
+            }
+            result.notes.add(kind + ": " + damage.done + "; expected " + shorten(damage.expected) + "; " + outcome);
+            if (!followsModel)
+            {
+                lineage = new Lineage("corruption", level, null);
             }
             result.cycles++;
         }

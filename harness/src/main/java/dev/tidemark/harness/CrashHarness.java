@@ -267,6 +267,7 @@ public final class CrashHarness
                 if (!run.awaitVerified(MINUTE_NS))
                 {
                     lineage.absorbDead(run, result);
+                    progress(result, cycle);
                     continue;
                 }
                 if (r < 0.45)
@@ -390,8 +391,9 @@ public final class CrashHarness
             lineage.absorb(idle, result);
             final long bytes = directoryBytes(lineage.dir.toPath());
             final int files = directoryFiles(lineage.dir.toPath());
-            if (0 == i)
+            if (firstFiles < 0)
             {
+                // The first restart that verified sets the baseline (one that failed is reported by absorbDead).
                 digest = idle.digest();
                 firstBytes = bytes;
                 firstFiles = files;
@@ -1240,12 +1242,12 @@ public final class CrashHarness
         static void printTable(final List<Result> results, final PrintStream out)
         {
             out.println();
-            out.printf("%-14s %7s %6s %11s %5s %6s %6s %16s %24s %14s %6s %7s  %s%n",
+            out.printf("%-18s %7s %6s %11s %5s %6s %6s %16s %24s %14s %6s %7s  %s%n",
                 "scenario", "cycles", "childs", "acked ops", "lost", "holes", "invar", "undecided in/out",
                 "recovery ms p50/p99/max", "replayed p50/p99", "fallbk", "refused", "status");
             for (final Result r : results)
             {
-                out.printf("%-14s %7d %6d %11d %5d %6d %6d %16s %24s %14s %6d %7d  %s%n",
+                out.printf("%-18s %7d %6d %11d %5d %6d %6d %16s %24s %14s %6d %7d  %s%n",
                     r.name, r.cycles, r.childRuns, r.acknowledged, r.lost, r.holes, r.invariants,
                     r.landed + "/" + r.notLanded,
                     String.format("%.0f/%.0f/%.0f", percentile(r.recoveryMs, 50), percentile(r.recoveryMs, 99),

@@ -208,15 +208,15 @@ public final class CrashHarness
     {
         for (final Lineage lineage : lineages)
         {
-            deleteDriverDirectory(lineage.dir);
+            lineage.deleteDriverDirectories();
         }
         lineages.clear();
     }
 
     /**
-     * Delete the embedded driver's directory of the store in {@code storeDir} (named by the store id in its header).
+     * The store id in a store directory's header (copy 0), or 0 if there is no readable header.
      */
-    private void deleteDriverDirectory(final File storeDir)
+    private long storeId(final File storeDir)
     {
         final File header = new File(storeDir, dev.tidemark.store.StoreHeaderDescriptor.HEADER_FILE_NAME);
         if (header.length() >= dev.tidemark.store.StoreHeaderDescriptor.COPY_LENGTH)
@@ -225,15 +225,17 @@ public final class CrashHarness
             {
                 final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(header.toPath()))
                     .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                final long storeId = bytes.getLong(dev.tidemark.store.StoreHeaderDescriptor.STORE_ID_OFFSET);
-                org.agrona.IoUtil.delete(new File(io.aeron.CommonContext.getAeronDirectoryName() + "-tidemark-" +
-                    Long.toHexString(storeId)), true);
+                if (dev.tidemark.store.StoreHeaderDescriptor.MAGIC == bytes.getLong(0))
+                {
+                    return bytes.getLong(dev.tidemark.store.StoreHeaderDescriptor.STORE_ID_OFFSET);
+                }
             }
             catch (final IOException ex)
             {
                 out.println("could not read " + header + ": " + ex);
             }
         }
+        return 0;
     }
 
     private String repro(final String scenario)
@@ -792,7 +794,7 @@ public final class CrashHarness
                         result.fail("could not simulate the power loss (xfs_io shutdown, umount, mount)");
                         return;
                     }
-                    deleteDriverDirectory(lineage.dir);
+                    lineage.deleteDriverDirectories();
                 }
                 lineage.absorb(run, result, powerLost && lenient);
                 if (!verified)
@@ -926,6 +928,9 @@ public final class CrashHarness
         long lastIntent;
         long lastCheckpointed = -1;
         int childCount;
+        // Every store id this directory's header has named: damage or a re-creation can change it, and each id has
+        // its own embedded driver directory in /dev/shm to clean up.
+        private final java.util.Set<Long> storeIds = new java.util.HashSet<>();
         final List<String> properties = new ArrayList<>();
 
         Lineage(final String name, final Durability durability, final String aeronDir)
@@ -985,8 +990,32 @@ public final class CrashHarness
          * Take in what a child did. After deliberate damage to the log (relaxed), what was acknowledged may be gone
          * by design: the recovered count becomes the new baseline, and only a prefix is required.
          */
+        /**
+         * Delete the embedded driver directory of every store id seen here: a child killed with its driver leaves it
+         * behind until the next open of the same store, and a power loss would have taken it (tmpfs).
+         */
+        void deleteDriverDirectories()
+        {
+            rememberStoreId();
+            for (final long storeId : storeIds)
+            {
+                org.agrona.IoUtil.delete(new File(io.aeron.CommonContext.getAeronDirectoryName() + "-tidemark-" +
+                    Long.toHexString(storeId)), true);
+            }
+        }
+
+        private void rememberStoreId()
+        {
+            final long storeId = storeId(dir);
+            if (0 != storeId)
+            {
+                storeIds.add(storeId);
+            }
+        }
+
         void absorb(final ChildRun run, final Result result, final boolean relaxed)
         {
+            rememberStoreId();
             result.childRuns++;
             if (relaxed && run.verified())
             {

@@ -23,6 +23,11 @@ final class ChildRun
     private final List<String> tail = new ArrayList<>();
     private File reportFile;
     private volatile long checkpoints;
+    private volatile long commits;
+    private volatile long batchesOverMtu;
+    private volatile long largestBatchLength;
+    private volatile long largestBatchOperations;
+    private volatile long valuesAtMax;
     private volatile boolean recovered;
     private volatile boolean verified;
     private volatile long recoveredK = -1;
@@ -121,6 +126,17 @@ final class ChildRun
         {
             checkpoints++;
         }
+        else if (line.startsWith("COMMIT "))
+        {
+            commits++;
+        }
+        else if (line.startsWith("SHAPES "))
+        {
+            batchesOverMtu = field(line, "overMtu");
+            largestBatchLength = field(line, "largestLength");
+            largestBatchOperations = field(line, "largestOperations");
+            valuesAtMax = field(line, "valuesAtMax");
+        }
         else if (line.startsWith("RECOVERED "))
         {
             recoveredK = field(line, "k");
@@ -172,6 +188,14 @@ final class ChildRun
     boolean awaitCheckpointAfter(final long seen, final long timeoutNs)
     {
         return await(timeoutNs, () -> checkpoints > seen);
+    }
+
+    /**
+     * Wait until the child reports a checkpoint committed after the first {@code seen}.
+     */
+    boolean awaitCommitAfter(final long seen, final long timeoutNs)
+    {
+        return await(timeoutNs, () -> commits > seen);
     }
 
     boolean awaitExit(final long timeoutNs)
@@ -254,6 +278,22 @@ final class ChildRun
         return report()[1];
     }
 
+    /**
+     * Operation count of the newest checkpoint the child saw commit, or -1: read it once the child is dead.
+     */
+    long lastCheckpointed()
+    {
+        return report()[2];
+    }
+
+    /**
+     * Log position of the last acknowledged operation, or -1: read it once the child is dead.
+     */
+    long lastAckPosition()
+    {
+        return report()[3];
+    }
+
     void deleteReport()
     {
         if (null != reportFile && !reportFile.delete() && reportFile.exists())
@@ -266,7 +306,7 @@ final class ChildRun
     {
         try
         {
-            return null == reportFile ? new long[]{ -1, -1 } : CrashChild.Report.read(reportFile);
+            return null == reportFile ? new long[]{ -1, -1, -1, -1 } : CrashChild.Report.read(reportFile);
         }
         catch (final IOException ex)
         {
@@ -279,6 +319,31 @@ final class ChildRun
         return checkpoints;
     }
 
+    long commits()
+    {
+        return commits;
+    }
+
+    long batchesOverMtu()
+    {
+        return batchesOverMtu;
+    }
+
+    long largestBatchLength()
+    {
+        return largestBatchLength;
+    }
+
+    long largestBatchOperations()
+    {
+        return largestBatchOperations;
+    }
+
+    long valuesAtMax()
+    {
+        return valuesAtMax;
+    }
+
     boolean recovered()
     {
         return recovered;
@@ -287,6 +352,11 @@ final class ChildRun
     boolean verified()
     {
         return verified;
+    }
+
+    long recoveredK()
+    {
+        return recoveredK;
     }
 
     long verifiedK()

@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
  * The workload in a child JVM of the crash harness. It opens (recovers) the durable store, reports what recovery
  * did, verifies the recovered state against the model within the bounds the supervisor passes, then writes
  * operations until it is killed. Before each operation i it records {@code INTENT i}, and once i is durable at the
- * chosen level {@code ACK i}, in a small memory-mapped report file: a store to a shared mapping is in the page cache
- * the moment it is made, so a SIGKILL can never leave the supervisor knowing less than happened (a pipe can: bytes
- * written just before the kill may never be read). Status lines (RECOVERED, VERIFIED, CKPT, failures) go over the
- * standard output pipe.
+ * chosen level {@code ACK i} (with the log position of i), in a small memory-mapped report file: a store to a shared
+ * mapping is in the page cache the moment it is made, so a SIGKILL can never leave the supervisor knowing less than
+ * happened (a pipe can: bytes written just before the kill may never be read). The same file holds the operation
+ * count of the newest committed checkpoint. Status lines (RECOVERED, VERIFIED, CKPT when the child starts a
+ * checkpoint, COMMIT when one commits, SHAPES with figures of the batches written, failures) go over the standard
+ * output pipe.
  * <p>
  * Arguments: dir seed level mode lastAck lastIntent reportFile [aeronDir]. Mode: run, idle (recover, verify, then
  * wait), or verify (recover, verify, close, exit). With an Aeron directory the store uses that external driver and
@@ -90,6 +92,11 @@ public final class CrashChild
 
         if (k < 0)
         {
+            if (lastAck > 0)
+            {
+                violation(out, "lost: recovered an empty store (no operation count), " + lastAck +
+                    " operations were acknowledged");
+            }
             workload.create(store, batch);
             k = 0;
         }
@@ -139,6 +146,10 @@ public final class CrashChild
         final PrintStream out,
         final Report report)
     {
+        // Log position of each recent operation, to name the operation count a committed checkpoint holds.
+        final long[] positions = new long[POSITION_RING];
+        final long startPosition = store.position();
+        long commits = store.stateStore().checkpointsCommitted();
         long operation = from;
         try
         {
@@ -146,24 +157,45 @@ public final class CrashChild
             {
                 operation++;
                 report.intent(operation);
-                workload.apply(store, batch, operation, level);
+                final long position = workload.apply(store, batch, operation, level);
+                positions[(int)(operation & (POSITION_RING - 1))] = position;
                 if (Durability.NONE != level)
                 {
-                    report.ack(operation);
+                    report.ack(operation, position);
                 }
                 else if (0 == (operation & 63))
                 {
-                    store.awaitDurable(store.position());
-                    report.ack(operation);
+                    store.awaitDurable(position);
+                    report.ack(operation, position);
                 }
                 if (0 == operation % 1500 && store.checkpoint())
                 {
                     out.println("CKPT " + operation);
                     out.flush();
                 }
+                store.stateStore().isCheckpointInProgress();
+                if (store.stateStore().checkpointsCommitted() != commits)
+                {
+                    commits = store.stateStore().checkpointsCommitted();
+                    final long checkpointPosition = store.stateStore().lastCheckpointPosition();
+                    final long k = operationAt(positions, checkpointPosition, from, operation, startPosition);
+                    if (k >= 0)
+                    {
+                        report.checkpointed(k);
+                    }
+                    out.println("COMMIT k=" + k + " position=" + checkpointPosition);
+                    out.flush();
+                }
                 if (0 == (operation & 255))
                 {
                     store.poll();
+                }
+                if (0 == (operation & 511))
+                {
+                    out.println("SHAPES overMtu=" + workload.batchesOverMtu + " largestLength=" +
+                        workload.largestBatchLength + " largestOperations=" + workload.largestBatchOperations +
+                        " valuesAtMax=" + workload.valuesAtMax);
+                    out.flush();
                 }
             }
         }
@@ -183,39 +215,85 @@ public final class CrashChild
         }
     }
 
+    private static final int POSITION_RING = 1 << 16;
+
     /**
-     * The report file: last intended operation at offset 0, last acknowledged at offset 8, both little-endian longs
-     * written with release stores into a shared mapping.
+     * The operation count of the state at a log position: the last operation that ends at or before it, or -1 if it
+     * is older than the ring remembers.
+     */
+    private static long operationAt(
+        final long[] positions, final long position, final long from, final long last, final long startPosition)
+    {
+        for (long operation = last; operation > from && operation > last - POSITION_RING; operation--)
+        {
+            if (positions[(int)(operation & (POSITION_RING - 1))] <= position)
+            {
+                return operation;
+            }
+        }
+        return position >= startPosition && last - from < POSITION_RING ? from : -1;
+    }
+
+    /**
+     * The report file, little-endian longs written with release stores into a shared mapping: last intended operation
+     * at offset 0, last acknowledged at 8, the operation count of the newest committed checkpoint at 16, the log
+     * position of the last acknowledged operation at 24.
      */
     static final class Report
     {
+        static final int INTENT_OFFSET = 0;
+        static final int ACK_OFFSET = 8;
+        static final int CHECKPOINTED_OFFSET = 16;
+        static final int ACK_POSITION_OFFSET = 24;
+        static final int LENGTH = 32;
+
         private final org.agrona.concurrent.UnsafeBuffer buffer;
 
         Report(final File file)
         {
             final java.nio.MappedByteBuffer mapping = org.agrona.IoUtil.mapNewFile(file, 4096);
             buffer = new org.agrona.concurrent.UnsafeBuffer(mapping);
+            buffer.putLongRelease(CHECKPOINTED_OFFSET, -1);
+            buffer.putLongRelease(ACK_POSITION_OFFSET, -1);
         }
 
         void intent(final long operation)
         {
-            buffer.putLongRelease(0, operation);
+            buffer.putLongRelease(INTENT_OFFSET, operation);
         }
 
-        void ack(final long operation)
+        void ack(final long operation, final long position)
         {
-            buffer.putLongRelease(8, operation);
+            buffer.putLongRelease(ACK_POSITION_OFFSET, position);
+            buffer.putLongRelease(ACK_OFFSET, operation);
         }
 
+        void checkpointed(final long operation)
+        {
+            buffer.putLongRelease(CHECKPOINTED_OFFSET, operation);
+        }
+
+        /**
+         * @return intent, ack, checkpointed, ack position; each -1 if unknown.
+         */
         static long[] read(final File file) throws java.io.IOException
         {
+            final long[] values = { -1, -1, -1, -1 };
             if (!file.exists())
             {
-                return new long[]{ -1, -1 };
+                return values;
             }
             final byte[] bytes = java.nio.file.Files.readAllBytes(file.toPath());
-            final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder());
-            return bytes.length < 16 ? new long[]{ -1, -1 } : new long[]{ buffer.getLong(0), buffer.getLong(8) };
+            if (bytes.length >= LENGTH)
+            {
+                final java.nio.ByteBuffer buffer =
+                    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder());
+                for (int i = 0; i < values.length; i++)
+                {
+                    values[i] = buffer.getLong(i * 8);
+                }
+            }
+            return values;
         }
     }
 
@@ -223,11 +301,11 @@ public final class CrashChild
     {
         final DurableStore.Context ctx = new DurableStore.Context()
             .dir(dir)
-            .keyLength(8)
-            .maxValueLength(TransferWorkload.VALUE_LENGTH)
-            .capacity(TransferWorkload.ACCOUNTS + 16)
+            .keyLength(TransferWorkload.KEY_LENGTH)
+            .maxValueLength(TransferWorkload.MAX_VALUE_LENGTH)
+            .capacity(TransferWorkload.CAPACITY)
             .durability(level)
-            .termLength(256 * 1024)
+            .termLength(TransferWorkload.TERM_LENGTH)
             .segmentFileLength(1024 * 1024)
             .checkpointLogBytes(512 * 1024)
             .checkpointIntervalNs(TimeUnit.MILLISECONDS.toNanos(300))

@@ -36,7 +36,9 @@ import java.util.stream.Stream;
  *       [--cycles N] [--seed S] [--level none|recorded|synced] [--dir workDir] [--child-property name=value]
  * </pre>
  * Prints a progress line per cycle and a table per scenario; exits 1 on any violation or unexpected failure.
- * Every failure prints its seed, scenario and a one-line command that reproduces it.
+ * Every failure prints its seed, scenario and a one-line command that reproduces it. Without {@code --level} the
+ * scenarios run at RECORDED and powerloss runs once at each level (NONE, RECORDED, SYNCED), each with the oracle that
+ * level promises after a power loss; with it, every scenario runs at that level.
  */
 public final class CrashHarness
 {
@@ -49,6 +51,7 @@ public final class CrashHarness
     private final long seed;
     private final int cycles;
     private final Durability level;
+    private final List<Durability> powerLossLevels;
     private final File workDir;
     private final List<String> childProperties;
     private final PrintStream out;
@@ -60,9 +63,21 @@ public final class CrashHarness
         final long seed, final int cycles, final Durability level, final File workDir,
         final List<String> childProperties, final PrintStream out)
     {
+        this(seed, cycles, level, List.of(level), workDir, childProperties, out);
+    }
+
+    /**
+     * @param level           the level of every scenario but powerloss.
+     * @param powerLossLevels the levels powerloss runs at, one result each.
+     */
+    CrashHarness(
+        final long seed, final int cycles, final Durability level, final List<Durability> powerLossLevels,
+        final File workDir, final List<String> childProperties, final PrintStream out)
+    {
         this.seed = seed;
         this.cycles = cycles;
         this.level = level;
+        this.powerLossLevels = powerLossLevels;
         this.workDir = workDir;
         this.childProperties = childProperties;
         this.out = out;
@@ -80,7 +95,7 @@ public final class CrashHarness
         String scenario = "all";
         int cycles = 50;
         long seed = System.nanoTime();
-        Durability level = Durability.RECORDED;
+        Durability level = null;
         File dir = null;
         final List<String> properties = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
@@ -101,7 +116,8 @@ public final class CrashHarness
         final List<Result> results;
         try
         {
-            results = new CrashHarness(seed, cycles, level, workDir, properties, System.out)
+            results = new CrashHarness(seed, cycles, null == level ? Durability.RECORDED : level,
+                null == level ? List.of(Durability.values()) : List.of(level), workDir, properties, System.out)
                 .run(Arrays.asList("all".equals(scenario) ? SCENARIOS : scenario.split(",")));
         }
         finally
@@ -114,13 +130,41 @@ public final class CrashHarness
         System.exit(results.stream().allMatch(Result::passed) ? 0 : 1);
     }
 
+    /**
+     * The results a run of these scenarios yields: one per scenario, and powerloss one per level.
+     */
+    int resultCount(final List<String> scenarios)
+    {
+        int count = 0;
+        for (final String scenario : scenarios)
+        {
+            count += "powerloss".equals(scenario) ? powerLossLevels.size() : 1;
+        }
+        return count;
+    }
+
     List<Result> run(final List<String> scenarios) throws Exception
     {
         Files.createDirectories(workDir.toPath());
-        out.printf("crash harness: scenarios %s, cycles %d, level %s, seed %d, work dir %s%n",
-            scenarios, cycles, level, seed, workDir);
+        out.printf("crash harness: scenarios %s, cycles %d, level %s (powerloss at %s), seed %d, work dir %s%n",
+            scenarios, cycles, level, powerLossLevels, seed, workDir);
         final List<Result> results = new ArrayList<>();
+        final List<String> runs = new ArrayList<>();
         for (final String scenario : scenarios)
+        {
+            if ("powerloss".equals(scenario))
+            {
+                for (final Durability powerLossLevel : powerLossLevels)
+                {
+                    runs.add("powerloss-" + powerLossLevel.name().toLowerCase());
+                }
+            }
+            else
+            {
+                runs.add(scenario);
+            }
+        }
+        for (final String scenario : runs)
         {
             final Result result = new Result(scenario, repro(scenario));
             final long start = System.nanoTime();
@@ -131,7 +175,9 @@ public final class CrashHarness
                     case "kill9": kill9(result); break;
                     case "external": external(result); break;
                     case "killpoints": killPoints(result); break;
-                    case "powerloss": powerLoss(result); break;
+                    case "powerloss-none": powerLoss(result, Durability.NONE); break;
+                    case "powerloss-recorded": powerLoss(result, Durability.RECORDED); break;
+                    case "powerloss-synced": powerLoss(result, Durability.SYNCED); break;
                     case "corruption": corruption(result); break;
                     case "diskfull": diskFull(result); break;
                     case "fsync": fsync(result); break;
@@ -162,30 +208,42 @@ public final class CrashHarness
     {
         for (final Lineage lineage : lineages)
         {
-            final File header = new File(lineage.dir, dev.tidemark.store.StoreHeaderDescriptor.HEADER_FILE_NAME);
-            if (header.length() >= dev.tidemark.store.StoreHeaderDescriptor.COPY_LENGTH)
-            {
-                try
-                {
-                    final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(header.toPath()))
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                    final long storeId = bytes.getLong(dev.tidemark.store.StoreHeaderDescriptor.STORE_ID_OFFSET);
-                    org.agrona.IoUtil.delete(new File(io.aeron.CommonContext.getAeronDirectoryName() + "-tidemark-" +
-                        Long.toHexString(storeId)), true);
-                }
-                catch (final IOException ex)
-                {
-                    out.println("could not read " + header + ": " + ex);
-                }
-            }
+            lineage.deleteDriverDirectories();
         }
         lineages.clear();
     }
 
+    /**
+     * The store id in a store directory's header (copy 0), or 0 if there is no readable header.
+     */
+    private long storeId(final File storeDir)
+    {
+        final File header = new File(storeDir, dev.tidemark.store.StoreHeaderDescriptor.HEADER_FILE_NAME);
+        if (header.length() >= dev.tidemark.store.StoreHeaderDescriptor.COPY_LENGTH)
+        {
+            try
+            {
+                final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(header.toPath()))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                if (dev.tidemark.store.StoreHeaderDescriptor.MAGIC == bytes.getLong(0))
+                {
+                    return bytes.getLong(dev.tidemark.store.StoreHeaderDescriptor.STORE_ID_OFFSET);
+                }
+            }
+            catch (final IOException ex)
+            {
+                out.println("could not read " + header + ": " + ex);
+            }
+        }
+        return 0;
+    }
+
     private String repro(final String scenario)
     {
-        return "mvn -B -q -DskipTests -Pcrash -pl harness -am verify -Dcrash.args=\"--scenario " + scenario +
-            " --cycles " + cycles + " --seed " + seed + " --level " + level.name().toLowerCase() +
+        final boolean powerLoss = scenario.startsWith("powerloss-");
+        return "mvn -B -q -DskipTests -Pcrash -pl harness -am verify -Dcrash.args=\"--scenario " +
+            (powerLoss ? "powerloss" : scenario) + " --cycles " + cycles + " --seed " + seed + " --level " +
+            (powerLoss ? scenario.substring("powerloss-".length()) : level.name().toLowerCase()) +
             (childProperties.isEmpty() ? "" : " --child-property " + childProperties.get(0).substring(2)) + "\"";
     }
 
@@ -211,6 +269,7 @@ public final class CrashHarness
                 if (!run.awaitVerified(MINUTE_NS))
                 {
                     lineage.absorbDead(run, result);
+                    progress(result, cycle);
                     continue;
                 }
                 if (r < 0.45)
@@ -334,8 +393,9 @@ public final class CrashHarness
             lineage.absorb(idle, result);
             final long bytes = directoryBytes(lineage.dir.toPath());
             final int files = directoryFiles(lineage.dir.toPath());
-            if (0 == i)
+            if (firstFiles < 0)
             {
+                // The first restart that verified sets the baseline (one that failed is reported by absorbDead).
                 digest = idle.digest();
                 firstBytes = bytes;
                 firstFiles = files;
@@ -387,41 +447,108 @@ public final class CrashHarness
 
     private void corruption(final Result result) throws Exception
     {
-        final String[] kinds = {
-            "slot-page-garbage", "slot-truncated", "header-copy-bitflip", "crc-table-bitflip", "archive-tail-garbage",
-            "archive-bitflip" };
+        final String[] kinds = Corruptor.KINDS;
         Lineage lineage = new Lineage("corruption", level, null);
-        for (int i = 0; i < Math.max(kinds.length, cycles / 5); i++)
+        final int rounds = Math.max(kinds.length, cycles / 3);
+        for (int i = 0; i < rounds; i++)
         {
             final String kind = kinds[i % kinds.length];
             final ChildRun writer = lineage.start("run");
             if (writer.awaitVerified(MINUTE_NS))
             {
-                park(200 + random.nextInt(400));
+                // Half the kills come right after a commit, when the older slot is intact; the rest land anywhere,
+                // often while a checkpoint overwrites the older slot, when only the newest is valid.
+                if (random.nextBoolean())
+                {
+                    writer.awaitCommitAfter(writer.commits(), TimeUnit.SECONDS.toNanos(5));
+                }
+                else
+                {
+                    park(200 + random.nextInt(400));
+                }
             }
             writer.kill();
+            final long lastAckPosition = writer.lastAckPosition();
             lineage.absorb(writer, result);
+            if (!writer.verified() || null != writer.violation())
+            {
+                lineage = new Lineage("corruption", level, null);
+                continue;
+            }
 
-            final String done = Corruptor.corrupt(kind, lineage.dir, random);
-            final boolean logDamaged = kind.startsWith("archive");
-            final ChildRun reader = lineage.start("verify", logDamaged);
-            reader.awaitExit(MINUTE_NS);
+            final Corruptor.Damage damage;
+            try
+            {
+                damage = Corruptor.corrupt(kind, lineage.dir, random, lastAckPosition);
+            }
+            catch (final IllegalStateException ex)
+            {
+                result.fail(kind + " in " + lineage.dir.getName() + ": " + ex.getMessage());
+                lineage = new Lineage("corruption", level, null);
+                continue;
+            }
+            final boolean lenient = damage.mayLose > 0;
+            final long ackedBefore = lineage.lastAck;
+            final ChildRun reader = lineage.start("verify", lenient);
+            if (!reader.awaitExit(MINUTE_NS))
+            {
+                reader.kill();
+                result.fail(kind + " (" + damage.done + "): open neither finished nor failed within 60 s");
+            }
+            final String outcome;
+            boolean followsModel = true;
             if (null != reader.failure() && reader.failure().startsWith("OPEN_FAILED"))
             {
                 result.refusals++;
-                result.notes.add(kind + ": refused: " + shorten(reader.failure()));
-                lineage = new Lineage("corruption", level, null);
+                result.childRuns++;
+                reader.deleteReport();
+                outcome = "refused: " + shorten(reader.failure().substring("OPEN_FAILED ".length()));
+                if (!damage.mayRefuse)
+                {
+                    result.fail(kind + " (" + damage.done + "): expected " + damage.expected + "; but the open " +
+                        "refused: " + reader.failure());
+                }
+                followsModel = false;
             }
             else
             {
-                lineage.absorb(reader, result, logDamaged);
-                if (reader.verified())
+                lineage.absorb(reader, result, lenient);
+                if (!reader.verified())
                 {
-                    result.notes.add(kind + " (" + done + "): " + (reader.fallback() ? "newest snapshot rejected, " +
-                        "restored from the older one" : reader.truncatedAt() >= 0 ? "torn log tail cut at position " +
-                        reader.truncatedAt() : "no effect on recovery (damage outside what it reads)") +
-                        "; state verified at k=" + reader.verifiedK());
+                    outcome = "opened, " + (null != reader.violation() ? "VIOLATION " + reader.violation() :
+                        "did not verify: " + shorten(reader.tail()));
+                    followsModel = false;
                 }
+                else
+                {
+                    outcome = "opened" + (reader.fallback() ? " from the older slot" : "") +
+                        (reader.truncatedAt() >= 0 ? ", log cut at position " + reader.truncatedAt() : "") +
+                        ", verified k=" + reader.verifiedK();
+                    if (lenient && reader.verifiedK() < ackedBefore - damage.mayLose)
+                    {
+                        result.lost++;
+                        result.fail("VIOLATION in " + lineage.dir.getName() + ": lost: after " + kind + " (" +
+                            damage.done + ") recovered " + reader.verifiedK() + " operations, " + ackedBefore +
+                            " were acknowledged and only the damaged last message may go");
+                        followsModel = false;
+                    }
+                    if (null != damage.fallback && damage.fallback != reader.fallback())
+                    {
+                        result.fail(kind + " (" + damage.done + "): expected " + damage.expected + "; but the " +
+                            "store restored from the " + (reader.fallback() ? "older" : "newest") + " slot");
+                    }
+                }
+                if (!damage.mayOpen)
+                {
+                    result.fail(kind + " (" + damage.done + "): expected " + damage.expected + "; but the store " +
+                        outcome);
+                    followsModel = false;
+                }
+            }
+            result.notes.add(kind + ": " + damage.done + "; expected " + shorten(damage.expected) + "; " + outcome);
+            if (!followsModel)
+            {
+                lineage = new Lineage("corruption", level, null);
             }
             result.cycles++;
         }
@@ -529,15 +656,35 @@ public final class CrashHarness
         }
     }
 
-    private void powerLoss(final Result result) throws Exception
+    /**
+     * Power loss at one level: the store and its archive on a loop-mounted XFS image; kill -9, then
+     * {@code xfs_io -x -c shutdown} (the log is not flushed, so whatever was not fsynced is gone), unmount, delete
+     * the driver's tmpfs directory (a power loss takes /dev/shm too), mount again, and open. Every other kill comes
+     * right after a checkpoint commits, when the fsynced snapshot is newest and the log behind it least synced.
+     * Every other store is "aged" first: its first child is killed without a power loss and the filesystem synced,
+     * as the kernel's writeback would have done for a store that has run for half a minute; the others lose power
+     * from their first kill on, as a store created just before the power failed.
+     * <p>
+     * The oracle is what the level promises after a power loss. At every level the store must open and hold a prefix
+     * of the operations issued (k at most the last intended, no hole, invariants intact). SYNCED also promises that
+     * nothing acknowledged is lost (k at least the last acknowledged); NONE and RECORDED do not, so there the
+     * acknowledged operations rolled back are counted, not failed.
+     */
+    private void powerLoss(final Result result, final Durability powerLevel) throws Exception
     {
-        if (!isRoot() || !new File("/usr/sbin/mkfs.xfs").canExecute() || !new File("/usr/sbin/xfs_io").canExecute())
+        final String name = powerLevel.name().toLowerCase();
+        if (!isRoot())
         {
-            result.skip("needs root, loop devices and xfsprogs (mkfs.xfs, xfs_io); apt-get install xfsprogs");
+            result.skip("needs root to loop-mount an XFS image");
             return;
         }
-        final File image = new File(workDir, "powerloss.img");
-        final File mount = new File(workDir, "powerloss-mnt");
+        if (!new File("/usr/sbin/mkfs.xfs").canExecute() || !new File("/usr/sbin/xfs_io").canExecute())
+        {
+            result.skip("xfsprogs not installed (mkfs.xfs, xfs_io): apt-get install xfsprogs");
+            return;
+        }
+        final File image = new File(workDir, "powerloss-" + name + ".img");
+        final File mount = new File(workDir, "powerloss-" + name + "-mnt");
         mount.mkdirs();
         try (RandomAccessFile file = new RandomAccessFile(image, "rw"))
         {
@@ -546,34 +693,140 @@ public final class CrashHarness
         if (0 != exec("/usr/sbin/mkfs.xfs", "-q", "-f", image.getPath()) ||
             0 != exec("mount", "-o", "loop", image.getPath(), mount.getPath()))
         {
-            result.skip("could not make and loop-mount an XFS image here");
+            result.skip("could not make and loop-mount an XFS image here (no loop devices?)");
             Files.deleteIfExists(image.toPath());
             return;
         }
+        final boolean lenient = Durability.SYNCED != powerLevel;
+        int stores = 0;
+        int afterCommit = 0;
+        int refused = 0;
+        int refusedAfterCommit = 0;
+        int belowCheckpoint = 0;
+        int openedEmpty = 0;
+        long rolledBack = 0;
+        final Map<String, Integer> refusals = new LinkedHashMap<>();
         try
         {
-            final Lineage lineage = new Lineage(new File(mount, "store"), Durability.SYNCED, null);
-            final int rounds = Math.max(3, cycles / 5);
-            for (int i = 0; i < rounds; i++)
+            Lineage lineage = new Lineage(new File(mount, "store-" + stores++), powerLevel, null);
+            boolean aging = false;
+            boolean powerLost = false;
+            boolean lastKillAfterCommit = false;
+            final int rounds = Math.max(4, cycles / 8);
+            for (int i = 0; i <= rounds; i++)
             {
-                final ChildRun run = lineage.start("run");
-                if (run.awaitVerified(MINUTE_NS))
+                final boolean verifyOnly = i == rounds;
+                final long ackedBefore = lineage.lastAck;
+                final long checkpointedBefore = lineage.lastCheckpointed;
+                final ChildRun run = lineage.start(verifyOnly ? "verify" : "run", powerLost && lenient);
+                final boolean verified = verifyOnly ? run.awaitExit(MINUTE_NS) && run.verified() :
+                    run.awaitVerified(MINUTE_NS);
+                if (powerLost && null != run.failure() && run.failure().startsWith("OPEN_FAILED"))
                 {
-                    park(100 + random.nextInt(500));
+                    run.kill();
+                    refused++;
+                    refusedAfterCommit += lastKillAfterCommit ? 1 : 0;
+                    result.refusals++;
+                    result.childRuns++;
+                    run.deleteReport();
+                    result.fail("power loss at " + powerLevel + (lastKillAfterCommit ?
+                        " (kill right after a checkpoint commit)" : "") + ": the store did not open in " +
+                        lineage.dir.getName() + ": " + run.failure());
+                    refusals.merge((lastKillAfterCommit ? "after a commit kill: " : "after a random kill: ") +
+                        shorten(run.failure().replaceAll("[0-9]+", "#")), 1, Integer::sum);
+                    lineage = new Lineage(new File(mount, "store-" + stores), powerLevel, null);
+                    aging = 1 == stores++ % 2;
+                    powerLost = false;
+                    progress(result, i);
+                    continue;
+                }
+                if (powerLost && verified)
+                {
+                    final long k = run.verifiedK();
+                    rolledBack += Math.max(0, ackedBefore - k);
+                    if (k < checkpointedBefore)
+                    {
+                        belowCheckpoint++;
+                    }
+                    if (run.recoveredK() < 0)
+                    {
+                        openedEmpty++;
+                    }
+                }
+                lastKillAfterCommit = false;
+                if (verifyOnly)
+                {
+                    lineage.absorb(run, result, powerLost && lenient);
+                    if (!verified && null == run.violation())
+                    {
+                        result.fail("final verification did not complete in " + lineage.dir.getName() + ": " +
+                            run.tail());
+                    }
+                    break;
+                }
+                if (verified)
+                {
+                    if (0 == i % 2)
+                    {
+                        lastKillAfterCommit = run.awaitCommitAfter(run.commits(), TimeUnit.SECONDS.toNanos(5));
+                        afterCommit += lastKillAfterCommit ? 1 : 0;
+                    }
+                    else
+                    {
+                        park(100 + random.nextInt(500));
+                    }
                 }
                 run.kill();
-                if (0 != exec("/usr/sbin/xfs_io", "-x", "-c", "shutdown", mount.getPath()) ||
-                    0 != exec("umount", mount.getPath()) ||
-                    0 != exec("mount", "-o", "loop", image.getPath(), mount.getPath()))
+                final boolean pulled = !aging;
+                if (aging)
                 {
-                    result.fail("could not simulate the power loss (xfs_io shutdown, umount, mount)");
-                    return;
+                    aging = false;
+                    if (0 != exec("sync", "-f", mount.getPath()))
+                    {
+                        result.fail("could not sync the XFS image (sync -f)");
+                        return;
+                    }
                 }
-                lineage.absorb(run, result);
+                else
+                {
+                    if (!pullThePower(mount, image))
+                    {
+                        result.fail("could not simulate the power loss (xfs_io shutdown, umount, mount)");
+                        return;
+                    }
+                    lineage.deleteDriverDirectories();
+                }
+                lineage.absorb(run, result, powerLost && lenient);
+                if (!verified)
+                {
+                    if (null == run.violation())
+                    {
+                        result.fail("child ended before verifying in " + lineage.dir.getName() + ": " + run.tail());
+                    }
+                    lineage = new Lineage(new File(mount, "store-" + stores), powerLevel, null);
+                    aging = 1 == stores++ % 2;
+                    powerLost = false;
+                }
+                else
+                {
+                    powerLost = pulled;
+                }
                 progress(result, i);
             }
-            lineage.verify(result);
-            result.notes.add("XFS shutdown without log flush after each kill -9, level SYNCED");
+            result.notes.add("XFS shutdown without log flush after each kill -9; " + afterCommit + " kills right " +
+                "after a checkpoint commit; oracle: opens, prefix" + (lenient ? " (any k >= 0)" :
+                ", k >= last acknowledged") + "; refused opens " + refused + " (" + refusedAfterCommit +
+                " after a commit kill); " + stores + " store(s)");
+            for (final Map.Entry<String, Integer> refusal : refusals.entrySet())
+            {
+                result.notes.add("refused " + refusal.getValue() + "x " + refusal.getKey());
+            }
+            if (lenient)
+            {
+                result.notes.add("acknowledged operations rolled back by power loss (allowed at " + powerLevel +
+                    "): " + rolledBack + "; opens below the last committed checkpoint: " + belowCheckpoint +
+                    "; opened empty: " + openedEmpty);
+            }
         }
         finally
         {
@@ -581,6 +834,13 @@ public final class CrashHarness
             exec("umount", "-l", mount.getPath());
             Files.deleteIfExists(image.toPath());
         }
+    }
+
+    private static boolean pullThePower(final File mount, final File image) throws IOException, InterruptedException
+    {
+        return 0 == exec("/usr/sbin/xfs_io", "-x", "-c", "shutdown", mount.getPath()) &&
+            0 == exec("umount", mount.getPath()) &&
+            0 == exec("mount", "-o", "loop", image.getPath(), mount.getPath());
     }
 
     private void external(final Result result) throws Exception
@@ -666,7 +926,11 @@ public final class CrashHarness
         final String aeronDir;
         long lastAck;
         long lastIntent;
+        long lastCheckpointed = -1;
         int childCount;
+        // Every store id this directory's header has named: damage or a re-creation can change it, and each id has
+        // its own embedded driver directory in /dev/shm to clean up.
+        private final java.util.Set<Long> storeIds = new java.util.HashSet<>();
         final List<String> properties = new ArrayList<>();
 
         Lineage(final String name, final Durability durability, final String aeronDir)
@@ -726,8 +990,32 @@ public final class CrashHarness
          * Take in what a child did. After deliberate damage to the log (relaxed), what was acknowledged may be gone
          * by design: the recovered count becomes the new baseline, and only a prefix is required.
          */
+        /**
+         * Delete the embedded driver directory of every store id seen here: a child killed with its driver leaves it
+         * behind until the next open of the same store, and a power loss would have taken it (tmpfs).
+         */
+        void deleteDriverDirectories()
+        {
+            rememberStoreId();
+            for (final long storeId : storeIds)
+            {
+                org.agrona.IoUtil.delete(new File(io.aeron.CommonContext.getAeronDirectoryName() + "-tidemark-" +
+                    Long.toHexString(storeId)), true);
+            }
+        }
+
+        private void rememberStoreId()
+        {
+            final long storeId = storeId(dir);
+            if (0 != storeId)
+            {
+                storeIds.add(storeId);
+            }
+        }
+
         void absorb(final ChildRun run, final Result result, final boolean relaxed)
         {
+            rememberStoreId();
             result.childRuns++;
             if (relaxed && run.verified())
             {
@@ -754,6 +1042,9 @@ public final class CrashHarness
                 if (violation.startsWith("lost"))
                 {
                     result.lost++;
+                    // Rebase on what survived: the operations after it are issued again, the same as before, so the
+                    // lineage goes on and every later loss counts on its own instead of this one repeating.
+                    lastAck = Math.max(0, run.recoveredK());
                 }
                 else if (violation.startsWith("hole"))
                 {
@@ -772,6 +1063,14 @@ public final class CrashHarness
             }
             lastAck = Math.max(lastAck, run.lastAck());
             lastIntent = Math.max(lastIntent, run.lastIntent());
+            if (run.lastCheckpointed() >= 0)
+            {
+                lastCheckpointed = run.lastCheckpointed();
+            }
+            result.batchesOverMtu += run.batchesOverMtu();
+            result.largestBatchLength = Math.max(result.largestBatchLength, run.largestBatchLength());
+            result.largestBatchOperations = Math.max(result.largestBatchOperations, run.largestBatchOperations());
+            result.valuesAtMax += run.valuesAtMax();
             run.deleteReport();
             result.acknowledged = Math.max(result.acknowledged, lastAck);
         }
@@ -915,6 +1214,10 @@ public final class CrashHarness
         int refusals;
         int recoveryKills;
         int checkpointKills;
+        long batchesOverMtu;
+        long largestBatchLength;
+        long largestBatchOperations;
+        long valuesAtMax;
         double seconds;
         String skipped;
         final List<Double> recoveryMs = new ArrayList<>();
@@ -968,12 +1271,12 @@ public final class CrashHarness
         static void printTable(final List<Result> results, final PrintStream out)
         {
             out.println();
-            out.printf("%-14s %7s %6s %11s %5s %6s %6s %16s %24s %14s %6s %7s  %s%n",
+            out.printf("%-18s %7s %6s %11s %5s %6s %6s %16s %24s %14s %6s %7s  %s%n",
                 "scenario", "cycles", "childs", "acked ops", "lost", "holes", "invar", "undecided in/out",
                 "recovery ms p50/p99/max", "replayed p50/p99", "fallbk", "refused", "status");
             for (final Result r : results)
             {
-                out.printf("%-14s %7d %6d %11d %5d %6d %6d %16s %24s %14s %6d %7d  %s%n",
+                out.printf("%-18s %7d %6d %11d %5d %6d %6d %16s %24s %14s %6d %7d  %s%n",
                     r.name, r.cycles, r.childRuns, r.acknowledged, r.lost, r.holes, r.invariants,
                     r.landed + "/" + r.notLanded,
                     String.format("%.0f/%.0f/%.0f", percentile(r.recoveryMs, 50), percentile(r.recoveryMs, 99),
@@ -987,6 +1290,12 @@ public final class CrashHarness
                 {
                     out.printf("%s: kills inside checkpoints %d, inside recovery %d%s%n", r.name, r.checkpointKills,
                         r.recoveryKills, r.pointsReached.isEmpty() ? "" : ", kill points reached " + r.pointsReached);
+                }
+                if (r.largestBatchLength > 0)
+                {
+                    out.printf("%s: batches over one MTU %d, largest message %d bytes, largest batch %d operations, " +
+                        "values of the maximum length %d%n", r.name, r.batchesOverMtu, r.largestBatchLength,
+                        r.largestBatchOperations, r.valuesAtMax);
                 }
                 for (final String note : r.notes)
                 {

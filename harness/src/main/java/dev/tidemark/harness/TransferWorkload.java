@@ -3,47 +3,121 @@
  */
 package dev.tidemark.harness;
 
+import dev.tidemark.archive.ChangeMessageDescriptor;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
+import dev.tidemark.store.BatchDescriptor;
+import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
- * The crash harness's workload, generated from a seed so that the state after any k operations can be computed:
- * transfers between accounts. Operation i moves an amount from one account to another and records i as the count of
- * operations, as one atomic batch. Each account's value carries its balance, the index of the operation that last
- * changed it (its version) and a checksum of both, so a torn, stale or misplaced value shows.
+ * The crash harness's workload, generated from a seed so that the state after any k operations can be computed.
+ * Operation i is one atomic batch: a transfer of an amount between two of {@link #ACCOUNTS} accounts, the operation
+ * count set to i, and a seeded number of puts and removes of "blob" keys with values of any length from 0 to
+ * {@link #MAX_VALUE_LENGTH}. Batch sizes run from 3 operations to the most a change message can carry (by bytes,
+ * {@link #MAX_OPERATIONS_LENGTH}, or by count, {@link #MAX_BATCH_OPERATIONS}), so many change messages are longer than
+ * one MTU and go out fragmented. Half the blob keys are written and read as long keys, half as 8-byte byte keys.
  * <p>
- * Checks after a crash: the operation count k lies in [last acknowledged, last intended]; the state equals the model
- * after exactly k operations (no hole, no reordering, nothing twice); total balance is conserved; every checksum
- * holds; every version is at most k.
+ * An account's value carries its balance, the index of the operation that last changed it (its version) and a
+ * checksum of both. A blob's value is derived from (seed, operation, position in the batch, key, length): the check
+ * compares every byte, so a lost, stale, torn or misplaced value of any size shows.
+ * <p>
+ * Checks after a crash: the operation count k lies in the bounds the supervisor gives; the state equals the model
+ * after exactly k operations (no hole, no reordering, nothing twice), byte for byte, with no extra or missing key;
+ * total balance is conserved; every account checksum holds; every version is at most k.
  */
 final class TransferWorkload
 {
     static final int ACCOUNTS = 1000;
+    static final int BLOBS = 1000;
     static final long INITIAL_BALANCE = 1_000_000L;
     static final long OPERATIONS_KEY = Long.MAX_VALUE;
-    static final int VALUE_LENGTH = 24;
+    static final int ACCOUNT_VALUE_LENGTH = 24;
+    /**
+     * The child store's maxValueLength: a 1,360-byte entry, and values up to it in single puts and in batches.
+     */
+    static final int MAX_VALUE_LENGTH = 1344;
+    static final int CAPACITY = ACCOUNTS + BLOBS + 16;
+    static final int KEY_LENGTH = 8;
+    static final int TERM_LENGTH = 256 * 1024;
+    /**
+     * Aeron's longest message for the term length (an eighth of it): the longest batch the change stream takes.
+     */
+    static final int MAX_MESSAGE_LENGTH = TERM_LENGTH / 8;
+    static final int MAX_OPERATIONS_LENGTH = MAX_MESSAGE_LENGTH - ChangeMessageDescriptor.HEADER_LENGTH;
+    static final int MAX_BATCH_OPERATIONS = StateStore.Configuration.MAX_BATCH_OPERATIONS_DEFAULT;
+    /**
+     * The largest message that fits one frame at the default MTU: batches longer than this are fragmented.
+     */
+    static final int MTU_PAYLOAD = DurableStore.Configuration.MTU_LENGTH_DEFAULT - 32;
+
+    /**
+     * System property (of the child) that caps a batch's operations length, to bisect a failure by batch size.
+     */
+    static final String MAX_OPERATIONS_LENGTH_PROP_NAME = "tidemark.harness.max.operations.length";
+
+    static final long BLOB_LONG_KEY_BASE = 1L << 40;
+    private static final int PUT = BatchDescriptor.PUT;
+    private static final int REMOVE = BatchDescriptor.REMOVE;
+    private static final int FIXED_OPERATIONS = 3;
+    private static final int ACCOUNT_OPERATION_LENGTH =
+        BatchDescriptor.operationLength(KEY_LENGTH, PUT, ACCOUNT_VALUE_LENGTH);
+    private static final int COUNT_OPERATION_LENGTH = BatchDescriptor.operationLength(KEY_LENGTH, PUT, 8);
 
     private final long seed;
+    private final int maxOperationsLength;
+
+    // The model after `applied` operations.
     private final long[] balance = new long[ACCOUNTS];
     private final long[] version = new long[ACCOUNTS];
+    private final long[] blobOperation = new long[BLOBS];
+    private final int[] blobIndex = new int[BLOBS];
+    private final int[] blobLength = new int[BLOBS];
+    private int blobsPresent;
     private long applied;
-    private final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
+
+    // One generated operation's extra (blob) part: filled by generate(), shared by apply() and the model.
+    private final int[] extraType = new int[MAX_BATCH_OPERATIONS];
+    private final int[] extraBlob = new int[MAX_BATCH_OPERATIONS];
+    private final int[] extraLength = new int[MAX_BATCH_OPERATIONS];
+    private long rng;
+
+    private final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE_LENGTH));
+    private final UnsafeBuffer expected = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE_LENGTH));
+    private final UnsafeBuffer key = new UnsafeBuffer(ByteBuffer.allocateDirect(KEY_LENGTH));
+
+    // Figures of what the batches looked like, for the child's report.
+    long batchesOverMtu;
+    long largestBatchLength;
+    long largestBatchOperations;
+    long valuesAtMax;
 
     TransferWorkload(final long seed)
     {
+        this(seed, Integer.getInteger(MAX_OPERATIONS_LENGTH_PROP_NAME, MAX_OPERATIONS_LENGTH));
+    }
+
+    TransferWorkload(final long seed, final int maxOperationsLength)
+    {
         this.seed = seed;
+        this.maxOperationsLength = Math.min(MAX_OPERATIONS_LENGTH, maxOperationsLength);
         reset();
     }
 
     private void reset()
     {
-        java.util.Arrays.fill(balance, INITIAL_BALANCE);
-        java.util.Arrays.fill(version, 0);
+        Arrays.fill(balance, INITIAL_BALANCE);
+        Arrays.fill(version, 0);
+        Arrays.fill(blobOperation, 0);
+        Arrays.fill(blobIndex, 0);
+        Arrays.fill(blobLength, -1);
+        blobsPresent = 0;
         applied = 0;
     }
 
@@ -72,6 +146,101 @@ final class TransferWorkload
         return 1 + Long.remainderUnsigned(mix(seed * 7 + operation), 1000);
     }
 
+    private int next(final int bound)
+    {
+        rng += 0x9E3779B97F4A7C15L;
+        return (int)Long.remainderUnsigned(mix(rng), bound);
+    }
+
+    private int valueLength()
+    {
+        final int p = next(100);
+        if (p < 10)
+        {
+            return MAX_VALUE_LENGTH;
+        }
+        if (p < 15)
+        {
+            return 0;
+        }
+        if (p < 50)
+        {
+            return 1 + next(64);
+        }
+        return next(MAX_VALUE_LENGTH + 1);
+    }
+
+    /**
+     * Generate the blob part of an operation into the extra arrays: which shape of batch, then each put or remove,
+     * stopping where the next one would not fit the message.
+     *
+     * @return how many blob operations.
+     */
+    int generate(final long operation)
+    {
+        rng = mix(seed * 0x632BE59BD9B4E019L + operation);
+        final int shape = next(100);
+        int wanted;
+        boolean largest = false;
+        boolean tiny = false;
+        if (shape < 60)
+        {
+            wanted = 0;
+        }
+        else if (shape < 85)
+        {
+            wanted = 1 + next(4);
+        }
+        else if (shape < 95)
+        {
+            wanted = 5 + next(28);
+        }
+        else if (shape < 98)
+        {
+            wanted = 33 + next(32);
+        }
+        else if (shape < 99)
+        {
+            wanted = MAX_BATCH_OPERATIONS - FIXED_OPERATIONS;
+            largest = true;
+        }
+        else
+        {
+            wanted = MAX_BATCH_OPERATIONS - FIXED_OPERATIONS;
+            tiny = true;
+        }
+
+        int length = 2 * ACCOUNT_OPERATION_LENGTH + COUNT_OPERATION_LENGTH;
+        int count = 0;
+        while (count < wanted)
+        {
+            final int blob = next(BLOBS);
+            final boolean remove = tiny ? next(2) == 0 : next(100) < 20;
+            final int valueLength = remove ? 0 : tiny ? next(9) : largest ? MAX_VALUE_LENGTH : valueLength();
+            final int operationLength = BatchDescriptor.operationLength(KEY_LENGTH, remove ? REMOVE : PUT, valueLength);
+            if (length + operationLength > maxOperationsLength)
+            {
+                final int room = maxOperationsLength - length - BatchDescriptor.valueOffset(KEY_LENGTH);
+                if (largest && room >= 0)
+                {
+                    // Fill the message to its last aligned byte: the longest batch the stream can carry.
+                    extraType[count] = PUT;
+                    extraBlob[count] = blob;
+                    extraLength[count] = Math.min(MAX_VALUE_LENGTH, room & ~(BatchDescriptor.ALIGNMENT - 1));
+                    length += BatchDescriptor.operationLength(KEY_LENGTH, PUT, extraLength[count]);
+                    count++;
+                }
+                break;
+            }
+            extraType[count] = remove ? REMOVE : PUT;
+            extraBlob[count] = blob;
+            extraLength[count] = valueLength;
+            length += operationLength;
+            count++;
+        }
+        return count;
+    }
+
     /**
      * Bring the model to exactly k operations.
      */
@@ -91,6 +260,26 @@ final class TransferWorkload
             balance[to] += amount;
             version[from] = operation;
             version[to] = operation;
+            final int count = generate(operation);
+            for (int i = 0; i < count; i++)
+            {
+                final int blob = extraBlob[i];
+                if (PUT == extraType[i])
+                {
+                    if (blobLength[blob] < 0)
+                    {
+                        blobsPresent++;
+                    }
+                    blobOperation[blob] = operation;
+                    blobIndex[blob] = i;
+                    blobLength[blob] = extraLength[i];
+                }
+                else if (blobLength[blob] >= 0)
+                {
+                    blobsPresent--;
+                    blobLength[blob] = -1;
+                }
+            }
         }
     }
 
@@ -99,11 +288,66 @@ final class TransferWorkload
         return mix(account * 0x100000001B3L ^ mix(balance) ^ (version * 0xC2B2AE3D27D4EB4FL));
     }
 
-    private void encode(final int account, final long newBalance, final long newVersion)
+    private void encodeAccount(final int account, final long newBalance, final long newVersion)
     {
         value.putLong(0, newBalance);
         value.putLong(8, newVersion);
         value.putLong(16, checksum(account, newBalance, newVersion));
+    }
+
+    /**
+     * A blob's value: its operation, key and length first (where it is long enough), then seeded bytes, so that
+     * any two writes differ and a value found under the wrong key or from the wrong operation names its origin.
+     */
+    private void encodeBlob(
+        final UnsafeBuffer buffer, final long operation, final int index, final int blob, final int length)
+    {
+        long state = mix(seed ^ mix(operation * 1024 + index) ^ blob);
+        int i = 0;
+        if (length >= 16)
+        {
+            buffer.putLong(0, operation, ByteOrder.LITTLE_ENDIAN);
+            buffer.putShort(8, (short)index, ByteOrder.LITTLE_ENDIAN);
+            buffer.putShort(10, (short)blob, ByteOrder.LITTLE_ENDIAN);
+            buffer.putInt(12, length, ByteOrder.LITTLE_ENDIAN);
+            i = 16;
+        }
+        for (; i + 8 <= length; i += 8)
+        {
+            state = mix(state);
+            buffer.putLong(i, state, ByteOrder.LITTLE_ENDIAN);
+        }
+        state = mix(state);
+        for (; i < length; i++)
+        {
+            buffer.putByte(i, (byte)state);
+            state >>>= 8;
+        }
+    }
+
+    static boolean isLongKeyBlob(final int blob)
+    {
+        return 0 == (blob & 1);
+    }
+
+    static long blobLongKey(final int blob)
+    {
+        return BLOB_LONG_KEY_BASE + blob;
+    }
+
+    /**
+     * A byte key: ASCII "b" and seven digits.
+     */
+    private UnsafeBuffer blobByteKey(final int blob)
+    {
+        key.putByte(0, (byte)'b');
+        int n = blob;
+        for (int i = KEY_LENGTH - 1; i > 0; i--)
+        {
+            key.putByte(i, (byte)('0' + n % 10));
+            n /= 10;
+        }
+        return key;
     }
 
     /**
@@ -117,8 +361,8 @@ final class TransferWorkload
             batch.clear();
             for (int account = first; account < Math.min(ACCOUNTS, first + 200); account++)
             {
-                encode(account, INITIAL_BALANCE, 0);
-                batch.put(account, value, 0, VALUE_LENGTH);
+                encodeAccount(account, INITIAL_BALANCE, 0);
+                batch.put(account, value, 0, ACCOUNT_VALUE_LENGTH);
             }
             store.apply(batch, Durability.NONE);
         }
@@ -129,20 +373,59 @@ final class TransferWorkload
 
     /**
      * Apply operation {@code operation} (the state holds operation - 1 operations) as one batch.
+     *
+     * @return the log position of the operation.
      */
-    void apply(final DurableStore store, final StoreBatch batch, final long operation, final Durability durability)
+    long apply(final DurableStore store, final StoreBatch batch, final long operation, final Durability durability)
     {
         final int from = from(operation);
         final int to = to(operation);
         final long amount = amount(operation);
         batch.clear();
-        encode(from, balanceOf(store, from) - amount, operation);
-        batch.put(from, value, 0, VALUE_LENGTH);
-        encode(to, balanceOf(store, to) + amount, operation);
-        batch.put(to, value, 0, VALUE_LENGTH);
+        encodeAccount(from, balanceOf(store, from) - amount, operation);
+        batch.put(from, value, 0, ACCOUNT_VALUE_LENGTH);
+        encodeAccount(to, balanceOf(store, to) + amount, operation);
+        batch.put(to, value, 0, ACCOUNT_VALUE_LENGTH);
         value.putLong(0, operation);
         batch.put(OPERATIONS_KEY, value, 0, 8);
-        store.apply(batch, durability);
+        final int count = generate(operation);
+        for (int i = 0; i < count; i++)
+        {
+            final int blob = extraBlob[i];
+            if (PUT == extraType[i])
+            {
+                final int length = extraLength[i];
+                encodeBlob(value, operation, i, blob, length);
+                if (isLongKeyBlob(blob))
+                {
+                    batch.put(blobLongKey(blob), value, 0, length);
+                }
+                else
+                {
+                    batch.put(blobByteKey(blob), 0, value, 0, length);
+                }
+                if (MAX_VALUE_LENGTH == length)
+                {
+                    valuesAtMax++;
+                }
+            }
+            else if (isLongKeyBlob(blob))
+            {
+                batch.remove(blobLongKey(blob));
+            }
+            else
+            {
+                batch.remove(blobByteKey(blob), 0);
+            }
+        }
+        final int length = ChangeMessageDescriptor.messageLength(batch.length());
+        if (length > MTU_PAYLOAD)
+        {
+            batchesOverMtu++;
+        }
+        largestBatchLength = Math.max(largestBatchLength, length);
+        largestBatchOperations = Math.max(largestBatchOperations, batch.operationCount());
+        return store.apply(batch, durability);
     }
 
     private static long balanceOf(final DurableStore store, final int account)
@@ -164,15 +447,12 @@ final class TransferWorkload
     String verify(final DurableStore store, final long k)
     {
         advanceTo(k);
-        if (store.size() != ACCOUNTS + 1)
-        {
-            return "invariant: store holds " + store.size() + " entries, expected " + (ACCOUNTS + 1);
-        }
+        final int expectedSize = ACCOUNTS + 1 + blobsPresent;
         long total = 0;
         for (int account = 0; account < ACCOUNTS; account++)
         {
             final DirectBuffer view = store.view(account);
-            if (null == view || VALUE_LENGTH != view.capacity())
+            if (null == view || ACCOUNT_VALUE_LENGTH != view.capacity())
             {
                 return "invariant: account " + account + " missing or malformed";
             }
@@ -198,21 +478,78 @@ final class TransferWorkload
         {
             return "invariant: total balance " + total + " != " + INITIAL_BALANCE * ACCOUNTS;
         }
+        for (int blob = 0; blob < BLOBS; blob++)
+        {
+            final String problem = verifyBlob(store, blob, k);
+            if (null != problem)
+            {
+                return problem;
+            }
+        }
+        if (store.size() != expectedSize)
+        {
+            return "invariant: store holds " + store.size() + " entries, the model after " + k + " operations " +
+                expectedSize + " (" + blobsPresent + " blobs)";
+        }
         return null;
     }
 
+    private String verifyBlob(final DurableStore store, final int blob, final long k)
+    {
+        final DirectBuffer view = isLongKeyBlob(blob) ?
+            store.view(blobLongKey(blob)) : store.stateStore().view(blobByteKey(blob), 0);
+        final String name = "blob " + blob + (isLongKeyBlob(blob) ? " (long key)" : " (byte key)");
+        final int length = blobLength[blob];
+        if (length < 0)
+        {
+            return null == view ? null : "hole: " + name + " present (" + view.capacity() + " bytes" +
+                origin(view) + ") but the model after " + k + " operations has it removed or never written";
+        }
+        if (null == view)
+        {
+            return "hole: " + name + " missing but the model after " + k + " operations has " + length +
+                " bytes from operation " + blobOperation[blob];
+        }
+        if (view.capacity() != length)
+        {
+            return "hole: " + name + " has " + view.capacity() + " bytes" + origin(view) + ", the model after " + k +
+                " operations " + length + " bytes from operation " + blobOperation[blob];
+        }
+        encodeBlob(expected, blobOperation[blob], blobIndex[blob], blob, length);
+        for (int i = 0; i < length; i++)
+        {
+            if (view.getByte(i) != expected.getByte(i))
+            {
+                return "hole: " + name + " differs at byte " + i + " of " + length + origin(view) + " from the " +
+                    "model's value from operation " + blobOperation[blob] + " (after " + k + " operations)";
+            }
+        }
+        return null;
+    }
+
+    private static String origin(final DirectBuffer view)
+    {
+        return view.capacity() >= 16 ? ", stamped operation " + view.getLong(0, ByteOrder.LITTLE_ENDIAN) +
+            " length " + view.getInt(12, ByteOrder.LITTLE_ENDIAN) : "";
+    }
+
     /**
-     * A digest of the state, to show that idle restarts change nothing.
+     * A digest of the whole state (every key and every value byte), to show that idle restarts change nothing.
      */
     static long digest(final DurableStore store)
     {
         final long[] digest = new long[1];
         store.forEachLong((key, view) ->
         {
-            long h = key;
-            for (int i = 0; i + 8 <= view.capacity(); i += 8)
+            long h = mix(key ^ view.capacity());
+            int i = 0;
+            for (; i + 8 <= view.capacity(); i += 8)
             {
                 h = mix(h ^ view.getLong(i));
+            }
+            for (; i < view.capacity(); i++)
+            {
+                h = mix(h ^ view.getByte(i));
             }
             digest[0] += h;
         });

@@ -82,14 +82,6 @@ public final class DurableStore implements AutoCloseable
      */
     public static final int ERRORS_TYPE_ID = 4106;
 
-    /**
-     * A deliberate fault for proving the crash harness: when the system property {@value #FAULT_ACK_EARLY_PROP_NAME}
-     * is "true", durable waits return at once, so writes are acknowledged before the archive recorded them. Never set
-     * it outside a harness self-test.
-     */
-    public static final String FAULT_ACK_EARLY_PROP_NAME = "tidemark.fault.ackBeforeDurable";
-
-    private static final boolean FAULT_ACK_EARLY = "true".equals(System.getProperty(FAULT_ACK_EARLY_PROP_NAME));
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int TIME_CHECK_INTERVAL = 1024;
     private static final long PURGE_RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -548,7 +540,7 @@ public final class DurableStore implements AutoCloseable
      */
     public void awaitDurable(final long position)
     {
-        if (FAULT_ACK_EARLY || durableLog.durablePosition() >= position)
+        if (durableLog.durablePosition() >= position)
         {
             return;
         }

@@ -31,6 +31,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CrashChild
 {
+    /**
+     * The external archive's directory, for a child of the external scenario: checkpoints force the recording there.
+     */
+    static final String ARCHIVE_DIR_PROP_NAME = "tidemark.harness.archive.dir";
+
+    /**
+     * A deliberate fault for the harness's self-test, in the harness and never in the store: "true" makes the child
+     * write at NONE and report each write acknowledged at once, before the archive recorded it. The kill9 scenario
+     * must then find losses.
+     */
+    static final String FAULT_ACK_EARLY_PROP_NAME = "tidemark.harness.fault.ackBeforeDurable";
+
+    private static final boolean FAULT_ACK_EARLY = "true".equals(System.getProperty(FAULT_ACK_EARLY_PROP_NAME));
+
     static final int VIOLATION_EXIT = 3;
     static final int FAILED_EXIT = 4;
 
@@ -157,9 +171,10 @@ public final class CrashChild
             {
                 operation++;
                 report.intent(operation);
-                final long position = workload.apply(store, batch, operation, level);
+                final long position = workload.apply(
+                    store, batch, operation, FAULT_ACK_EARLY ? Durability.NONE : level);
                 positions[(int)(operation & (POSITION_RING - 1))] = position;
-                if (Durability.NONE != level)
+                if (Durability.NONE != level || FAULT_ACK_EARLY)
                 {
                     report.ack(operation, position);
                 }
@@ -314,6 +329,11 @@ public final class CrashChild
         if (null != aeronDir)
         {
             ctx.embedded(false).aeronDirectoryName(aeronDir).archiveFileSyncLevel(Durability.SYNCED == level ? 1 : 0);
+            final String archiveDir = System.getProperty(ARCHIVE_DIR_PROP_NAME);
+            if (null != archiveDir)
+            {
+                ctx.archiveDirectory(new File(archiveDir));
+            }
         }
         return ctx;
     }

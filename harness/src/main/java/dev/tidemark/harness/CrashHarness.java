@@ -427,7 +427,8 @@ public final class CrashHarness
                 lineage.absorbDead(holder, result);
                 continue;
             }
-            try (StateStore second = StateStore.open(new StateStore.Context().dir(lineage.dir)))
+            try (StateStore second = StateStore.open(
+                new StateStore.Context().dir(lineage.dir).kind(dev.tidemark.store.StoreKind.DURABLE)))
             {
                 result.fail("a second process opened the store while another held it (" + second.dir() + ")");
             }
@@ -851,6 +852,7 @@ public final class CrashHarness
         try
         {
             final Lineage lineage = new Lineage("external", level, aeronDir);
+            lineage.properties.add("-D" + CrashChild.ARCHIVE_DIR_PROP_NAME + "=" + archiveDir.getPath());
             for (int i = 0; i < Math.max(3, cycles / 10); i++)
             {
                 final ChildRun store = lineage.start("run");

@@ -4,7 +4,6 @@
 package dev.tidemark.harness;
 
 import dev.tidemark.archive.Durability;
-import dev.tidemark.archive.DurableStore;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +92,7 @@ class CrashHarnessTest
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         final List<CrashHarness.Result> results = new CrashHarness(
-            seed, 20, Durability.RECORDED, workDir, List.of("-D" + DurableStore.FAULT_ACK_EARLY_PROP_NAME + "=true",
+            seed, 20, Durability.RECORDED, workDir, List.of("-D" + CrashChild.FAULT_ACK_EARLY_PROP_NAME + "=true",
             // Batches within one MTU: the loss must come from the deliberate fault alone.
             "-D" + TransferWorkload.MAX_OPERATIONS_LENGTH_PROP_NAME + "=" + (TransferWorkload.MTU_PAYLOAD - 64)),
             out).run(List.of("kill9"));

@@ -39,6 +39,7 @@ final class RecordingForcer implements AutoCloseable
     private long forcedPosition;
     private long openSegmentBase = -1;
     private FileChannel openSegment;
+    private boolean directoriesForced;
 
     RecordingForcer(
         final File archiveDir,
@@ -64,6 +65,18 @@ final class RecordingForcer implements AutoCloseable
      */
     void forceTo(final long position) throws IOException
     {
+        if (!directoriesForced)
+        {
+            // The archive directory and its catalog were created by this archive's launch: their entries must be
+            // on disk too, or a power loss can leave a store whose archive has no catalog.
+            forceDirectory(archiveDir);
+            final File parent = archiveDir.getAbsoluteFile().getParentFile();
+            if (null != parent)
+            {
+                forceDirectory(parent);
+            }
+            directoriesForced = true;
+        }
         if (position <= forcedPosition)
         {
             forceCatalog();
@@ -77,13 +90,18 @@ final class RecordingForcer implements AutoCloseable
         }
         if (lastBase > firstBase || forcedPosition == startPosition)
         {
-            try (FileChannel directory = FileChannel.open(archiveDir.toPath(), StandardOpenOption.READ))
-            {
-                directory.force(true);
-            }
+            forceDirectory(archiveDir);
         }
         forceCatalog();
         forcedPosition = position;
+    }
+
+    private static void forceDirectory(final File directory) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(directory.toPath(), StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
     }
 
     private void forceCatalog() throws IOException

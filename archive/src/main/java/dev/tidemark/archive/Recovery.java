@@ -111,7 +111,12 @@ final class Recovery
         message = new ChangeMessageFlyweight(maxMessageLength);
         applyView = store.newBatch();
 
-        if (0 == store.logTermLength())
+        if (0 == store.logTermLength() && store.restoredFromFallback())
+        {
+            adoptRecording(ctx);
+            recoverAndExtend(ctx);
+        }
+        else if (0 == store.logTermLength())
         {
             startNewRecording(ctx);
         }
@@ -153,6 +158,53 @@ final class Recovery
         // The recording's identity must be durable before any write is acknowledged against it.
         bindDurableLog(ctx, recordingStartPosition);
         store.checkpointAndAwait();
+    }
+
+    /**
+     * The newest snapshot is damaged and the older one is the store's creation image, taken before the store had a
+     * recording: it names none. Starting a new recording would open an empty store in place of this one. The
+     * embedded archive belongs to this store alone, and every recording in it started at position 0 from the
+     * creation image; the newest is the one the store's acknowledged writes went to (each later open extends it).
+     * Replaying it whole from the creation image rebuilds the state.
+     */
+    private void adoptRecording(final DurableStore.Context ctx)
+    {
+        if (!ctx.embedded())
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "the newest snapshot is damaged and the only valid one is the store's creation image, which names " +
+                "no recording; an external archive may hold other stores' recordings, so this store's cannot be " +
+                "told apart: recovery refused (restore the damaged slot, or the header copy with StoreTool " +
+                "restore-header); dir=" + ctx.dir());
+        }
+        final RecordingDescription description = new RecordingDescription();
+        final long[] newest = { RecordingPos.NULL_RECORDING_ID };
+        archive.listRecordingsForUri(0, Integer.MAX_VALUE, CommonContext.IPC_CHANNEL, ctx.streamId(),
+            (controlSessionId, correlationId, recordingId, startTimestamp, stopTimestamp, startPosition,
+            stopPosition, initialTermId, segmentFileLength, termBufferLength, mtuLength, sessionId, streamId,
+            strippedChannel, originalChannel, sourceIdentity) ->
+            {
+                if (recordingId > newest[0] && 0 == startPosition)
+                {
+                    newest[0] = recordingId;
+                    description.onRecordingDescriptor(controlSessionId, correlationId, recordingId, startTimestamp,
+                        stopTimestamp, startPosition, stopPosition, initialTermId, segmentFileLength,
+                        termBufferLength, mtuLength, sessionId, streamId, strippedChannel, originalChannel,
+                        sourceIdentity);
+                }
+            });
+        if (RecordingPos.NULL_RECORDING_ID == newest[0] || 0 != store.lastPosition())
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "the newest snapshot is damaged and the only valid one is the store's creation image, but the " +
+                "embedded archive holds no recording of stream " + ctx.streamId() + " from position 0 to replay " +
+                "onto it: recovery refused (restore the damaged slot); dir=" + ctx.dir());
+        }
+        errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
+            "the newest snapshot is damaged and the older one is the store's creation image: replaying recording " +
+            newest[0] + " whole from position 0 onto it; dir=" + ctx.dir()));
+        store.logIdentity(newest[0], description.initialTermId, description.termBufferLength,
+            description.mtuLength);
     }
 
     private void recoverAndExtend(final DurableStore.Context ctx)

@@ -339,11 +339,24 @@ final class Recovery
         }
         if (scan.framesPastStopUntil() >= 0)
         {
-            throw new TidemarkException(TidemarkException.Category.FATAL,
-                "recording " + recordingId + " stops at position=" + stop + " in the catalog, but its segment files " +
-                "hold whole frames past it up to position=" + scan.framesPastStopUntil() + ": the catalog is " +
-                "damaged or older than the log, and acknowledged writes may lie past its stop; recovery refused " +
-                "(restore " + archiveDir + "/archive.catalog); dir=" + ctx.dir());
+            final String what = "recording " + recordingId + " stops at position=" + stop + " in the catalog, but " +
+                "its segment files hold whole frames past it up to position=" + scan.framesPastStopUntil();
+            if (!ctx.embedded())
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL, what + ": written but never recorded " +
+                    "as durable (a failed fsync), or a damaged catalog hiding acknowledged writes; recovery refused " +
+                    "(restore the catalog, or truncate the recording at its stop with ArchiveTool); dir=" +
+                    ctx.dir());
+            }
+            // Frames the recorder wrote but whose force failed (the recording then stops before them) look just like
+            // frames a damaged catalog hides. They were never acknowledged in the first case; in the second the store
+            // cannot know. Erase them, or a later recovery of the extended recording could read them as its own.
+            eraseFramesPastStop(ctx, archiveDir, description, stop, scan.framesPastStopUntil());
+            errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
+                "recording " + recordingId + " truncated at position=" + stop + ": " + what + ", erased. They were " +
+                "written but never recorded as durable (a failed fsync: not acknowledged), or the catalog is " +
+                "damaged and writes acknowledged past position=" + stop + " are lost; dir=" + ctx.dir()));
+            truncatedAt = stop;
         }
         if (scan.stopInsideFrame())
         {
@@ -367,6 +380,40 @@ final class Recovery
                 "; recovery refused; dir=" + ctx.dir());
         }
         return scan;
+    }
+
+    private void eraseFramesPastStop(
+        final DurableStore.Context ctx,
+        final File archiveDir,
+        final RecordingDescription description,
+        final long stop,
+        final long until)
+    {
+        final java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
+        long position = stop;
+        while (position < until)
+        {
+            final long base = AeronArchive.segmentFileBasePosition(
+                description.startPosition, position, description.termBufferLength, description.segmentFileLength);
+            final long end = Math.min(until, base + description.segmentFileLength);
+            final File segment = new File(archiveDir, recordingId + "-" + base + ".rec");
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                segment.toPath(), java.nio.file.StandardOpenOption.WRITE))
+            {
+                while (position < end)
+                {
+                    zeros.clear().limit((int)Math.min(zeros.capacity(), end - position));
+                    position += channel.write(zeros, position - base);
+                }
+                channel.force(false);
+            }
+            catch (final IOException ex)
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL,
+                    "cannot erase the frames of recording " + recordingId + " past its stop=" + stop + " in " +
+                    segment + ": dir=" + ctx.dir(), ex);
+            }
+        }
     }
 
     private void bindDurableLog(final DurableStore.Context ctx, final long forcedPosition)

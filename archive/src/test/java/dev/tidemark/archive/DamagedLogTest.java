@@ -77,17 +77,33 @@ class DamagedLogTest
     }
 
     @Test
-    void shouldRefuseCatalogStopBelowRecordedFrames() throws IOException
+    void shouldCutAndReportFramesPastALoweredCatalogStopAndEraseThem() throws IOException
     {
         writeLog(300);
         final long stop = positions.get(positions.size() - 1);
         final long lowered = positions.get(290);
         lowerCatalogStop(stop, lowered);
 
-        final TidemarkException ex = assertTimeoutPreemptively(
-            BOUND, () -> assertThrows(TidemarkException.class, this::open));
-        assertTrue(ex.getMessage().contains("stops at position=" + lowered), ex.getMessage());
-        assertTrue(ex.getMessage().contains("up to position=" + stop), ex.getMessage());
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            try (DurableStore store = open())
+            {
+                assertEquals(lowered, store.truncatedAt());
+                assertEquals(290, store.size(), "the state up to the catalog's stop");
+                value.putLong(0, 1);
+                store.put(5000, value, 0, 8, Durability.RECORDED);
+                store.closeWithoutCheckpoint();
+            }
+        });
+        final String report = errors.toString();
+        assertTrue(report.contains("truncated at position=" + lowered), report);
+        assertTrue(report.contains("up to position=" + stop), report);
+        errors.clear();
+        try (DurableStore store = open())
+        {
+            assertEquals(291, store.size(), "the erased frames never come back: " + errors);
+            assertEquals(-1, store.truncatedAt());
+        }
     }
 
     @Test
@@ -105,6 +121,48 @@ class DamagedLogTest
         assertTrue(ex.getMessage().contains("position=" + lowered), ex.getMessage());
         assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(20),
             "refused before the recovery timeout (20 s here)");
+    }
+
+    @Test
+    void shouldRefuseASegmentDeletedInTheReplayedRange() throws IOException
+    {
+        final UnsafeBuffer big = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
+        final File storeDir = new File(dir, "segments");
+        long checkpointed;
+        try (DurableStore store = DurableStore.open(smallSegments(storeDir)))
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                big.putLong(0, i);
+                store.put(i % 500, big, 0, 16, Durability.RECORDED);
+            }
+            store.checkpointAndAwait();
+            checkpointed = store.position();
+            for (int i = 0; i < 6000; i++)
+            {
+                big.putLong(0, i);
+                store.put(i % 500, big, 0, 16, Durability.RECORDED);
+            }
+            store.closeWithoutCheckpoint();
+        }
+        final File archiveDir = new File(storeDir, "archive");
+        final long segment = 128 * 1024;
+        final long middle = (checkpointed / segment + 1) * segment;
+        final File victim = new File(archiveDir, "0-" + middle + ".rec");
+        assertTrue(victim.exists(), victim + " among " + java.util.Arrays.toString(archiveDir.list()));
+        assertTrue(new File(archiveDir, "0-" + (middle + segment) + ".rec").exists(), "a segment after it");
+        Files.delete(victim.toPath());
+
+        final TidemarkException ex = assertTimeoutPreemptively(
+            BOUND, () -> assertThrows(TidemarkException.class, () -> DurableStore.open(smallSegments(storeDir))));
+        assertTrue(ex.getMessage().contains("missing"), ex.getMessage());
+    }
+
+    private DurableStore.Context smallSegments(final File storeDir)
+    {
+        return new DurableStore.Context().dir(storeDir).keyLength(8).maxValueLength(16).capacity(1000)
+            .termLength(64 * 1024).segmentFileLength(128 * 1024).checkpointLogBytes(Long.MAX_VALUE / 4)
+            .errorHandler(errors::add);
     }
 
     private void lowerCatalogStop(final long stop, final long lowered) throws IOException

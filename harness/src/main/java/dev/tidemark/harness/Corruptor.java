@@ -79,6 +79,15 @@ final class Corruptor
             return this;
         }
 
+        Damage refuseOrLoseTail(final String why)
+        {
+            mayOpen = true;
+            mayRefuse = true;
+            mayLose = Integer.MAX_VALUE;
+            expected = "refuse, or open a prefix that may lack the acknowledged tail: " + why;
+            return this;
+        }
+
         Damage refuseOrCut(final String why)
         {
             mayOpen = true;
@@ -305,6 +314,13 @@ final class Corruptor
         {
             return damage.refuseOrLoseNothing("the segment holds nothing acknowledged (last ack at position " +
                 lastAckPosition + ")");
+        }
+        if (segment.equals(segments.get(segments.size() - 1)))
+        {
+            // After a crash the archive finds the recording's stop by reading the segments it has: without the
+            // last one, the log looks as if it ended at that segment's start. Nothing in the files tells otherwise.
+            return damage.refuseOrLoseTail("the deleted segment was the recording's last, holding acknowledged log " +
+                "up to position " + lastAckPosition + "; the recording's stop is recovered from the segments left");
         }
         return damage.refuseOrLoseNothing("the segment holds acknowledged log past the snapshot's position " +
             restorePosition + " (last ack at position " + lastAckPosition + ")");

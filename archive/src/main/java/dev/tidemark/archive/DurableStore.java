@@ -404,6 +404,9 @@ public final class DurableStore implements AutoCloseable
         store.checkWritable();
         checkDurability(durability);
         ArgumentChecks.checkNotNull(batch, "batch");
+        // Its shape first: a batch of another store's key length would otherwise be re-read, once copied into the
+        // claim, as different operations of this store's.
+        store.checkApplicable(batch);
         final int operationsLength = batch.length();
         if (HEADER_LENGTH + operationsLength <= maxPayloadLength)
         {

@@ -132,23 +132,28 @@ final class EmbeddedArchive implements AutoCloseable
     }
 
     /**
-     * The archive found that the last recorded fragment of a segment crosses a page boundary and the pages after
-     * the boundary are empty: a write the crash (or a full disk, or a power loss) cut short. Such a fragment was never
-     * whole on disk, so the recording position never passed it and it was never acknowledged; the archive's own tool
-     * truncates the recording before it. Only for the archive this store launched, whose owner the lock proved dead.
+     * The archive found that the last recorded fragment of a segment crosses a page boundary with only zeros after
+     * the boundary: perhaps a write the crash cut short, perhaps a whole frame whose bytes there are zero. The
+     * archive's tool records the recording's stop with the fragment included, so the archive starts; recovery then
+     * checks the message's CRC and cuts it only if it is torn. Only for the archive this store launched, whose owner
+     * the lock proved dead.
      */
     private static void truncateTornLastFragment(
         final File archiveDir, final ArchiveException cause, final ErrorHandler errorHandler)
     {
         errorHandler.onError(new IllegalStateException(
-            "embedded archive found a torn last fragment; truncating it with ArchiveTool verify: " + archiveDir, cause));
+            "embedded archive found a last fragment straddling a page boundary with zeros after it; recording the " +
+            "recording's stop with ArchiveTool verify, the fragment kept (recovery checks its CRC): " + archiveDir, cause));
         clearStaleMarkFile(archiveDir);
         final java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
         final boolean verified;
         try (PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8))
         {
+            // Never let the tool cut the fragment: without a record checksum it takes a whole frame whose bytes past
+            // a page boundary are zero (a value full of zeros, acknowledged at SYNCED) for a torn one. Recovery checks
+            // every change message's own CRC and cuts a really torn tail itself, with a report.
             verified = ArchiveTool.verify(
-                out, archiveDir, EnumSet.noneOf(ArchiveTool.VerifyOption.class), null, (file) -> true);
+                out, archiveDir, EnumSet.noneOf(ArchiveTool.VerifyOption.class), null, (file) -> false);
         }
         if (!verified)
         {

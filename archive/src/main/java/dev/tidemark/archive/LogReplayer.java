@@ -134,7 +134,7 @@ final class LogReplayer implements FragmentHandler
                 " found=" + message.sequence() + " (a message is missing or repeated); recovery refused");
         }
 
-        batch.wrap(buffer, message.operationsOffset(), message.operationsLength());
+        batch.wrap(buffer, message.operationsOffset(), message.operationsLength(), message.operationCount());
         store.apply(batch);
         store.logPosition(messageEnd);
         applied++;

@@ -40,6 +40,7 @@ final class RecordingForcer implements AutoCloseable
     private long openSegmentBase = -1;
     private FileChannel openSegment;
     private boolean directoriesForced;
+    private long directorySyncedBase = -1;
 
     RecordingForcer(
         final File archiveDir,
@@ -67,8 +68,8 @@ final class RecordingForcer implements AutoCloseable
     {
         if (!directoriesForced)
         {
-            // The archive directory and its catalog were created by this archive's launch: their entries must be
-            // on disk too, or a power loss can leave a store whose archive has no catalog.
+            // The archive directory and its catalog were created by an archive launch: their entries must be on disk
+            // too, or a power loss can leave a store whose archive has no catalog.
             forceDirectory(archiveDir);
             final File parent = archiveDir.getAbsoluteFile().getParentFile();
             if (null != parent)
@@ -77,23 +78,38 @@ final class RecordingForcer implements AutoCloseable
             }
             directoriesForced = true;
         }
-        if (position <= forcedPosition)
+        if (position > forcedPosition)
         {
-            forceCatalog();
-            return;
-        }
-        final long firstBase = segmentBase(forcedPosition);
-        final long lastBase = segmentBase(position - 1);
-        for (long base = firstBase; base <= lastBase; base += segmentLength)
-        {
-            segment(base).force(false);
-        }
-        if (lastBase > firstBase || forcedPosition == startPosition)
-        {
-            forceDirectory(archiveDir);
+            final long lastBase = segmentBase(position - 1);
+            for (long base = segmentBase(forcedPosition); base <= lastBase; base += segmentLength)
+            {
+                segment(base).force(false);
+            }
+            if (lastBase > directorySyncedBase)
+            {
+                // A segment file created since the directory was last forced (after a reopen, any the crashed
+                // session created): its directory entry too.
+                forceDirectory(archiveDir);
+                directorySyncedBase = lastBase;
+            }
+            forcedPosition = position;
         }
         forceCatalog();
-        forcedPosition = position;
+    }
+
+    /**
+     * Force the catalog alone: after the recording was extended (its entry now says "recording"), so that a power
+     * loss cannot leave the stop of the last session's close beside frames forced later.
+     *
+     * @throws IOException if the force fails.
+     */
+    void forceCatalog() throws IOException
+    {
+        try (FileChannel catalog = FileChannel.open(
+            new File(archiveDir, CATALOG_FILE_NAME).toPath(), StandardOpenOption.READ))
+        {
+            catalog.force(false);
+        }
     }
 
     private static void forceDirectory(final File directory) throws IOException
@@ -101,15 +117,6 @@ final class RecordingForcer implements AutoCloseable
         try (FileChannel channel = FileChannel.open(directory.toPath(), StandardOpenOption.READ))
         {
             channel.force(true);
-        }
-    }
-
-    private void forceCatalog() throws IOException
-    {
-        try (FileChannel catalog = FileChannel.open(
-            new File(archiveDir, CATALOG_FILE_NAME).toPath(), StandardOpenOption.WRITE))
-        {
-            catalog.force(false);
         }
     }
 

@@ -28,13 +28,16 @@ import java.nio.file.StandardOpenOption;
  *     <li>whether a plausible data frame follows it before the stop ({@link #frameAfterBadPosition()}), which
  *     tells damage in the middle of the log from a torn tail;</li>
  *     <li>a stop that is not on a frame boundary;</li>
- *     <li>frames recorded past the stop ({@link #framesPastStopUntil()}): the catalog's stop is below the data.</li>
+ *     <li>frames recorded past the stop ({@link #framesPastStopUntil()}): the catalog's stop is below the data, or
+ *     the recorder wrote them and then failed to force them; or a whole frame in the megabyte after a stop with no
+ *     frame at it ({@link #frameAfterStop()}): a hole a power loss left, frames after it.</li>
  * </ul>
  * Needs the archive's directory on this host; changes nothing.
  */
 final class RecordingScan
 {
     private static final String SEGMENT_SUFFIX = ".rec";
+    private static final long PAST_STOP_SEARCH_LENGTH = 1024 * 1024;
 
     private final File archiveDir;
     private final long recordingId;
@@ -52,6 +55,8 @@ final class RecordingScan
     private String badReason;
     private long frameAfterBadPosition = -1;
     private long framesPastStopUntil = -1;
+    private long frameAfterStop = -1;
+    private long dataEnd = -1;
     private boolean missingSegment;
     private String shortSegment;
     private boolean stopInsideFrame;
@@ -83,12 +88,13 @@ final class RecordingScan
      */
     RecordingScan scan(final long from, final long stop) throws IOException
     {
+        dataEnd = from;
         try
         {
             long position = from;
             while (position < stop)
             {
-                final String problem = frameProblem(position, stop - position);
+                final String problem = frameProblem(position, stop - position, true);
                 if (null != problem)
                 {
                     badPosition = position;
@@ -101,16 +107,29 @@ final class RecordingScan
                     frameAfterBadPosition = findFrame(position + FrameDescriptor.FRAME_ALIGNMENT, stop);
                     return this;
                 }
+                if (DataHeaderFlyweight.HDR_TYPE_DATA == (view.getShort(
+                    (int)(position - mappedBase) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
+                {
+                    dataEnd = position + BitUtil.align(frameLength(position), FrameDescriptor.FRAME_ALIGNMENT);
+                }
                 position += BitUtil.align(frameLength(position), FrameDescriptor.FRAME_ALIGNMENT);
             }
             long past = stop;
-            while (null == frameProblem(past, Long.MAX_VALUE))
+            while (null == frameProblem(past, Long.MAX_VALUE, false))
             {
                 past += BitUtil.align(frameLength(past), FrameDescriptor.FRAME_ALIGNMENT);
             }
             if (past > stop)
             {
                 framesPastStopUntil = past;
+            }
+            else
+            {
+                // A hole (a page the disk lost) can end the chain right at the stop with whole frames after it.
+                final long stopSegmentEnd = AeronArchive.segmentFileBasePosition(
+                    startPosition, stop, termLength, segmentLength) + segmentLength;
+                frameAfterStop = findFrame(stop + FrameDescriptor.FRAME_ALIGNMENT,
+                    Math.min(stopSegmentEnd, stop + PAST_STOP_SEARCH_LENGTH));
             }
             return this;
         }
@@ -151,12 +170,28 @@ final class RecordingScan
         return stopInsideFrame;
     }
 
+    /**
+     * @return the first whole frame found in the megabyte after the stop when no frame starts at it, or -1.
+     */
+    long frameAfterStop()
+    {
+        return frameAfterStop;
+    }
+
+    /**
+     * @return the end of the last data frame before the stop (the scan's start if none): past it, only padding.
+     */
+    long dataEnd()
+    {
+        return dataEnd;
+    }
+
     long framesPastStopUntil()
     {
         return framesPastStopUntil;
     }
 
-    private String frameProblem(final long position, final long remaining) throws IOException
+    private String frameProblem(final long position, final long remaining, final boolean walk) throws IOException
     {
         if (!map(position))
         {
@@ -190,7 +225,7 @@ final class RecordingScan
         }
         if (BitUtil.align(frameLength, FrameDescriptor.FRAME_ALIGNMENT) > remaining)
         {
-            stopInsideFrame = true;
+            stopInsideFrame |= walk;
             return "the stop position=" + (position + remaining) + " falls inside the frame at position=" +
                 position + " of length " + frameLength + ", not on a frame boundary";
         }
@@ -213,7 +248,7 @@ final class RecordingScan
                     segmentLength; // a missing segment file holds no frame: try the next one
                 continue;
             }
-            if (null == frameProblem(position, stop - position) &&
+            if (null == frameProblem(position, stop - position, false) &&
                 DataHeaderFlyweight.HDR_TYPE_DATA == (view.getShort(
                     (int)(position - mappedBase) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
             {

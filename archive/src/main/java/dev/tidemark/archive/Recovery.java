@@ -17,6 +17,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.client.ArchiveException;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.archive.status.RecordingPos;
 import io.aeron.protocol.DataHeaderFlyweight;
@@ -28,6 +29,7 @@ import org.agrona.concurrent.status.CountersReader;
 import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static dev.tidemark.archive.ChangeMessageDescriptor.HEADER_LENGTH;
 
@@ -53,6 +55,7 @@ final class Recovery
     long replayDurationNs;
     long recoveryDurationNs;
     long truncatedAt = -1;
+    private long scannedDataEnd = -1;
     CountingErrorHandler errorCounter;
     final RecordingDurableLog durableLog = new RecordingDurableLog();
     RecordingForcer forcer;
@@ -60,6 +63,13 @@ final class Recovery
     void open(final DurableStore.Context ctx)
     {
         final long startNs = System.nanoTime();
+        if (!ctx.embedded() && null != ctx.archiveDirectory() &&
+            !new File(ctx.archiveDirectory(), "archive.catalog").exists())
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR,
+                "archiveDirectory holds no archive catalog, so it is not the external archive's directory: " +
+                "archiveDirectory=" + ctx.archiveDirectory() + " dir=" + ctx.dir());
+        }
         errorCounter = new CountingErrorHandler(ctx.errorHandler());
         final StateStore.Context storeCtx = new StateStore.Context()
             .dir(ctx.dir())
@@ -243,6 +253,7 @@ final class Recovery
         if (null != archiveDir)
         {
             final RecordingScan scan = scan(ctx, archiveDir, description, restored, stop);
+            scannedDataEnd = scan.dataEnd();
             if (scan.badPosition() >= 0)
             {
                 // Never ask the archive to replay a damaged frame (its replay can spin on one): replay up to it.
@@ -267,6 +278,10 @@ final class Recovery
                 description.stopPosition + ". After an OS crash or power loss this is the tail the disk never " +
                 "held (not acknowledged at SYNCED); after a process crash alone it is damage, and writes " +
                 "acknowledged from this position on are lost", archiveDir, description);
+        }
+        if (ctx.embedded())
+        {
+            eraseAfterStop(ctx, archiveDir, description, stop);
         }
         KillPoints.reach(KillPoints.RECOVERY_BEFORE_RESUME);
 
@@ -297,6 +312,19 @@ final class Recovery
         store.logPosition(stop);
         // The replayed range may be only in the page cache (a process crash): force it from the snapshot on.
         bindDurableLog(ctx, restored);
+        if (null != forcer)
+        {
+            try
+            {
+                forcer.forceCatalog();
+            }
+            catch (final IOException ex)
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL,
+                    "cannot force the archive's catalog after extending recording " + recordingId + ": dir=" +
+                    ctx.dir(), ex);
+            }
+        }
     }
 
     private static File archiveDirectory(final DurableStore.Context ctx)
@@ -337,27 +365,6 @@ final class Recovery
             throw new TidemarkException(TidemarkException.Category.FATAL,
                 "cannot read recording " + recordingId + " in " + archiveDir + ": dir=" + ctx.dir(), ex);
         }
-        if (scan.framesPastStopUntil() >= 0)
-        {
-            final String what = "recording " + recordingId + " stops at position=" + stop + " in the catalog, but " +
-                "its segment files hold whole frames past it up to position=" + scan.framesPastStopUntil();
-            if (!ctx.embedded())
-            {
-                throw new TidemarkException(TidemarkException.Category.FATAL, what + ": written but never recorded " +
-                    "as durable (a failed fsync), or a damaged catalog hiding acknowledged writes; recovery refused " +
-                    "(restore the catalog, or truncate the recording at its stop with ArchiveTool); dir=" +
-                    ctx.dir());
-            }
-            // Frames the recorder wrote but whose force failed (the recording then stops before them) look just like
-            // frames a damaged catalog hides. They were never acknowledged in the first case; in the second the store
-            // cannot know. Erase them, or a later recovery of the extended recording could read them as its own.
-            eraseFramesPastStop(ctx, archiveDir, description, stop, scan.framesPastStopUntil());
-            errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
-                "recording " + recordingId + " truncated at position=" + stop + ": " + what + ", erased. They were " +
-                "written but never recorded as durable (a failed fsync: not acknowledged), or the catalog is " +
-                "damaged and writes acknowledged past position=" + stop + " are lost; dir=" + ctx.dir()));
-            truncatedAt = stop;
-        }
         if (scan.stopInsideFrame())
         {
             throw new TidemarkException(TidemarkException.Category.FATAL,
@@ -379,40 +386,104 @@ final class Recovery
                 "whole frame at position=" + scan.frameAfterBadPosition() + " before the stop=" + stop +
                 "; recovery refused; dir=" + ctx.dir());
         }
+        final long hiddenFrom = scan.framesPastStopUntil() >= 0 ? stop : scan.frameAfterStop();
+        final String laterSegments = segmentsAfter(archiveDir, description, stop);
+        if (hiddenFrom >= 0 || null != laterSegments)
+        {
+            final String what = "recording " + recordingId + " stops at position=" + stop + " in the catalog, but " +
+                "its segment files hold " + (scan.framesPastStopUntil() >= 0 ? "whole frames past it up to " +
+                "position=" + scan.framesPastStopUntil() : hiddenFrom >= 0 ? "a whole frame at position=" +
+                hiddenFrom + " past a hole at the stop" : "later segment files " + laterSegments);
+            if (!ctx.embedded())
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL, what + ": written but never recorded " +
+                    "as durable (a failed fsync, a power loss), or a damaged catalog hiding acknowledged writes; " +
+                    "recovery refused (restore the catalog, or truncate the recording at its stop with ArchiveTool); " +
+                    "dir=" + ctx.dir());
+            }
+            // Frames the recorder wrote but whose force failed (the recording then stops before them), or that follow a
+            // page a power loss lost, look just like frames a damaged catalog hides. They were never acknowledged in the
+            // first cases (at SYNCED each acknowledged frame was forced); in the last the store cannot know. They are
+            // erased before the recording is extended (eraseAfterStop), or a later recovery could read them as its own.
+            errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
+                "recording " + recordingId + " truncated at position=" + stop + ": " + what + ", erased. They were " +
+                "written but never recorded as durable (a failed fsync, or a power loss: not acknowledged at " +
+                "SYNCED), or the catalog is damaged and writes acknowledged past position=" + stop + " are lost; " +
+                "dir=" + ctx.dir()));
+            truncatedAt = stop;
+        }
         return scan;
     }
 
-    private void eraseFramesPastStop(
-        final DurableStore.Context ctx,
-        final File archiveDir,
-        final RecordingDescription description,
-        final long stop,
-        final long until)
+    private String segmentsAfter(final File archiveDir, final RecordingDescription description, final long stop)
     {
-        final java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
-        long position = stop;
-        while (position < until)
+        final long stopBase = AeronArchive.segmentFileBasePosition(
+            description.startPosition, stop, description.termBufferLength, description.segmentFileLength);
+        final String prefix = recordingId + "-";
+        final String[] names = archiveDir.list();
+        StringBuilder found = null;
+        if (null != names)
         {
-            final long base = AeronArchive.segmentFileBasePosition(
-                description.startPosition, position, description.termBufferLength, description.segmentFileLength);
-            final long end = Math.min(until, base + description.segmentFileLength);
-            final File segment = new File(archiveDir, recordingId + "-" + base + ".rec");
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
-                segment.toPath(), java.nio.file.StandardOpenOption.WRITE))
+            for (final String name : names)
             {
-                while (position < end)
+                if (name.startsWith(prefix) && name.endsWith(".rec"))
                 {
-                    zeros.clear().limit((int)Math.min(zeros.capacity(), end - position));
-                    position += channel.write(zeros, position - base);
+                    final long base = Long.parseLong(name.substring(prefix.length(), name.length() - 4));
+                    if (base > stopBase)
+                    {
+                        found = null == found ? new StringBuilder(name) : found.append(' ').append(name);
+                    }
                 }
-                channel.force(false);
             }
-            catch (final IOException ex)
+        }
+        return null == found ? null : found.toString();
+    }
+
+    /**
+     * Before the embedded archive extends the recording from {@code stop}: nothing of it may lie past the stop,
+     * so a later recovery never reads stale frames as the extension's. Cut the stop's segment file there (and give
+     * it back its length, zeros after the cut, as the archive's own truncation does) and delete later ones.
+     */
+    private void eraseAfterStop(
+        final DurableStore.Context ctx, final File archiveDir, final RecordingDescription description, final long stop)
+    {
+        final long base = AeronArchive.segmentFileBasePosition(
+            description.startPosition, stop, description.termBufferLength, description.segmentFileLength);
+        final File segment = new File(archiveDir, recordingId + "-" + base + ".rec");
+        try
+        {
+            if (segment.exists())
             {
-                throw new TidemarkException(TidemarkException.Category.FATAL,
-                    "cannot erase the frames of recording " + recordingId + " past its stop=" + stop + " in " +
-                    segment + ": dir=" + ctx.dir(), ex);
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                    segment.toPath(), java.nio.file.StandardOpenOption.WRITE))
+                {
+                    if (channel.size() > stop - base)
+                    {
+                        channel.truncate(stop - base);
+                        channel.write(java.nio.ByteBuffer.wrap(new byte[1]), description.segmentFileLength - 1);
+                        channel.force(true);
+                    }
+                }
             }
+            final String later = segmentsAfter(archiveDir, description, stop);
+            if (null != later)
+            {
+                for (final String name : later.split(" "))
+                {
+                    java.nio.file.Files.deleteIfExists(new File(archiveDir, name).toPath());
+                }
+                try (java.nio.channels.FileChannel directory = java.nio.channels.FileChannel.open(
+                    archiveDir.toPath(), java.nio.file.StandardOpenOption.READ))
+                {
+                    directory.force(true);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "cannot erase recording " + recordingId + " past its stop=" + stop + " in " + archiveDir +
+                " before extending it: dir=" + ctx.dir(), ex);
         }
     }
 
@@ -503,6 +574,10 @@ final class Recovery
                 "partly held (not acknowledged at SYNCED); otherwise it is damage, and that write, if it was " +
                 "acknowledged, is lost");
         }
+        if (replayer.nextPosition() < stop && scannedDataEnd >= 0 && replayer.nextPosition() >= scannedDataEnd)
+        {
+            return stop; // only padding after the last message: the image never delivers a padding frame
+        }
         if (replayer.nextPosition() < stop)
         {
             return cutTail(ctx, replayer.nextPosition(), "the recording ends inside a change message: fragments " +
@@ -584,7 +659,25 @@ final class Recovery
     {
         errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
             "recording " + recordingId + " truncated at position=" + cut + ": " + why + "; dir=" + ctx.dir()));
-        archive.truncateRecording(recordingId, cut);
+        final long deadline = System.nanoTime() + ctx.recoveryTimeoutNs();
+        while (true)
+        {
+            try
+            {
+                archive.truncateRecording(recordingId, cut);
+                break;
+            }
+            catch (final ArchiveException ex)
+            {
+                // An archive of its own threads may still be closing the replay session that just ended.
+                if (null == ex.getMessage() || !ex.getMessage().contains("active replay") ||
+                    System.nanoTime() - deadline > 0)
+                {
+                    throw ex;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
         truncatedAt = cut;
         return cut;
     }

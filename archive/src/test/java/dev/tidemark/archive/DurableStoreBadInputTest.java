@@ -669,4 +669,31 @@ class DurableStoreBadInputTest
             return dir + " (unlistable: " + ex + ")";
         }
     }
+    @Test
+    void shouldRefuseABatchBuiltForAnotherKeyLengthWithNothingAppliedOrPublished()
+    {
+        try (StateStore foreign = StateStore.open(
+            new StateStore.Context().dir(new File(root, "foreign")).keyLength(16)
+                .maxValueLength(16).capacity(100)))
+        {
+            final StoreBatch batch = foreign.newBatch();
+            final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
+            final UnsafeBuffer value = new UnsafeBuffer(new byte[8]);
+            key.putLong(0, 5);
+            batch.put(key, 0, value, 0, 8);
+            key.putLong(0, 2);
+            batch.remove(key, 0);
+            try (DurableStore store = openLongKeys(new File(root, "store"), 64))
+            {
+                final long position = store.position();
+                final long sequence = store.sequence();
+                final int size = store.size();
+                final RuntimeException refusal = assertThrows(RuntimeException.class, () -> store.apply(batch));
+                assertTrue(refusal.getMessage().contains("keyLength"), refusal.getMessage());
+                assertEquals(position, store.position(), "nothing published");
+                assertEquals(sequence, store.sequence(), "nothing applied");
+                assertEquals(size, store.size());
+            }
+        }
+    }
 }

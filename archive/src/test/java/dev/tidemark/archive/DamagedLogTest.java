@@ -196,6 +196,38 @@ class DamagedLogTest
         }
     }
 
+    @Test
+    void shouldRefuseACatalogWhoseStreamIdentityDiffersFromTheSnapshots() throws IOException
+    {
+        final int initialTermId;
+        try (DurableStore store = open())
+        {
+            initialTermId = store.stateStore().logInitialTermId();
+        }
+        final File catalog = new File(new File(dir, "archive"), "archive.catalog");
+        final byte[] bytes = Files.readAllBytes(catalog.toPath());
+        final ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int found = -1;
+        for (int at = 0; at + 4 <= bytes.length; at += 4)
+        {
+            if (view.getInt(at) == initialTermId)
+            {
+                assertEquals(-1, found, "the initial term id found once in the catalog");
+                found = at;
+            }
+        }
+        assertTrue(found > 0, "the initial term id in the catalog");
+        try (RandomAccessFile file = new RandomAccessFile(catalog, "rw"))
+        {
+            file.seek(found);
+            file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, initialTermId + 1).array());
+        }
+
+        final TidemarkException ex = assertThrows(TidemarkException.class, this::open);
+        assertTrue(ex.getMessage().contains("does not match the store's snapshot"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("initialTermId=" + (initialTermId + 1)), ex.getMessage());
+    }
+
     private void setCatalogStop(final long stop, final long newStop) throws IOException
     {
         lowerCatalogStop(stop, newStop);

@@ -410,11 +410,11 @@ class DurableStoreModelTest
             final String cycleText = "kind=" + kind + " withinOneMtu=" + withinOneMtu + " cycle=" + cycle +
                 " childDefault=" + storeDefault + " ";
             assertTrue(!reportFile.exists() || reportFile.delete(), "stale report " + reportFile);
-            final Process child = ModelWorkload.startJvm(ModelWorkload.Child.class, kind.name(),
+            final Process child = CrashRecoveryTest.ChildJvm.start(ModelWorkload.Child.class, kind.name(),
                 Long.toString(seed), dir.getPath(), Integer.toString(largest[0]), Integer.toString(largest[1]),
                 storeDefault.name(), Boolean.toString(withinOneMtu));
             final List<String> lines = new ArrayList<>();
-            final Thread reader = ModelWorkload.collect(child, lines);
+            final Thread reader = CrashRecoveryTest.ChildJvm.collect(child, lines);
             long issued;
             long acknowledged;
             try

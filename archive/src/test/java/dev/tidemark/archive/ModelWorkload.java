@@ -9,13 +9,9 @@ import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -616,51 +612,6 @@ final class ModelWorkload
     }
 
     // ------------------------------------------------------------------------------------------------ child JVM
-
-    /**
-     * Start a child JVM with this JVM's classpath and the flags the project's JVMs need.
-     */
-    static Process startJvm(final Class<?> main, final String... args) throws IOException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-        command.add("--add-exports");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    /**
-     * Collect a child's output lines on a daemon thread.
-     */
-    static Thread collect(final Process process, final List<String> lines)
-    {
-        final Thread thread = new Thread(() ->
-        {
-            try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-            {
-                for (String line; null != (line = reader.readLine()); )
-                {
-                    synchronized (lines)
-                    {
-                        lines.add(line);
-                    }
-                }
-            }
-            catch (final IOException ignore)
-            {
-                // the child was killed mid-line
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
 
     static String tail(final List<String> lines, final int count)
     {

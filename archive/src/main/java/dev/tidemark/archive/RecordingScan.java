@@ -7,12 +7,11 @@ import io.aeron.archive.client.AeronArchive;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.BitUtil;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 
@@ -20,7 +19,8 @@ import java.nio.file.StandardOpenOption;
  * Walks the frame headers of the range a recovery is about to replay, in the archive's segment files, before the
  * archive is asked to replay it. A damaged frame header can make the archive's replay spin for ever, and a damaged
  * catalog can say the recording stops before frames it holds; neither shows through the replay itself. The walk
- * reads 32 bytes a frame from mapped segment files (the pages the replay reads next), and finds:
+ * reads the segment files in chunks of 1 MiB (the pages the replay reads next, so a page-cache copy, not a page
+ * fault a page) and 32 bytes a frame from them, and finds:
  * <ul>
  *     <li>the first frame that is not a whole, consistent frame of this recording ({@link #badPosition()}: its
  *     length, type, term offset or term id do not fit where it sits, it is a data frame with no payload (the store
@@ -38,6 +38,7 @@ final class RecordingScan
 {
     private static final String SEGMENT_SUFFIX = ".rec";
     private static final long PAST_STOP_SEARCH_LENGTH = 1024 * 1024;
+    private static final int CHUNK_LENGTH = 1024 * 1024;
 
     private final File archiveDir;
     private final long recordingId;
@@ -47,9 +48,11 @@ final class RecordingScan
     private final int initialTermId;
     private final int positionBitsToShift;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private MappedByteBuffer mapped;
+    private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_LENGTH);
+    private FileChannel channel;
     private long mappedBase = -1;
-    private long mappedLength;
+    private long chunkStart = -1;
+    private long chunkEnd = -1;
 
     private long badPosition = -1;
     private String badReason;
@@ -108,7 +111,7 @@ final class RecordingScan
                     return this;
                 }
                 if (DataHeaderFlyweight.HDR_TYPE_DATA == (view.getShort(
-                    (int)(position - mappedBase) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
+                    (int)(position - chunkStart) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
                 {
                     dataEnd = position + BitUtil.align(frameLength(position), FrameDescriptor.FRAME_ALIGNMENT);
                 }
@@ -198,12 +201,7 @@ final class RecordingScan
             return null != shortSegment ? "segment file holding position=" + position + " is damaged: " +
                 shortSegment : "segment file holding position=" + position + " is missing";
         }
-        final int at = (int)(position - mappedBase);
-        if (at + DataHeaderFlyweight.HEADER_LENGTH > mappedLength)
-        {
-            return "segment file ends at " + (mappedBase + mappedLength) + ", inside the frame header at position=" +
-                position;
-        }
+        final int at = (int)(position - chunkStart);
         final int frameLength = view.getInt(at + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET);
         final int termOffset = (int)(position & (termLength - 1));
         final int termId = initialTermId + (int)(position >>> positionBitsToShift);
@@ -234,7 +232,7 @@ final class RecordingScan
 
     private int frameLength(final long position)
     {
-        return view.getInt((int)(position - mappedBase) + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET);
+        return view.getInt((int)(position - chunkStart) + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET);
     }
 
     private long findFrame(final long from, final long stop) throws IOException
@@ -250,7 +248,7 @@ final class RecordingScan
             }
             if (null == frameProblem(position, stop - position, false) &&
                 DataHeaderFlyweight.HDR_TYPE_DATA == (view.getShort(
-                    (int)(position - mappedBase) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
+                    (int)(position - chunkStart) + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF))
             {
                 return position;
             }
@@ -259,45 +257,72 @@ final class RecordingScan
         return -1;
     }
 
+    /**
+     * Make the 32 bytes at a position readable through {@link #view}, at {@code position - chunkStart}.
+     *
+     * @return false if the segment file holding it is missing or shorter than a segment.
+     */
     private boolean map(final long position) throws IOException
     {
-        final long base = AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength);
-        if (base == mappedBase)
+        if (position < mappedBase || position >= mappedBase + segmentLength || mappedBase < 0)
         {
-            return true;
-        }
-        unmap();
-        final File file = new File(archiveDir, recordingId + "-" + base + SEGMENT_SUFFIX);
-        shortSegment = null;
-        if (!file.exists())
-        {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ))
-        {
-            if (channel.size() < segmentLength)
+            final long base = AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength);
+            unmap();
+            final File file = new File(archiveDir, recordingId + "-" + base + SEGMENT_SUFFIX);
+            shortSegment = null;
+            if (!file.exists())
             {
-                // The archive creates every segment file at its full length: a shorter one lost its end.
-                shortSegment = file + " is " + channel.size() + " bytes, shorter than a segment (" + segmentLength +
-                    ")";
                 return false;
             }
-            mappedLength = segmentLength;
-            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedLength);
+            final FileChannel opened = FileChannel.open(file.toPath(), StandardOpenOption.READ);
+            if (opened.size() < segmentLength)
+            {
+                // The archive creates every segment file at its full length: a shorter one lost its end.
+                shortSegment = file + " is " + opened.size() + " bytes, shorter than a segment (" + segmentLength +
+                    ")";
+                opened.close();
+                return false;
+            }
+            channel = opened;
+            mappedBase = base;
         }
-        view.wrap(mapped, 0, (int)mappedLength);
-        mappedBase = base;
+        if (position < chunkStart || position + DataHeaderFlyweight.HEADER_LENGTH > chunkEnd)
+        {
+            // Frames are 32-byte aligned and chunks too, so a frame header never straddles two chunks.
+            final long fileOffset = (position - mappedBase) & ~((long)CHUNK_LENGTH - 1);
+            final int length = (int)Math.min(CHUNK_LENGTH, segmentLength - fileOffset);
+            chunk.clear().limit(length);
+            while (chunk.hasRemaining())
+            {
+                if (channel.read(chunk, fileOffset + chunk.position()) < 0)
+                {
+                    throw new IOException("segment of recording " + recordingId + " ended while read at " +
+                        (fileOffset + chunk.position()));
+                }
+            }
+            view.wrap(chunk, 0, length);
+            chunkStart = mappedBase + fileOffset;
+            chunkEnd = chunkStart + length;
+        }
         return true;
     }
 
     private void unmap()
     {
-        if (null != mapped)
+        if (null != channel)
         {
-            IoUtil.unmap(mapped);
-            mapped = null;
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // read-only: nothing was written that a close could lose
+            }
+            channel = null;
         }
         mappedBase = -1;
-        mappedLength = 0;
+        chunkStart = -1;
+        chunkEnd = -1;
     }
 }

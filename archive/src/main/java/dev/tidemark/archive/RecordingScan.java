@@ -95,8 +95,33 @@ final class RecordingScan
         try
         {
             long position = from;
+            final int termMask = termLength - 1;
             while (position < stop)
             {
+                // The common case inline, one frame header at a time; anything unusual takes frameProblem's path.
+                if (position >= chunkStart && position + DataHeaderFlyweight.HEADER_LENGTH <= chunkEnd)
+                {
+                    final int at = (int)(position - chunkStart);
+                    final int frameLength = view.getInt(at + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET);
+                    final int aligned = (frameLength + FrameDescriptor.FRAME_ALIGNMENT - 1) &
+                        -FrameDescriptor.FRAME_ALIGNMENT;
+                    final int type = view.getShort(at + DataHeaderFlyweight.TYPE_FIELD_OFFSET) & 0xFFFF;
+                    final int termOffset = (int)(position & termMask);
+                    if (frameLength > DataHeaderFlyweight.HEADER_LENGTH && frameLength <= termLength - termOffset &&
+                        aligned <= stop - position &&
+                        (DataHeaderFlyweight.HDR_TYPE_DATA == type || DataHeaderFlyweight.HDR_TYPE_PAD == type) &&
+                        view.getInt(at + DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET) == termOffset &&
+                        view.getInt(at + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET) ==
+                            initialTermId + (int)(position >>> positionBitsToShift))
+                    {
+                        position += aligned;
+                        if (DataHeaderFlyweight.HDR_TYPE_DATA == type)
+                        {
+                            dataEnd = position;
+                        }
+                        continue;
+                    }
+                }
                 final String problem = frameProblem(position, stop - position, true);
                 if (null != problem)
                 {
@@ -244,6 +269,18 @@ final class RecordingScan
             {
                 position = AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength) +
                     segmentLength; // a missing segment file holds no frame: try the next one
+                continue;
+            }
+            // Most of what is searched is zeros: skip empty frame-length words in a tight loop over the chunk.
+            final int limit = (int)(Math.min(stop, chunkEnd) - chunkStart) - DataHeaderFlyweight.HEADER_LENGTH;
+            int at = (int)(position - chunkStart);
+            while (at <= limit && 0 == view.getInt(at + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET))
+            {
+                at += FrameDescriptor.FRAME_ALIGNMENT;
+            }
+            position = chunkStart + at;
+            if (at > limit)
+            {
                 continue;
             }
             if (null == frameProblem(position, stop - position, false) &&

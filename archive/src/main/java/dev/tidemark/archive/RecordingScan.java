@@ -91,6 +91,11 @@ final class RecordingScan
      */
     RecordingScan scan(final long from, final long stop) throws IOException
     {
+        if (0 != (from & (FrameDescriptor.FRAME_ALIGNMENT - 1)))
+        {
+            throw new IOException("the snapshot's position=" + from + " is not on a frame boundary of recording " +
+                recordingId);
+        }
         dataEnd = from;
         try
         {
@@ -263,7 +268,7 @@ final class RecordingScan
     private long findFrame(final long from, final long stop) throws IOException
     {
         long position = from;
-        while (position < stop)
+        while (position + DataHeaderFlyweight.HEADER_LENGTH <= stop) // a stop off a frame boundary ends it too
         {
             if (!map(position))
             {

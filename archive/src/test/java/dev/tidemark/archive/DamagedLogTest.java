@@ -228,6 +228,24 @@ class DamagedLogTest
         assertTrue(ex.getMessage().contains("initialTermId=" + (initialTermId + 1)), ex.getMessage());
     }
 
+    @Test
+    void shouldCutPromptlyACatalogStopRaisedOffAFrameBoundaryPastTheData() throws IOException
+    {
+        writeLog(300);
+        final long stop = positions.get(positions.size() - 1);
+        lowerCatalogStop(stop, stop + 40);
+
+        assertTimeoutPreemptively(BOUND, () ->
+        {
+            try (DurableStore store = open())
+            {
+                assertEquals(300, store.size(), "every write below the real end");
+                assertEquals(stop, store.position());
+                assertEquals(stop, store.truncatedAt(), errors.toString());
+            }
+        });
+    }
+
     private void setCatalogStop(final long stop, final long newStop) throws IOException
     {
         lowerCatalogStop(stop, newStop);

@@ -3,7 +3,6 @@
  */
 package dev.tidemark.archive;
 
-import io.aeron.archive.client.AeronArchive;
 import org.agrona.CloseHelper;
 
 import java.io.File;
@@ -28,13 +27,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class RecordingForcer implements AutoCloseable
 {
-    private static final String CATALOG_FILE_NAME = "archive.catalog";
-    private static final String SEGMENT_SUFFIX = ".rec";
-
+    private final RecordingFiles files;
     private final File archiveDir;
-    private final long recordingId;
-    private final long startPosition;
-    private final int termLength;
     private final int segmentLength;
     private long forcedPosition;
     private long openSegmentBase = -1;
@@ -42,20 +36,17 @@ final class RecordingForcer implements AutoCloseable
     private boolean directoriesForced;
     private long directorySyncedBase = -1;
 
-    RecordingForcer(
-        final File archiveDir,
-        final long recordingId,
-        final long startPosition,
-        final long forcedPosition,
-        final int termLength,
-        final int segmentLength)
+    /**
+     * @param files          the recording's files.
+     * @param startPosition  the recording's start position.
+     * @param forcedPosition the position up to which the log is known to be on disk (the restored snapshot's).
+     */
+    RecordingForcer(final RecordingFiles files, final long startPosition, final long forcedPosition)
     {
-        this.archiveDir = archiveDir;
-        this.recordingId = recordingId;
-        this.startPosition = startPosition;
+        this.files = files;
+        this.archiveDir = files.archiveDir();
+        this.segmentLength = files.segmentLength();
         this.forcedPosition = Math.max(startPosition, forcedPosition);
-        this.termLength = termLength;
-        this.segmentLength = segmentLength;
     }
 
     /**
@@ -70,11 +61,11 @@ final class RecordingForcer implements AutoCloseable
         {
             // The archive directory and its catalog were created by an archive launch: their entries must be on disk
             // too, or a power loss can leave a store whose archive has no catalog.
-            forceDirectory(archiveDir);
+            RecordingFiles.forceDirectory(archiveDir);
             final File parent = archiveDir.getAbsoluteFile().getParentFile();
             if (null != parent)
             {
-                forceDirectory(parent);
+                RecordingFiles.forceDirectory(parent);
             }
             directoriesForced = true;
         }
@@ -89,7 +80,7 @@ final class RecordingForcer implements AutoCloseable
             {
                 // A segment file created since the directory was last forced (after a reopen, any the crashed
                 // session created): its directory entry too.
-                forceDirectory(archiveDir);
+                RecordingFiles.forceDirectory(archiveDir);
                 directorySyncedBase = lastBase;
             }
             forcedPosition = position;
@@ -106,17 +97,9 @@ final class RecordingForcer implements AutoCloseable
     void forceCatalog() throws IOException
     {
         try (FileChannel catalog = FileChannel.open(
-            new File(archiveDir, CATALOG_FILE_NAME).toPath(), StandardOpenOption.READ))
+            files.catalogFile().toPath(), StandardOpenOption.READ))
         {
             catalog.force(false);
-        }
-    }
-
-    private static void forceDirectory(final File directory) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(directory.toPath(), StandardOpenOption.READ))
-        {
-            channel.force(true);
         }
     }
 
@@ -127,10 +110,10 @@ final class RecordingForcer implements AutoCloseable
             CloseHelper.close(openSegment);
             openSegment = null;
             openSegmentBase = -1;
-            final File file = new File(archiveDir, recordingId + "-" + base + SEGMENT_SUFFIX);
+            final File file = files.segmentFile(base);
             if (!file.exists())
             {
-                throw new IOException("segment file of recording " + recordingId + " holding the log from " +
+                throw new IOException("segment file of recording " + files.recordingId() + " holding the log from " +
                     "position=" + base + " is missing, so the log cannot be made durable: " + file);
             }
             openSegment = FileChannel.open(file.toPath(), StandardOpenOption.WRITE);
@@ -141,7 +124,7 @@ final class RecordingForcer implements AutoCloseable
 
     private long segmentBase(final long position)
     {
-        return AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength);
+        return files.segmentBase(position);
     }
 
     public void close()

@@ -3,7 +3,6 @@
  */
 package dev.tidemark.archive;
 
-import io.aeron.archive.client.AeronArchive;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.BitUtil;
@@ -36,13 +35,11 @@ import java.nio.file.StandardOpenOption;
  */
 final class RecordingScan
 {
-    private static final String SEGMENT_SUFFIX = ".rec";
     private static final long PAST_STOP_SEARCH_LENGTH = 1024 * 1024;
     private static final int CHUNK_LENGTH = 1024 * 1024;
 
-    private final File archiveDir;
+    private final RecordingFiles files;
     private final long recordingId;
-    private final long startPosition;
     private final int termLength;
     private final int segmentLength;
     private final int initialTermId;
@@ -64,21 +61,14 @@ final class RecordingScan
     private String shortSegment;
     private boolean stopInsideFrame;
 
-    RecordingScan(
-        final File archiveDir,
-        final long recordingId,
-        final long startPosition,
-        final int termLength,
-        final int segmentLength,
-        final int initialTermId)
+    RecordingScan(final RecordingFiles files)
     {
-        this.archiveDir = archiveDir;
-        this.recordingId = recordingId;
-        this.startPosition = startPosition;
-        this.termLength = termLength;
-        this.segmentLength = segmentLength;
-        this.initialTermId = initialTermId;
-        this.positionBitsToShift = Integer.numberOfTrailingZeros(termLength);
+        this.files = files;
+        this.recordingId = files.recordingId();
+        this.termLength = files.termLength();
+        this.segmentLength = files.segmentLength();
+        this.initialTermId = files.initialTermId();
+        this.positionBitsToShift = files.positionBitsToShift();
     }
 
     /**
@@ -159,8 +149,7 @@ final class RecordingScan
             else
             {
                 // A hole (a page the disk lost) can end the chain right at the stop with whole frames after it.
-                final long stopSegmentEnd = AeronArchive.segmentFileBasePosition(
-                    startPosition, stop, termLength, segmentLength) + segmentLength;
+                final long stopSegmentEnd = files.segmentBase(stop) + segmentLength;
                 frameAfterStop = findFrame(stop + FrameDescriptor.FRAME_ALIGNMENT,
                     Math.min(stopSegmentEnd, stop + PAST_STOP_SEARCH_LENGTH));
             }
@@ -272,8 +261,7 @@ final class RecordingScan
         {
             if (!map(position))
             {
-                position = AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength) +
-                    segmentLength; // a missing segment file holds no frame: try the next one
+                position = files.segmentBase(position) + segmentLength; // a missing segment file holds no frame: try the next one
                 continue;
             }
             // Most of what is searched is zeros: skip empty frame-length words in a tight loop over the chunk.
@@ -308,9 +296,9 @@ final class RecordingScan
     {
         if (position < mappedBase || position >= mappedBase + segmentLength || mappedBase < 0)
         {
-            final long base = AeronArchive.segmentFileBasePosition(startPosition, position, termLength, segmentLength);
+            final long base = files.segmentBase(position);
             unmap();
-            final File file = new File(archiveDir, recordingId + "-" + base + SEGMENT_SUFFIX);
+            final File file = files.segmentFile(base);
             shortSegment = null;
             if (!file.exists())
             {

@@ -20,7 +20,6 @@ import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.client.ArchiveException;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.archive.status.RecordingPos;
-import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -28,6 +27,7 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -64,7 +64,7 @@ final class Recovery
     {
         final long startNs = System.nanoTime();
         if (!ctx.embedded() && null != ctx.archiveDirectory() &&
-            !new File(ctx.archiveDirectory(), "archive.catalog").exists())
+            !new File(ctx.archiveDirectory(), RecordingFiles.CATALOG_FILE_NAME).exists())
         {
             throw new TidemarkException(TidemarkException.Category.ERROR,
                 "archiveDirectory holds no archive catalog, so it is not the external archive's directory: " +
@@ -247,12 +247,15 @@ final class Recovery
 
         checkLogIdentity(ctx, description);
         final File archiveDir = archiveDirectory(ctx);
+        final RecordingFiles files = null == archiveDir ? null : new RecordingFiles(archiveDir, recordingId,
+            description.startPosition, description.termBufferLength, description.segmentFileLength,
+            description.initialTermId);
         final long replayStartNs = System.nanoTime(); // the frame walk is part of the replay's cost
         long tornAt = -1;
         String tornReason = null;
         if (null != archiveDir)
         {
-            final RecordingScan scan = scan(ctx, archiveDir, description, restored, stop);
+            final RecordingScan scan = scan(ctx, files, restored, stop);
             scannedDataEnd = scan.dataEnd();
             if (scan.badPosition() >= 0)
             {
@@ -277,11 +280,22 @@ final class Recovery
             stop = cutTail(ctx, tornAt, tornReason + ", and no whole frame follows it before the catalog's stop=" +
                 description.stopPosition + ". After an OS crash or power loss this is the tail the disk never " +
                 "held (not acknowledged at SYNCED); after a process crash alone it is damage, and writes " +
-                "acknowledged from this position on are lost", archiveDir, description);
+                "acknowledged from this position on are lost", files, description.streamId);
         }
         if (ctx.embedded())
         {
-            eraseAfterStop(ctx, archiveDir, description, stop);
+            // Nothing of the recording may lie past the stop it is extended from, or a later recovery could read
+            // stale frames (past a hole, or left by a failed fsync) as the extension's.
+            try
+            {
+                files.eraseAfter(stop);
+            }
+            catch (final IOException ex)
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL,
+                    "cannot erase recording " + recordingId + " past its stop=" + stop + " in " + archiveDir +
+                    " before extending it: dir=" + ctx.dir(), ex);
+            }
         }
         KillPoints.reach(KillPoints.RECOVERY_BEFORE_RESUME);
 
@@ -348,14 +362,10 @@ final class Recovery
     }
 
     private RecordingScan scan(
-        final DurableStore.Context ctx,
-        final File archiveDir,
-        final RecordingDescription description,
-        final long from,
-        final long stop)
+        final DurableStore.Context ctx, final RecordingFiles files, final long from, final long stop)
     {
-        final RecordingScan scan = new RecordingScan(archiveDir, recordingId, description.startPosition,
-            description.termBufferLength, description.segmentFileLength, description.initialTermId);
+        final File archiveDir = files.archiveDir();
+        final RecordingScan scan = new RecordingScan(files);
         try
         {
             scan.scan(from, stop);
@@ -387,8 +397,8 @@ final class Recovery
                 "; recovery refused; dir=" + ctx.dir());
         }
         final long hiddenFrom = scan.framesPastStopUntil() >= 0 ? stop : scan.frameAfterStop();
-        final String laterSegments = segmentsAfter(archiveDir, description, stop);
-        if (hiddenFrom >= 0 || null != laterSegments)
+        final List<String> laterSegments = files.segmentsAfter(stop);
+        if (hiddenFrom >= 0 || !laterSegments.isEmpty())
         {
             final String what = "recording " + recordingId + " stops at position=" + stop + " in the catalog, but " +
                 "its segment files hold " + (scan.framesPastStopUntil() >= 0 ? "whole frames past it up to " +
@@ -404,7 +414,7 @@ final class Recovery
             // Frames the recorder wrote but whose force failed (the recording then stops before them), or that follow a
             // page a power loss lost, look just like frames a damaged catalog hides. They were never acknowledged in the
             // first cases (at SYNCED each acknowledged frame was forced); in the last the store cannot know. They are
-            // erased before the recording is extended (eraseAfterStop), or a later recovery could read them as its own.
+            // erased before the recording is extended (RecordingFiles.eraseAfter), or a later recovery could read them as its own.
             errorCounter.onError(new TidemarkException(TidemarkException.Category.ERROR,
                 "recording " + recordingId + " truncated at position=" + stop + ": " + what + ", erased. They were " +
                 "written but never recorded as durable (a failed fsync, or a power loss: not acknowledged at " +
@@ -415,85 +425,14 @@ final class Recovery
         return scan;
     }
 
-    private String segmentsAfter(final File archiveDir, final RecordingDescription description, final long stop)
-    {
-        final long stopBase = AeronArchive.segmentFileBasePosition(
-            description.startPosition, stop, description.termBufferLength, description.segmentFileLength);
-        final String prefix = recordingId + "-";
-        final String[] names = archiveDir.list();
-        StringBuilder found = null;
-        if (null != names)
-        {
-            for (final String name : names)
-            {
-                if (name.startsWith(prefix) && name.endsWith(".rec"))
-                {
-                    final long base = Long.parseLong(name.substring(prefix.length(), name.length() - 4));
-                    if (base > stopBase)
-                    {
-                        found = null == found ? new StringBuilder(name) : found.append(' ').append(name);
-                    }
-                }
-            }
-        }
-        return null == found ? null : found.toString();
-    }
-
-    /**
-     * Before the embedded archive extends the recording from {@code stop}: nothing of it may lie past the stop,
-     * so a later recovery never reads stale frames as the extension's. Cut the stop's segment file there (and give
-     * it back its length, zeros after the cut, as the archive's own truncation does) and delete later ones.
-     */
-    private void eraseAfterStop(
-        final DurableStore.Context ctx, final File archiveDir, final RecordingDescription description, final long stop)
-    {
-        final long base = AeronArchive.segmentFileBasePosition(
-            description.startPosition, stop, description.termBufferLength, description.segmentFileLength);
-        final File segment = new File(archiveDir, recordingId + "-" + base + ".rec");
-        try
-        {
-            if (segment.exists())
-            {
-                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
-                    segment.toPath(), java.nio.file.StandardOpenOption.WRITE))
-                {
-                    if (channel.size() > stop - base)
-                    {
-                        channel.truncate(stop - base);
-                        channel.write(java.nio.ByteBuffer.wrap(new byte[1]), description.segmentFileLength - 1);
-                        channel.force(true);
-                    }
-                }
-            }
-            final String later = segmentsAfter(archiveDir, description, stop);
-            if (null != later)
-            {
-                for (final String name : later.split(" "))
-                {
-                    java.nio.file.Files.deleteIfExists(new File(archiveDir, name).toPath());
-                }
-                try (java.nio.channels.FileChannel directory = java.nio.channels.FileChannel.open(
-                    archiveDir.toPath(), java.nio.file.StandardOpenOption.READ))
-                {
-                    directory.force(true);
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new TidemarkException(TidemarkException.Category.FATAL,
-                "cannot erase recording " + recordingId + " past its stop=" + stop + " in " + archiveDir +
-                " before extending it: dir=" + ctx.dir(), ex);
-        }
-    }
-
     private void bindDurableLog(final DurableStore.Context ctx, final long forcedPosition)
     {
         final File archiveDir = archiveDirectory(ctx);
         if (null != archiveDir)
         {
-            forcer = new RecordingForcer(archiveDir, recordingId, recordingStartPosition, forcedPosition,
-                publication.termBufferLength(), (int)segmentFileLength);
+            forcer = new RecordingForcer(new RecordingFiles(archiveDir, recordingId, recordingStartPosition,
+                publication.termBufferLength(), (int)segmentFileLength, publication.initialTermId()),
+                recordingStartPosition, forcedPosition);
         }
         durableLog.bind(aeron.countersReader(), recordingCounterId, forcer);
     }
@@ -599,17 +538,23 @@ final class Recovery
     }
 
     private long cutTail(
-        final DurableStore.Context ctx,
-        final long cut,
-        final String why,
-        final File archiveDir,
-        final RecordingDescription description)
+        final DurableStore.Context ctx, final long cut, final String why, final RecordingFiles files,
+        final int streamId)
     {
         if (ctx.embedded())
         {
             // The archive truncates only at a frame header of this stream; a torn one is rewritten first. Only for
             // the archive this store launched and owns, whose previous owner the store's lock proved dead.
-            writeFrameHeaderForTruncate(ctx, archiveDir, description, cut);
+            try
+            {
+                files.prepareTruncate(cut, streamId);
+            }
+            catch (final IOException ex)
+            {
+                throw new TidemarkException(TidemarkException.Category.FATAL,
+                    "cannot prepare the cut of recording " + recordingId + " at position=" + cut + " in " +
+                    files.archiveDir() + ": dir=" + ctx.dir(), ex);
+            }
         }
         try
         {
@@ -621,37 +566,6 @@ final class Recovery
                 "recording " + recordingId + " must be cut at position=" + cut + " (" + why + ") but the archive " +
                 "refused to truncate it there; truncate it with ArchiveTool or restore the archive; dir=" +
                 ctx.dir(), ex);
-        }
-    }
-
-    private void writeFrameHeaderForTruncate(
-        final DurableStore.Context ctx, final File archiveDir, final RecordingDescription description, final long cut)
-    {
-        final long base = AeronArchive.segmentFileBasePosition(
-            description.startPosition, cut, description.termBufferLength, description.segmentFileLength);
-        final File segment = new File(archiveDir, recordingId + "-" + base + ".rec");
-        if (cut == base || !segment.exists() || segment.length() < cut - base + DataHeaderFlyweight.HEADER_LENGTH)
-        {
-            return; // a cut at a segment's start erases no partial segment, so needs no header
-        }
-        final int termOffset = (int)(cut & (description.termBufferLength - 1));
-        final int termId = description.initialTermId +
-            (int)(cut >>> Integer.numberOfTrailingZeros(description.termBufferLength));
-        final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(DataHeaderFlyweight.HEADER_LENGTH)
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        header.putInt(DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET, termOffset)
-            .putInt(DataHeaderFlyweight.STREAM_ID_FIELD_OFFSET, description.streamId)
-            .putInt(DataHeaderFlyweight.TERM_ID_FIELD_OFFSET, termId);
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
-            segment.toPath(), java.nio.file.StandardOpenOption.WRITE))
-        {
-            channel.write(header, cut - base);
-        }
-        catch (final IOException ex)
-        {
-            throw new TidemarkException(TidemarkException.Category.FATAL,
-                "cannot prepare the cut of recording " + recordingId + " at position=" + cut + " in " + segment +
-                ": dir=" + ctx.dir(), ex);
         }
     }
 

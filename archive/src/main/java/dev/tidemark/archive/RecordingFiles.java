@@ -115,21 +115,57 @@ final class RecordingFiles
     List<String> segmentsAfter(final long position)
     {
         final long base = segmentBase(position);
-        final String prefix = recordingId + "-";
         final List<String> found = new ArrayList<>();
         final String[] names = archiveDir.list();
         if (null != names)
         {
             for (final String name : names)
             {
-                if (name.startsWith(prefix) && name.endsWith(SEGMENT_SUFFIX) &&
-                    Long.parseLong(name.substring(prefix.length(), name.length() - SEGMENT_SUFFIX.length())) > base)
+                if (baseOf(name) > base)
                 {
                     found.add(name);
                 }
             }
         }
         return found;
+    }
+
+    /**
+     * @param name a file name in the archive directory.
+     * @return the segment base position it names for this recording, or -1 if it is not one of its segment files.
+     */
+    private long baseOf(final String name)
+    {
+        final String prefix = recordingId + "-";
+        if (!name.startsWith(prefix) || !name.endsWith(SEGMENT_SUFFIX))
+        {
+            return -1;
+        }
+        try
+        {
+            return Long.parseLong(name.substring(prefix.length(), name.length() - SEGMENT_SUFFIX.length()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * @return the end position of the recording's highest segment file, or -1 if it has none.
+     */
+    long lastSegmentEnd()
+    {
+        long highest = -1;
+        final String[] names = archiveDir.list();
+        if (null != names)
+        {
+            for (final String name : names)
+            {
+                highest = Math.max(highest, baseOf(name));
+            }
+        }
+        return highest < 0 ? -1 : highest + segmentLength;
     }
 
     /**

@@ -254,8 +254,10 @@ final class RecordingScan
         return view.getInt((int)(position - chunkStart) + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET);
     }
 
-    private long findFrame(final long from, final long stop) throws IOException
+    private long findFrame(final long from, final long searchEnd) throws IOException
     {
+        // No frame lies past the last segment file, however far a damaged catalog puts the stop.
+        final long stop = Math.min(searchEnd, files.lastSegmentEnd());
         long position = from;
         while (position + DataHeaderFlyweight.HEADER_LENGTH <= stop) // a stop off a frame boundary ends it too
         {

@@ -365,6 +365,16 @@ final class Recovery
         final DurableStore.Context ctx, final RecordingFiles files, final long from, final long stop)
     {
         final File archiveDir = files.archiveDir();
+        final long lastSegmentEnd = files.lastSegmentEnd();
+        if (stop > from && stop > lastSegmentEnd)
+        {
+            // No crash leaves a stop past the segment files (the archive recovers a crashed recording's stop from
+            // them). And asking the archive to truncate such a recording makes it list every segment up to the stop.
+            throw new TidemarkException(TidemarkException.Category.FATAL,
+                "recording " + recordingId + " stops at position=" + stop + " in the catalog, past the end of its " +
+                "segment files at position=" + lastSegmentEnd + ": the catalog is damaged or segment files were " +
+                "lost; recovery refused (restore " + files.catalogFile() + " or the segment files); dir=" + ctx.dir());
+        }
         final RecordingScan scan = new RecordingScan(files);
         try
         {

@@ -246,6 +246,20 @@ class DamagedLogTest
         });
     }
 
+    @Test
+    void shouldRefusePromptlyACatalogStopFarPastTheSegmentFiles() throws IOException
+    {
+        writeLog(100);
+        final long stop = positions.get(positions.size() - 1);
+        final long raised = stop + (1L << 40);
+        lowerCatalogStop(stop, raised);
+
+        final TidemarkException ex = assertTimeoutPreemptively(
+            BOUND, () -> assertThrows(TidemarkException.class, this::open));
+        assertTrue(ex.getMessage().contains("stops at position=" + raised), ex.getMessage());
+        assertTrue(ex.getMessage().contains("past the end of its segment files"), ex.getMessage());
+    }
+
     private void setCatalogStop(final long stop, final long newStop) throws IOException
     {
         lowerCatalogStop(stop, newStop);

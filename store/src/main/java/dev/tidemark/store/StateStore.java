@@ -1662,6 +1662,15 @@ public final class StateStore implements AutoCloseable
                 batch.keyLength() + " maxValueLength=" + batch.maxValueLength() + ", store keyLength=" + keyLength +
                 " maxValueLength=" + maxValueLength + " (make batches with this store's newBatch)");
         }
+        if (batch.operationCount() > ctx.maxBatchOperations())
+        {
+            throw new IllegalArgumentException("batch too long for this store: operations=" + batch.operationCount() +
+                " maxBatchOperations=" + ctx.maxBatchOperations());
+        }
+        if (!batch.isWrapped())
+        {
+            return; // encoded by its own put and remove methods, each operation checked against this shape then
+        }
         final int count = StoreBatch.validate(
             batch.buffer(), batch.offset(), batch.length(), keyLength, maxValueLength, ctx.maxBatchOperations());
         if (count != batch.operationCount())

@@ -193,6 +193,15 @@ public final class StoreBatch
     }
 
     /**
+     * @return true if the batch reads operations wrapped in place, false if it holds those its own put and remove
+     * methods encoded (each checked as it was added).
+     */
+    boolean isWrapped()
+    {
+        return buffer != ownBuffer;
+    }
+
+    /**
      * The buffer holding the encoded operations.
      *
      * @return the buffer.

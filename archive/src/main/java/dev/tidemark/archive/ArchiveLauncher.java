@@ -38,12 +38,12 @@ public final class ArchiveLauncher
         }
         final int fileSyncLevel = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         final int segmentFileLength = args.length > 3 ? Integer.parseInt(args[3]) :
-            DurableStore.Configuration.SEGMENT_FILE_LENGTH_DEFAULT;
+            DurableStoreConfiguration.SEGMENT_FILE_LENGTH_DEFAULT;
         final int termLength = args.length > 4 ? Integer.parseInt(args[4]) :
-            DurableStore.Configuration.TERM_LENGTH_DEFAULT;
+            DurableStoreConfiguration.TERM_LENGTH_DEFAULT;
         final EmbeddedArchive archive = EmbeddedArchive.launch(
-            args[0], new File(args[1]), DurableStore.Configuration.ARCHIVE_ID_DEFAULT, fileSyncLevel,
-            segmentFileLength, termLength, DurableStore.Configuration.LOW_STORAGE_THRESHOLD_DEFAULT,
+            args[0], new File(args[1]), DurableStoreConfiguration.ARCHIVE_ID_DEFAULT, fileSyncLevel,
+            segmentFileLength, termLength, DurableStoreConfiguration.LOW_STORAGE_THRESHOLD_DEFAULT,
             Throwable::printStackTrace);
         Runtime.getRuntime().addShutdownHook(new Thread(archive::close));
         System.out.println("READY");

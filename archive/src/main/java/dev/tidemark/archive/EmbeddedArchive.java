@@ -179,7 +179,7 @@ final class EmbeddedArchive implements AutoCloseable
                 .archiveDir(archiveDir)
                 .archiveId(archiveId)
                 .controlChannelEnabled(false)
-                .localControlChannel(DurableStore.Configuration.CONTROL_CHANNEL)
+                .localControlChannel(DurableStoreConfiguration.CONTROL_CHANNEL)
                 .replicationChannel("aeron:udp?endpoint=localhost:0")
                 .recordingEventsEnabled(false)
                 .threadingMode(ArchiveThreadingMode.SHARED)
@@ -191,7 +191,7 @@ final class EmbeddedArchive implements AutoCloseable
                 .deleteArchiveOnStart(false)
                 .errorHandler(errorHandler)
                 .archiveClientContext(new AeronArchive.Context()
-                    .controlResponseChannel(DurableStore.Configuration.CONTROL_CHANNEL)));
+                    .controlResponseChannel(DurableStoreConfiguration.CONTROL_CHANNEL)));
         }
     }
 

@@ -23,7 +23,7 @@ import java.nio.file.StandardOpenOption;
  * calls on clean files.
  * <p>
  * Used on the checkpointer's thread only. Needs the archive's directory on this host: the embedded archive's, or an
- * external archive's given with {@link DurableStore.Context#archiveDirectory(File)}.
+ * external archive's given with {@link DurableStoreContext#archiveDirectory(File)}.
  */
 final class RecordingForcer implements AutoCloseable
 {

@@ -36,7 +36,7 @@ class AllocationTest
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported());
         threads.setThreadAllocatedMemoryEnabled(true);
-        try (DurableStore store = DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8)
+        try (DurableStore store = DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8)
             .maxValueLength(64).capacity(20_000).checkpointLogBytes(1024 * 1024)
             .errorHandler(Throwable::printStackTrace)))
         {

@@ -23,8 +23,8 @@ public final class ArchiveChild
     {
         final int termLength = Integer.parseInt(args[2]);
         final EmbeddedArchive archive = EmbeddedArchive.launch(
-            args[0], new File(args[1]), DurableStore.Configuration.ARCHIVE_ID_DEFAULT, 0, 16 * termLength,
-            termLength, DurableStore.Configuration.LOW_STORAGE_THRESHOLD_DEFAULT, Throwable::printStackTrace);
+            args[0], new File(args[1]), DurableStoreConfiguration.ARCHIVE_ID_DEFAULT, 0, 16 * termLength,
+            termLength, DurableStoreConfiguration.LOW_STORAGE_THRESHOLD_DEFAULT, Throwable::printStackTrace);
         Runtime.getRuntime().addShutdownHook(new Thread(archive::close));
         System.out.println("READY");
         System.out.flush();

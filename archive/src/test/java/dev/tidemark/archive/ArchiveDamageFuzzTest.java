@@ -83,7 +83,7 @@ class ArchiveDamageFuzzTest
                 assertFalse(store.contains(i), "a prefix: key " + i + " beyond size " + size);
             }
             assertEquals(size, store.sequence(), "sequence matches the prefix");
-            return new long[]{ size, store.truncatedAt() };
+            return new long[]{ size, store.recovery().truncatedAt() };
         }
         catch (final TidemarkException ex)
         {
@@ -199,9 +199,9 @@ class ArchiveDamageFuzzTest
         }
     }
 
-    private static DurableStore.Context context(final File dir)
+    private static DurableStoreContext context(final File dir)
     {
-        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(16).capacity(1000)
+        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16).capacity(1000)
             .recoveryTimeoutNs(TimeUnit.SECONDS.toNanos(20));
     }
 }

@@ -79,7 +79,7 @@ class CrashRecoveryTest
     {
         final String where = "durability=" + durability + " seed=" + seed + " cycle=" + cycle + " acknowledged=" +
             acknowledged + " issued=" + issued;
-        try (DurableStore store = DurableStore.open(new DurableStore.Context().dir(dir).durability(durability)
+        try (DurableStore store = DurableStore.open(new DurableStoreContext().dir(dir).durability(durability)
             .keyLength(8).maxValueLength(16).capacity(2_000_000).errorHandler(Throwable::printStackTrace)))
         {
             final long k = store.size();
@@ -94,7 +94,7 @@ class CrashRecoveryTest
                 assertEquals(key * 31 + 7, value.getLong(0), "wrong value at key " + key + " " + where);
             }
             assertFalse(store.contains(k), where);
-            return store.replayedMessages();
+            return store.recovery().replayedMessages();
         }
     }
 

@@ -64,7 +64,7 @@ class CreationImageFallbackTest
             assertTrue(store.stateStore().restoredFromFallback());
             assertEquals(recordingId, store.recordingId(), "the same recording, not a new one");
             assertEquals(100, store.size(), errors.toString());
-            assertEquals(100, store.replayedMessages());
+            assertEquals(100, store.recovery().replayedMessages());
             final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
             for (long i = 0; i < 100; i++)
             {
@@ -83,7 +83,7 @@ class CreationImageFallbackTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(16).capacity(1000)
+        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16).capacity(1000)
             .errorHandler(errors::add));
     }
 }

@@ -59,7 +59,7 @@ class DamagedLogTest
         {
             try (DurableStore store = open())
             {
-                assertEquals(last, store.truncatedAt());
+                assertEquals(last, store.recovery().truncatedAt());
                 assertEquals(49, store.size());
                 assertEquals(49, store.sequence());
                 value.putLong(0, 77);
@@ -87,7 +87,7 @@ class DamagedLogTest
         {
             try (DurableStore store = open())
             {
-                assertEquals(lowered, store.truncatedAt());
+                assertEquals(lowered, store.recovery().truncatedAt());
                 assertEquals(290, store.size(), "the state up to the catalog's stop");
                 value.putLong(0, 1);
                 store.put(5000, value, 0, 8, Durability.RECORDED);
@@ -101,7 +101,7 @@ class DamagedLogTest
         try (DurableStore store = open())
         {
             assertEquals(291, store.size(), "the erased frames never come back: " + errors);
-            assertEquals(-1, store.truncatedAt());
+            assertEquals(-1, store.recovery().truncatedAt());
         }
     }
 
@@ -157,9 +157,9 @@ class DamagedLogTest
         assertTrue(ex.getMessage().contains("missing"), ex.getMessage());
     }
 
-    private DurableStore.Context smallSegments(final File storeDir)
+    private DurableStoreContext smallSegments(final File storeDir)
     {
-        return new DurableStore.Context().dir(storeDir).keyLength(8).maxValueLength(16).capacity(1000)
+        return new DurableStoreContext().dir(storeDir).keyLength(8).maxValueLength(16).capacity(1000)
             .termLength(64 * 1024).segmentFileLength(128 * 1024).checkpointLogBytes(Long.MAX_VALUE / 4)
             .errorHandler(errors::add);
     }
@@ -174,7 +174,7 @@ class DamagedLogTest
         try (DurableStore store = open())
         {
             assertEquals(100, store.size(), "the log ends at the hole");
-            assertEquals(positions.get(100).longValue(), store.truncatedAt(), "a cut reported: " + errors);
+            assertEquals(positions.get(100).longValue(), store.recovery().truncatedAt(), "a cut reported: " + errors);
             assertTrue(errors.toString().contains("past a hole"), errors.toString());
             for (int j = 0; j < 50; j++)
             {
@@ -192,7 +192,7 @@ class DamagedLogTest
             {
                 assertFalse(store.contains(k), "key " + k + " was lost with the hole and must not come back");
             }
-            assertEquals(-1, store.truncatedAt(), errors.toString());
+            assertEquals(-1, store.recovery().truncatedAt(), errors.toString());
         }
     }
 
@@ -241,7 +241,7 @@ class DamagedLogTest
             {
                 assertEquals(300, store.size(), "every write below the real end");
                 assertEquals(stop, store.position());
-                assertEquals(stop, store.truncatedAt(), errors.toString());
+                assertEquals(stop, store.recovery().truncatedAt(), errors.toString());
             }
         });
     }
@@ -304,7 +304,7 @@ class DamagedLogTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(16)
+        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16)
             .capacity(1000).recoveryTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(20))
             .errorHandler(errors::add));
     }

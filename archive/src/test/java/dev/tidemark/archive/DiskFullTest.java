@@ -124,9 +124,9 @@ class DiskFullTest
         }
     }
 
-    private static DurableStore.Context context(final File dir)
+    private static DurableStoreContext context(final File dir)
     {
-        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(4000)
+        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(4000)
             .termLength(256 * 1024).segmentFileLength(1024 * 1024).lowStorageThreshold(64 * 1024)
             .checkpointLogBytes(2 * 1024 * 1024).durableTimeoutNs(TimeUnit.SECONDS.toNanos(5))
             .backPressureTimeoutNs(TimeUnit.SECONDS.toNanos(5)).errorHandler((ex) -> { });

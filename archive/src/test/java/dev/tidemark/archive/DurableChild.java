@@ -31,7 +31,7 @@ public final class DurableChild
     {
         final File dir = new File(args[0]);
         final Durability durability = Durability.valueOf(args[1]);
-        final DurableStore.Context ctx = new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(16)
+        final DurableStoreContext ctx = new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16)
             .capacity(2_000_000).durability(durability).checkpointLogBytes(256 * 1024)
             .errorHandler(Throwable::printStackTrace);
         if (args.length > 3 && "external".equals(args[2]))
@@ -48,7 +48,7 @@ public final class DurableChild
         try (DurableStore store = DurableStore.open(ctx))
         {
             long next = store.size();
-            out.println("OPEN size=" + next + " replayed=" + store.replayedMessages());
+            out.println("OPEN size=" + next + " replayed=" + store.recovery().replayedMessages());
             out.flush();
             if (next >= 1)
             {

@@ -351,9 +351,9 @@ class DurableStoreBadInputTest
          * The setting's name as the user set it (case-sensitive), or alternatives separated by '|'.
          */
         final String name;
-        final Consumer<DurableStore.Context> setting;
+        final Consumer<DurableStoreContext> setting;
 
-        BadSetting(final String name, final Consumer<DurableStore.Context> setting)
+        BadSetting(final String name, final Consumer<DurableStoreContext> setting)
         {
             this.name = name;
             this.setting = setting;
@@ -365,7 +365,7 @@ class DurableStoreBadInputTest
     void shouldRefuseABadSettingNamingItAndWriteNothing(final BadSetting bad)
     {
         final File dir = new File(root, "missing");
-        final DurableStore.Context ctx = new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(64)
+        final DurableStoreContext ctx = new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(64)
             .capacity(1000).errorHandler(errors::add);
         bad.setting.accept(ctx);
         final RuntimeException refusal = refusedOpen(ctx, bad + " was accepted");
@@ -384,7 +384,7 @@ class DurableStoreBadInputTest
         final Map<String, String> files = fileDigests(dir);
 
         final String[] names = { "keyLength", "maxValueLength", "capacity" };
-        final DurableStore.Context[] contexts = {
+        final DurableStoreContext[] contexts = {
             context(dir, 16, 64), context(dir, 8, 65), context(dir, 8, 64).capacity(2000) };
         for (int i = 0; i < names.length; i++)
         {
@@ -396,7 +396,7 @@ class DurableStoreBadInputTest
         try
         {
             assertEquals(before, contents(reopened));
-            assertEquals(0, reopened.replayedMessages());
+            assertEquals(0, reopened.recovery().replayedMessages());
         }
         finally
         {
@@ -480,9 +480,9 @@ class DurableStoreBadInputTest
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private DurableStore.Context context(final File dir, final int keyLength, final int maxValueLength)
+    private DurableStoreContext context(final File dir, final int keyLength, final int maxValueLength)
     {
-        return new DurableStore.Context().dir(dir).keyLength(keyLength).maxValueLength(maxValueLength)
+        return new DurableStoreContext().dir(dir).keyLength(keyLength).maxValueLength(maxValueLength)
             .capacity(1000).errorHandler(errors::add);
     }
 
@@ -595,7 +595,7 @@ class DurableStoreBadInputTest
         }
     }
 
-    private RuntimeException refusedOpen(final DurableStore.Context ctx, final String what)
+    private RuntimeException refusedOpen(final DurableStoreContext ctx, final String what)
     {
         final DurableStore opened;
         try

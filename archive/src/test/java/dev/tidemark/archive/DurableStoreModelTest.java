@@ -194,23 +194,23 @@ class DurableStoreModelTest
 
                 final long restoredSequence = store.stateStore().restoredSequence();
                 final String after = "kind=" + kind + " withinOneMtu=" + withinOneMtu + " phase=" + phase +
-                    " after " + how + " and reopen (replayed=" + store.replayedMessages() + " restoredSequence=" +
-                    restoredSequence + " truncatedAt=" + store.truncatedAt() + " errors=" + errors + ") " +
+                    " after " + how + " and reopen (replayed=" + store.recovery().replayedMessages() + " restoredSequence=" +
+                    restoredSequence + " truncatedAt=" + store.recovery().truncatedAt() + " errors=" + errors + ") " +
                     rerun(seed);
                 assertMatchesModel(store, kind, workload, after);
                 assertEquals(recordingId, store.recordingId(), "one recording for the store's life: " + after);
                 assertEquals(positionBefore, store.position(), "position after reopen: " + after);
-                assertEquals(-1, store.truncatedAt(), "a whole log was cut: " + after);
+                assertEquals(-1, store.recovery().truncatedAt(), "a whole log was cut: " + after);
                 if (withoutCheckpoint)
                 {
-                    assertEquals(mutations - restoredSequence, store.replayedMessages(),
+                    assertEquals(mutations - restoredSequence, store.recovery().replayedMessages(),
                         "each mutation after the snapshot replayed exactly once: " + after);
                     replayedOverMtu += countAbove(overMtuSequences, restoredSequence);
                     replayedLargest += countAbove(largestSequences, restoredSequence);
                 }
                 else
                 {
-                    assertEquals(0, store.replayedMessages(), "a clean reopen replays nothing: " + after);
+                    assertEquals(0, store.recovery().replayedMessages(), "a clean reopen replays nothing: " + after);
                 }
                 assertTrue(errors.isEmpty(), "errors reported: " + after);
             }
@@ -263,7 +263,7 @@ class DurableStoreModelTest
         {
             workload.applyTo(model, step);
             mutations++;
-            if (workload.encodedLength(step) > DurableStore.Configuration.MTU_LENGTH_DEFAULT)
+            if (workload.encodedLength(step) > DurableStoreConfiguration.MTU_LENGTH_DEFAULT)
             {
                 overMtuSequences.add((int)mutations);
             }
@@ -374,7 +374,7 @@ class DurableStoreModelTest
                         model.put(keys.get(i), values.get(i));
                     }
                     mutations++;
-                    if (acceptedBytes > DurableStore.Configuration.MTU_LENGTH_DEFAULT)
+                    if (acceptedBytes > DurableStoreConfiguration.MTU_LENGTH_DEFAULT)
                     {
                         overMtuSequences.add((int)mutations);
                     }
@@ -388,7 +388,7 @@ class DurableStoreModelTest
         }
         assertTrue(accepted >= 0, "not even a batch of " + ModelWorkload.MAX_BATCH_OPERATIONS +
             " empty values was accepted: " + where);
-        assertTrue(acceptedBytes > DurableStore.Configuration.MTU_LENGTH_DEFAULT, where);
+        assertTrue(acceptedBytes > DurableStoreConfiguration.MTU_LENGTH_DEFAULT, where);
         return new int[]{ acceptedBytes, accepted };
     }
 
@@ -471,7 +471,7 @@ class DurableStoreModelTest
                 final long restoredSequence = store.stateStore().restoredSequence();
                 final String where = cycleText + "acknowledged=" + acknowledged + " issued=" + issued +
                     " recovered=" + k + " restoredSequence=" + restoredSequence + " replayed=" +
-                    store.replayedMessages() + " truncatedAt=" + store.truncatedAt() + " errors=" + errors + " " +
+                    store.recovery().replayedMessages() + " truncatedAt=" + store.recovery().truncatedAt() + " errors=" + errors + " " +
                     rerun(seed);
                 System.out.println(where);
                 assertTrue(k >= acknowledged, "lost acknowledged mutations: " + where);
@@ -489,15 +489,15 @@ class DurableStoreModelTest
                         workload.applyTo(model, step);
                         made++;
                         if (made > restoredSequence &&
-                            workload.encodedLength(step) > DurableStore.Configuration.MTU_LENGTH_DEFAULT)
+                            workload.encodedLength(step) > DurableStoreConfiguration.MTU_LENGTH_DEFAULT)
                         {
                             replayedOverMtu++;
                         }
                     }
                 }
                 assertMatchesModel(store, kind, workload, where + " replayedOverMtu=" + replayedOverMtu);
-                assertEquals(k - restoredSequence, store.replayedMessages(), "replayed exactly once: " + where);
-                replayedTotal += store.replayedMessages();
+                assertEquals(k - restoredSequence, store.recovery().replayedMessages(), "replayed exactly once: " + where);
+                replayedTotal += store.recovery().replayedMessages();
                 start = k;
                 if (choices.nextBoolean())
                 {

@@ -47,7 +47,7 @@ class DurableStoreTest
         }
         try (DurableStore store = DurableStore.open(context()))
         {
-            assertEquals(0, store.replayedMessages());
+            assertEquals(0, store.recovery().replayedMessages());
             assertEquals(recordingId, store.recordingId());
             assertEquals(lastPosition, store.position());
             assertEquals(2000, store.size());
@@ -99,7 +99,7 @@ class DurableStoreTest
         }
         try (DurableStore store = DurableStore.open(context().capacity(16)))
         {
-            assertTrue(store.replayedMessages() > 0, "reopened without a final checkpoint: the tail is replayed");
+            assertTrue(store.recovery().replayedMessages() > 0, "reopened without a final checkpoint: the tail is replayed");
             final UnsafeBuffer out = new UnsafeBuffer(new byte[8]);
             assertEquals(8, store.get(3L, out, 0));
             assertEquals(77, out.getLong(0));
@@ -172,9 +172,9 @@ class DurableStoreTest
         }
     }
 
-    private DurableStore.Context context()
+    private DurableStoreContext context()
     {
-        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(64).capacity(10_000)
+        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(64).capacity(10_000)
             .errorHandler(errors::add);
     }
 }

@@ -90,7 +90,7 @@ class ExternalArchiveTest
         try (DurableStore store = DurableStore.open(context(storeDir)))
         {
             assertEquals(size, store.size());
-            assertEquals(0, store.replayedMessages(), "a clean close leaves nothing to replay");
+            assertEquals(0, store.recovery().replayedMessages(), "a clean close leaves nothing to replay");
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
             value.putLong(0, size * 31 + 7);
             store.put(size, value, 0, 8, Durability.RECORDED);
@@ -99,7 +99,7 @@ class ExternalArchiveTest
         try (DurableStore store = DurableStore.open(context(storeDir)))
         {
             assertEquals(size + 1, store.size());
-            assertEquals(1, store.replayedMessages());
+            assertEquals(1, store.recovery().replayedMessages());
         }
         assertTrue(archive.isAlive());
     }
@@ -161,9 +161,9 @@ class ExternalArchiveTest
         }
     }
 
-    private DurableStore.Context context(final File storeDir)
+    private DurableStoreContext context(final File storeDir)
     {
-        return new DurableStore.Context().dir(storeDir).embedded(false).aeronDirectoryName(aeronDir)
+        return new DurableStoreContext().dir(storeDir).embedded(false).aeronDirectoryName(aeronDir)
             .keyLength(8).maxValueLength(16).capacity(2_000_000).termLength(TERM_LENGTH)
             .archiveFileSyncLevel(0).archiveDirectory(new File(root, "archive"))
             .errorHandler(Throwable::printStackTrace);

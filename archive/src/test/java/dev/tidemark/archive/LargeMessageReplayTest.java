@@ -48,7 +48,7 @@ class LargeMessageReplayTest
                 fill(i, 200);
                 batch.put(1000 + i, value, 0, 200);
             }
-            assertTrue(batch.length() > DurableStore.Configuration.MTU_LENGTH_DEFAULT, "over one MTU");
+            assertTrue(batch.length() > DurableStoreConfiguration.MTU_LENGTH_DEFAULT, "over one MTU");
             batchPosition = store.apply(batch, Durability.RECORDED);
             for (int i = 0; i < 10; i++)
             {
@@ -59,7 +59,7 @@ class LargeMessageReplayTest
         }
         try (DurableStore store = open())
         {
-            assertEquals(11, store.replayedMessages(), errors.toString());
+            assertEquals(11, store.recovery().replayedMessages(), errors.toString());
             assertEquals(50, store.size());
             for (int i = 0; i < 40; i++)
             {
@@ -70,7 +70,7 @@ class LargeMessageReplayTest
                 assertValue(store, 2000 + i, 2000 + i, 100);
             }
             assertTrue(store.position() > batchPosition);
-            assertEquals(-1, store.truncatedAt());
+            assertEquals(-1, store.recovery().truncatedAt());
             fill(7, 8);
             store.put(7, value, 0, 8, Durability.RECORDED);
             store.closeWithoutCheckpoint();
@@ -111,7 +111,7 @@ class LargeMessageReplayTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(MAX_VALUE)
+        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(MAX_VALUE)
             .capacity(1000).errorHandler(errors::add));
     }
 

@@ -52,9 +52,9 @@ class LongReplayTest
                 }
                 store.closeWithoutCheckpoint();
                 store = DurableStore.open(context());
-                assertEquals(written, store.replayedMessages(), "round " + round);
-                longestNs = Math.max(longestNs, store.replayDurationNs());
-                if (store.replayDurationNs() > TIMEOUT_NS)
+                assertEquals(written, store.recovery().replayedMessages(), "round " + round);
+                longestNs = Math.max(longestNs, store.recovery().replayDurationNs());
+                if (store.recovery().replayDurationNs() > TIMEOUT_NS)
                 {
                     return;
                 }
@@ -69,9 +69,9 @@ class LongReplayTest
         }
     }
 
-    private DurableStore.Context context()
+    private DurableStoreContext context()
     {
-        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(8).capacity(70_000)
+        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(8).capacity(70_000)
             .checkpointLogBytes(Long.MAX_VALUE / 2).checkpointIntervalNs(TimeUnit.HOURS.toNanos(1))
             .recoveryTimeoutNs(TIMEOUT_NS).errorHandler(Throwable::printStackTrace);
     }

@@ -99,9 +99,9 @@ final class ModelWorkload
         /**
          * Settings of this shape's store. fileSyncLevel 1 so that every durability, SYNCED too, may be asked for.
          */
-        DurableStore.Context context(final File dir, final Durability defaultDurability, final ErrorHandler errors)
+        DurableStoreContext context(final File dir, final Durability defaultDurability, final ErrorHandler errors)
         {
-            return new DurableStore.Context()
+            return new DurableStoreContext()
                 .dir(dir)
                 .keyLength(keyLength)
                 .maxValueLength(maxValueLength)
@@ -200,7 +200,7 @@ final class ModelWorkload
     /**
      * Within one MTU: the longest batch that is certainly one unfragmented message.
      */
-    static final int WITHIN_ONE_MTU_BYTES = DurableStore.Configuration.MTU_LENGTH_DEFAULT - 512;
+    static final int WITHIN_ONE_MTU_BYTES = DurableStoreConfiguration.MTU_LENGTH_DEFAULT - 512;
 
     final Kind kind;
     final long seed;
@@ -440,7 +440,7 @@ final class ModelWorkload
     {
         batches++;
         final int bytes = encodedLength(step);
-        if (bytes > DurableStore.Configuration.MTU_LENGTH_DEFAULT)
+        if (bytes > DurableStoreConfiguration.MTU_LENGTH_DEFAULT)
         {
             batchesOverMtu++;
         }
@@ -664,7 +664,7 @@ final class ModelWorkload
                         mutations++;
                     }
                 }
-                System.out.println("OPEN sequence=" + start + " replayed=" + store.replayedMessages());
+                System.out.println("OPEN sequence=" + start + " replayed=" + store.recovery().replayedMessages());
                 System.out.flush();
                 final Buffers buffers = new Buffers();
                 while (System.nanoTime() - deadline < 0)

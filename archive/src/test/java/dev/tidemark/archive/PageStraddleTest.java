@@ -87,9 +87,9 @@ class PageStraddleTest
         }
     }
 
-    private static DurableStore.Context context(final File dir)
+    private static DurableStoreContext context(final File dir)
     {
-        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(256).capacity(1000)
+        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(256).capacity(1000)
             .durability(Durability.SYNCED);
     }
 }

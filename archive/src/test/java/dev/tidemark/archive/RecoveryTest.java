@@ -50,8 +50,8 @@ class RecoveryTest
         }
         try (DurableStore store = open())
         {
-            assertEquals(0, store.replayedMessages(), "seed=" + seed);
-            assertEquals(0, store.replayDurationNs(), "nothing to replay, no replay timed");
+            assertEquals(0, store.recovery().replayedMessages(), "seed=" + seed);
+            assertEquals(0, store.recovery().replayDurationNs(), "nothing to replay, no replay timed");
             assertModel(store, "clean reopen seed=" + seed);
         }
     }
@@ -73,10 +73,10 @@ class RecoveryTest
         try (DurableStore store = open())
         {
             assertModel(store, "crash reopen seed=" + seed);
-            assertEquals(store.sequence() - replayedFrom, store.replayedMessages());
-            assertTrue(store.replayedMessages() >= 1500);
-            assertTrue(store.replayDurationNs() > 0 && store.replayDurationNs() < store.recoveryDurationNs(),
-                "replay " + store.replayDurationNs() + " ns within an open of " + store.recoveryDurationNs() + " ns");
+            assertEquals(store.sequence() - replayedFrom, store.recovery().replayedMessages());
+            assertTrue(store.recovery().replayedMessages() >= 1500);
+            assertTrue(store.recovery().replayDurationNs() > 0 && store.recovery().replayDurationNs() < store.recovery().recoveryDurationNs(),
+                "replay " + store.recovery().replayDurationNs() + " ns within an open of " + store.recovery().recoveryDurationNs() + " ns");
             randomOperations(store, random, 100, false);
             store.closeWithoutCheckpoint();
         }
@@ -112,7 +112,7 @@ class RecoveryTest
         {
             assertTrue(store.stateStore().restoredFromFallback());
             assertEquals(olderSequence, store.stateStore().restoredSequence());
-            assertEquals(store.sequence() - olderSequence, store.replayedMessages());
+            assertEquals(store.sequence() - olderSequence, store.recovery().replayedMessages());
             assertModel(store, "fallback to the older snapshot");
         }
         assertTrue(errors.toString().contains("newest snapshot slot"), errors.toString());
@@ -140,7 +140,7 @@ class RecoveryTest
 
         try (DurableStore store = open())
         {
-            assertEquals(lastStart, store.truncatedAt());
+            assertEquals(lastStart, store.recovery().truncatedAt());
             assertEquals(lastStart, store.position());
             model.clear();
             model.putAll(beforeLast);
@@ -179,7 +179,7 @@ class RecoveryTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(MAX_VALUE)
+        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(MAX_VALUE)
             .capacity(5000).errorHandler(errors::add));
     }
 

@@ -115,9 +115,9 @@ class RetentionTest
         }
     }
 
-    private DurableStore.Context context(final String aeronDir)
+    private DurableStoreContext context(final String aeronDir)
     {
-        return new DurableStore.Context().dir(dir).aeronDirectoryName(aeronDir).keyLength(8).maxValueLength(48)
+        return new DurableStoreContext().dir(dir).aeronDirectoryName(aeronDir).keyLength(8).maxValueLength(48)
             .capacity(10_000).termLength(TERM_LENGTH).segmentFileLength(SEGMENT_LENGTH)
             .checkpointLogBytes(2 * SEGMENT_LENGTH).errorHandler(Throwable::printStackTrace);
     }

@@ -5,6 +5,7 @@ package dev.tidemark.harness;
 
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
+import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StoreBatch;
 
 import java.io.File;
@@ -100,8 +101,8 @@ public final class CrashChild
         final TransferWorkload workload = new TransferWorkload(seed);
         final StoreBatch batch = store.newBatch();
         long k = TransferWorkload.operations(store);
-        out.println("RECOVERED k=" + k + " replayed=" + store.replayedMessages() + " openNs=" + openNs +
-            " fallback=" + store.stateStore().restoredFromFallback() + " truncatedAt=" + store.truncatedAt());
+        out.println("RECOVERED k=" + k + " replayed=" + store.recovery().replayedMessages() + " openNs=" + openNs +
+            " fallback=" + store.stateStore().restoredFromFallback() + " truncatedAt=" + store.recovery().truncatedAt());
         out.flush();
 
         if (k < 0)
@@ -312,9 +313,9 @@ public final class CrashChild
         }
     }
 
-    static DurableStore.Context context(final File dir, final Durability level, final String aeronDir)
+    static DurableStoreContext context(final File dir, final Durability level, final String aeronDir)
     {
-        final DurableStore.Context ctx = new DurableStore.Context()
+        final DurableStoreContext ctx = new DurableStoreContext()
             .dir(dir)
             .keyLength(TransferWorkload.KEY_LENGTH)
             .maxValueLength(TransferWorkload.MAX_VALUE_LENGTH)

@@ -5,6 +5,7 @@ package dev.tidemark.harness;
 
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
+import dev.tidemark.archive.DurableStoreContext;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -96,7 +97,7 @@ public final class TradingDemo
             try (DurableStore store = DurableStore.open(context(dir, accounts, durability)))
             {
                 out.printf("opened in %.1f ms (%d entries restored, %d messages replayed)%n",
-                    ms(System.nanoTime() - openStart), store.size(), store.replayedMessages());
+                    ms(System.nanoTime() - openStart), store.size(), store.recovery().replayedMessages());
                 final TradingBook book = new TradingBook(store, accounts);
                 book.openAccounts();
                 trade(store, book, new SplittableRandom(seed), durability, seconds, out);
@@ -111,7 +112,7 @@ public final class TradingDemo
             {
                 final long took = System.nanoTime() - cleanStart;
                 out.printf("reopened in %.1f ms: %d fills, %d messages replayed%n",
-                    ms(took), TradingBook.fills(store), store.replayedMessages());
+                    ms(took), TradingBook.fills(store), store.recovery().replayedMessages());
                 ok &= report("state identical to before the restart",
                     TradingBook.digest(store) == digestAtClose && TradingBook.fills(store) == fillsAtClose ?
                     null : "digest or fill count differs", out);
@@ -237,8 +238,8 @@ public final class TradingDemo
             final long took = System.nanoTime() - start;
             final long recovered = TradingBook.fills(store);
             out.printf("recovered in %.1f ms (of which replay and archive %.1f ms): %d fills, %d messages " +
-                "replayed, restored from the snapshot at position %d%n", ms(took), ms(store.recoveryDurationNs()),
-                recovered, store.replayedMessages(), store.stateStore().restoredPosition());
+                "replayed, restored from the snapshot at position %d%n", ms(took), ms(store.recovery().recoveryDurationNs()),
+                recovered, store.recovery().replayedMessages(), store.stateStore().restoredPosition());
             boolean ok = report("every acknowledged fill recovered (" + recovered + " >= " + acknowledged + ")",
                 recovered >= acknowledged ? null : "lost " + (acknowledged - recovered) + " acknowledged fills", out);
             ok &= report("invariants after the crash", TradingBook.verify(store, accounts), out);
@@ -268,9 +269,9 @@ public final class TradingDemo
         }
     }
 
-    static DurableStore.Context context(final File dir, final int accounts, final Durability durability)
+    static DurableStoreContext context(final File dir, final int accounts, final Durability durability)
     {
-        return new DurableStore.Context()
+        return new DurableStoreContext()
             .dir(dir)
             .keyLength(8)
             .maxValueLength(8)

@@ -6,6 +6,7 @@ package dev.tidemark.harness;
 import dev.tidemark.archive.ChangeMessageDescriptor;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
+import dev.tidemark.archive.DurableStoreConfiguration;
 import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
@@ -55,7 +56,7 @@ final class TransferWorkload
     /**
      * The largest message that fits one frame at the default MTU: batches longer than this are fragmented.
      */
-    static final int MTU_PAYLOAD = DurableStore.Configuration.MTU_LENGTH_DEFAULT - 32;
+    static final int MTU_PAYLOAD = DurableStoreConfiguration.MTU_LENGTH_DEFAULT - 32;
 
     /**
      * System property (of the child) that caps a batch's operations length, to bisect a failure by batch size.

@@ -5,6 +5,7 @@ package dev.tidemark.jmh;
 
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
+import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StoreBatch;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,7 +54,7 @@ public class DurableStoreBenchmark extends BenchmarkDefaults
     public void setUp() throws Exception
     {
         dir = BenchmarkSupport.newDirectory("durable-bench");
-        store = DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(valueLength)
+        store = DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(valueLength)
             .capacity(entries).durability(durability)
             .checkpointLogBytes(0 == checkpointLogMiB ? Long.MAX_VALUE / 4 : checkpointLogMiB << 20)
             .errorHandler(Throwable::printStackTrace));

@@ -5,6 +5,7 @@ package dev.tidemark.jmh;
 
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
+import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StateStore;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -83,7 +84,7 @@ public final class LatencyHarness
 
             for (final Durability level : Durability.values())
             {
-                try (DurableStore store = DurableStore.open(new DurableStore.Context()
+                try (DurableStore store = DurableStore.open(new DurableStoreContext()
                     .dir(new File(dir, "durable-" + level)).keyLength(8).maxValueLength(VALUE_LENGTH)
                     .capacity(ENTRIES).durability(level).errorHandler(Throwable::printStackTrace)))
                 {

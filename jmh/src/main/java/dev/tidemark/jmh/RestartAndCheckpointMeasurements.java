@@ -5,6 +5,7 @@ package dev.tidemark.jmh;
 
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
+import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StateStore;
 import io.aeron.CommonContext;
 import io.aeron.Image;
@@ -165,21 +166,21 @@ final class RestartAndCheckpointMeasurements
             try (DurableStore store = DurableStore.open(durableContext(dir, entries).aeronDirectoryName(aeronDir)))
             {
                 final long took = System.nanoTime() - start;
-                final double openRate = store.replayedMessages() / (took / 1e9);
-                final double replayRate = store.replayedMessages() / (store.replayDurationNs() / 1e9);
+                final double openRate = store.recovery().replayedMessages() / (took / 1e9);
+                final double replayRate = store.recovery().replayedMessages() / (store.recovery().replayDurationNs() / 1e9);
                 // The physical limit: the same range replayed by the same archive to a plain subscription that
                 // only counts the messages.
                 final double rawRate = rawReplayRate(aeronDir, store.recordingId(), from, logBytes);
                 replays.add(new String[]{ Integer.toString(messages), mib(logBytes),
-                    Long.toString(store.replayedMessages()), ms(took), ms(store.replayDurationNs()),
+                    Long.toString(store.recovery().replayedMessages()), ms(took), ms(store.recovery().replayDurationNs()),
                     String.format(Locale.ROOT, "%.2f", openRate / 1e6),
                     String.format(Locale.ROOT, "%.2f", replayRate / 1e6),
                     String.format(Locale.ROOT, "%.2f", rawRate / 1e6),
                     String.format(Locale.ROOT, "%.0f%%", 100 * replayRate / rawRate) });
                 replayPoints.add(new double[]{ messages, took / 1e6 });
                 log.printf("  recovery: %d messages (%s MiB) in an open of %s ms, replay %s ms: %.2f M msgs/s " +
-                    "(raw archive replay %.2f M msgs/s)%n", store.replayedMessages(), mib(logBytes), ms(took),
-                    ms(store.replayDurationNs()), replayRate / 1e6, rawRate / 1e6);
+                    "(raw archive replay %.2f M msgs/s)%n", store.recovery().replayedMessages(), mib(logBytes), ms(took),
+                    ms(store.recovery().replayDurationNs()), replayRate / 1e6, rawRate / 1e6);
                 store.closeWithoutCheckpoint();
             }
             BenchmarkSupport.delete(dir);
@@ -294,7 +295,7 @@ final class RestartAndCheckpointMeasurements
         {
             final File dir = new File(root, "recorded-" + (checkpointLogBytes >> 20));
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
-            try (DurableStore store = DurableStore.open(new DurableStore.Context().dir(dir).keyLength(8)
+            try (DurableStore store = DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8)
                 .maxValueLength(VALUE_LENGTH).capacity(entries).durability(Durability.RECORDED)
                 .checkpointLogBytes(checkpointLogBytes).errorHandler(Throwable::printStackTrace)))
             {
@@ -364,9 +365,9 @@ final class RestartAndCheckpointMeasurements
             .capacity(entries).errorHandler(Throwable::printStackTrace));
     }
 
-    private static DurableStore.Context durableContext(final File dir, final int entries)
+    private static DurableStoreContext durableContext(final File dir, final int entries)
     {
-        return new DurableStore.Context().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(entries)
+        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(entries)
             .durability(Durability.NONE).checkpointLogBytes(Long.MAX_VALUE / 4)
             .checkpointIntervalNs(TimeUnit.DAYS.toNanos(1)).errorHandler(Throwable::printStackTrace);
     }

@@ -28,7 +28,6 @@ public final class StoreBatch
     private final int keyLength;
     private final int maxValueLength;
     private final int maxOperations;
-    private final int valueOffset;
     private final ExpandableDirectByteBuffer ownBuffer;
     private DirectBuffer buffer;
     private int offset;
@@ -40,7 +39,6 @@ public final class StoreBatch
         this.keyLength = keyLength;
         this.maxValueLength = maxValueLength;
         this.maxOperations = maxOperations;
-        this.valueOffset = BatchDescriptor.valueOffset(keyLength);
         this.ownBuffer = new ExpandableDirectByteBuffer(initialCapacity);
         this.buffer = ownBuffer;
     }
@@ -59,8 +57,7 @@ public final class StoreBatch
         ArgumentChecks.checkLongKey(keyLength);
         ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
         final int at = reserve(PUT, valueLength);
-        ownBuffer.putLong(at + KEY_OFFSET, key, ORDER);
-        ownBuffer.putBytes(at + this.valueOffset, value, valueOffset, valueLength);
+        length += OperationEncoder.putLong(ownBuffer, at, keyLength, key, value, valueOffset, valueLength);
         return this;
     }
 
@@ -84,8 +81,7 @@ public final class StoreBatch
         ArgumentChecks.checkKey(key, keyOffset, keyLength);
         ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
         final int at = reserve(PUT, valueLength);
-        ownBuffer.putBytes(at + KEY_OFFSET, key, keyOffset, keyLength);
-        ownBuffer.putBytes(at + this.valueOffset, value, valueOffset, valueLength);
+        length += OperationEncoder.put(ownBuffer, at, keyLength, key, keyOffset, value, valueOffset, valueLength);
         return this;
     }
 
@@ -99,7 +95,7 @@ public final class StoreBatch
     {
         ArgumentChecks.checkLongKey(keyLength);
         final int at = reserve(REMOVE, 0);
-        ownBuffer.putLong(at + KEY_OFFSET, key, ORDER);
+        length += OperationEncoder.removeLong(ownBuffer, at, keyLength, key);
         return this;
     }
 
@@ -114,7 +110,7 @@ public final class StoreBatch
     {
         ArgumentChecks.checkKey(key, keyOffset, keyLength);
         final int at = reserve(REMOVE, 0);
-        ownBuffer.putBytes(at + KEY_OFFSET, key, keyOffset, keyLength);
+        length += OperationEncoder.remove(ownBuffer, at, keyLength, key, keyOffset);
         return this;
     }
 
@@ -241,6 +237,9 @@ public final class StoreBatch
         return maxValueLength;
     }
 
+    /**
+     * Make room for one more operation at the end, for {@link OperationEncoder} to write; the caller adds its length.
+     */
     private int reserve(final int type, final int valueLength)
     {
         if (buffer != ownBuffer)
@@ -251,14 +250,9 @@ public final class StoreBatch
         {
             throw new IllegalStateException("batch full: operations=" + operationCount + " max=" + maxOperations);
         }
-        final int at = length;
-        final int operationLength = operationLength(keyLength, type, valueLength);
-        ownBuffer.checkLimit(at + operationLength);
-        ownBuffer.putInt(at + TYPE_OFFSET, type, ORDER);
-        ownBuffer.putInt(at + VALUE_LENGTH_OFFSET, valueLength, ORDER);
-        length += operationLength;
+        ownBuffer.checkLimit(length + operationLength(keyLength, type, valueLength));
         operationCount++;
-        return at;
+        return length;
     }
 
     /**

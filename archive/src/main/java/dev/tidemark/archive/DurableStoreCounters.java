@@ -1,0 +1,80 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import org.agrona.CloseHelper;
+
+import java.io.File;
+
+/**
+ * The durable store's Aeron counters, readable from outside the process (AeronStat lists them by the type ids on
+ * {@link DurableStore}): published position, checkpoint position, checkpoints committed, last checkpoint duration,
+ * messages replayed on open, errors reported. Each is labelled with the store's directory. Written by the writer
+ * thread with ordered stores (the error counter by any thread that reports an error); zero allocation after open.
+ */
+final class DurableStoreCounters implements AutoCloseable
+{
+    private final Counter publishedPosition;
+    private final Counter checkpointPosition;
+    private final Counter checkpoints;
+    private final Counter checkpointDuration;
+    private final Counter replayedMessages;
+    private final Counter errors;
+    private long checkpointsSeen;
+
+    DurableStoreCounters(final Aeron aeron, final File dir, final CountingErrorHandler errorHandler)
+    {
+        final String label = " dir=" + dir;
+        publishedPosition = aeron.addCounter(
+            DurableStore.PUBLISHED_POSITION_TYPE_ID, "tidemark published position" + label);
+        checkpointPosition = aeron.addCounter(
+            DurableStore.CHECKPOINT_POSITION_TYPE_ID, "tidemark checkpoint position" + label);
+        checkpoints = aeron.addCounter(DurableStore.CHECKPOINTS_TYPE_ID, "tidemark checkpoints" + label);
+        checkpointDuration = aeron.addCounter(
+            DurableStore.CHECKPOINT_DURATION_TYPE_ID, "tidemark checkpoint duration ns" + label);
+        replayedMessages = aeron.addCounter(
+            DurableStore.REPLAYED_MESSAGES_TYPE_ID, "tidemark replayed messages" + label);
+        errors = aeron.addCounter(DurableStore.ERRORS_TYPE_ID, "tidemark errors" + label);
+        errorHandler.counter = errors;
+        errors.setRelease(errorHandler.early);
+    }
+
+    void onOpen(final long publishedPosition, final long checkpointPosition, final long replayed, final long commits)
+    {
+        this.publishedPosition.setRelease(publishedPosition);
+        this.checkpointPosition.setRelease(checkpointPosition);
+        replayedMessages.setRelease(replayed);
+        checkpointsSeen = commits;
+    }
+
+    void onPublished(final long position)
+    {
+        publishedPosition.setRelease(position);
+    }
+
+    /**
+     * @param commits checkpoints committed so far.
+     * @return true if that is more than last seen, so the checkpoint counters need {@link #onCheckpoint}.
+     */
+    boolean isCheckpointNew(final long commits)
+    {
+        return commits != checkpointsSeen;
+    }
+
+    void onCheckpoint(final long commits, final long position, final long durationNs)
+    {
+        checkpointsSeen = commits;
+        checkpoints.setRelease(commits);
+        checkpointPosition.setRelease(position);
+        checkpointDuration.setRelease(durationNs);
+    }
+
+    public void close()
+    {
+        CloseHelper.quietCloseAll(
+            publishedPosition, checkpointPosition, checkpoints, checkpointDuration, replayedMessages, errors);
+    }
+}

@@ -120,6 +120,25 @@ final class StoreInspection
         return inspection;
     }
 
+    /**
+     * The store id in header copy 0 when it starts with the magic number, unchecked otherwise, or 0 when there is no
+     * such copy: enough to name the store's embedded driver directory, even in a header since damaged.
+     */
+    static long headerStoreId(final File dir) throws IOException
+    {
+        final File headerFile = new File(dir, HEADER_FILE_NAME);
+        if (headerFile.length() >= COPY_LENGTH)
+        {
+            final ByteBuffer header = ByteBuffer.wrap(Files.readAllBytes(headerFile.toPath()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+            if (MAGIC == header.getLong(MAGIC_OFFSET))
+            {
+                return header.getLong(STORE_ID_OFFSET);
+            }
+        }
+        return 0;
+    }
+
     private static boolean copyValid(final ByteBuffer header, final int offset)
     {
         if (header.capacity() < offset + COPY_LENGTH || MAGIC != header.getLong(offset + MAGIC_OFFSET) ||

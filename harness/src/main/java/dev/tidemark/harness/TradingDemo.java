@@ -10,20 +10,16 @@ import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The demo: a trading book on the embedded durable store (media driver and archive in process). It trades for a
@@ -126,7 +122,7 @@ public final class TradingDemo
         {
             if (temporary)
             {
-                deleteRecursively(dir.toPath());
+                Directories.delete(dir.toPath());
             }
         }
         out.printf("%n%s%n", ok ? "ALL CHECKS PASSED" : "A CHECK FAILED");
@@ -291,20 +287,5 @@ public final class TradingDemo
     private static double ms(final long nanos)
     {
         return nanos / 1e6;
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException
-    {
-        if (!Files.exists(root))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
-            {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

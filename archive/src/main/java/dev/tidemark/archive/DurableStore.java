@@ -9,6 +9,7 @@ import dev.tidemark.store.EntryConsumer;
 import dev.tidemark.store.LongEntryConsumer;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.TidemarkException;
 import io.aeron.Aeron;
 import io.aeron.Counter;
@@ -1258,7 +1259,7 @@ public final class DurableStore implements AutoCloseable
          */
         public int keyLength()
         {
-            return NOT_SET == keyLength ? StateStore.Context.UNSET : keyLength;
+            return NOT_SET == keyLength ? StoreContext.UNSET : keyLength;
         }
 
         /**
@@ -1276,7 +1277,7 @@ public final class DurableStore implements AutoCloseable
          */
         public int maxValueLength()
         {
-            return NOT_SET == maxValueLength ? StateStore.Context.UNSET : maxValueLength;
+            return NOT_SET == maxValueLength ? StoreContext.UNSET : maxValueLength;
         }
 
         /**
@@ -1294,7 +1295,7 @@ public final class DurableStore implements AutoCloseable
          */
         public int capacity()
         {
-            return NOT_SET == capacity ? StateStore.Context.UNSET : capacity;
+            return NOT_SET == capacity ? StoreContext.UNSET : capacity;
         }
 
         /**

@@ -7,6 +7,7 @@ import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.KillPoints;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.StoreKind;
 import dev.tidemark.store.TidemarkException;
 import io.aeron.Aeron;
@@ -71,21 +72,21 @@ final class Recovery
                 "archiveDirectory=" + ctx.archiveDirectory() + " dir=" + ctx.dir());
         }
         errorCounter = new CountingErrorHandler(ctx.errorHandler());
-        final StateStore.Context storeCtx = new StateStore.Context()
+        final StoreContext storeCtx = new StoreContext()
             .dir(ctx.dir())
             .kind(StoreKind.DURABLE)
             .errorHandler(errorCounter)
             .durableLog(durableLog)
             .checkpointDurableTimeoutNs(ctx.durableTimeoutNs());
-        if (StateStore.Context.UNSET != ctx.keyLength())
+        if (StoreContext.UNSET != ctx.keyLength())
         {
             storeCtx.keyLength(ctx.keyLength());
         }
-        if (StateStore.Context.UNSET != ctx.maxValueLength())
+        if (StoreContext.UNSET != ctx.maxValueLength())
         {
             storeCtx.maxValueLength(ctx.maxValueLength());
         }
-        if (StateStore.Context.UNSET != ctx.capacity())
+        if (StoreContext.UNSET != ctx.capacity())
         {
             storeCtx.capacity(ctx.capacity());
         }

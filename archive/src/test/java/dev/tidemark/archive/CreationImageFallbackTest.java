@@ -4,6 +4,7 @@
 package dev.tidemark.archive;
 
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.StoreKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class CreationImageFallbackTest
             store.closeWithoutCheckpoint();
         }
         final String newest;
-        try (StateStore probe = StateStore.open(new StateStore.Context().dir(dir).kind(StoreKind.DURABLE)
+        try (StateStore probe = StateStore.open(new StoreContext().dir(dir).kind(StoreKind.DURABLE)
             .errorHandler(errors::add)))
         {
             assertEquals(0, probe.restoredPosition(), "only the recording's identity was checkpointed");

@@ -5,6 +5,7 @@ package dev.tidemark.archive;
 
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -171,7 +172,7 @@ class DurableStoreBadInputTest
     {
         final File dir = new File(root, "store");
         final DurableStore store = openLongKeys(dir, 64);
-        try (StateStore other = StateStore.open(new StateStore.Context().dir(new File(root, "other"))
+        try (StateStore other = StateStore.open(new StoreContext().dir(new File(root, "other"))
             .keyLength(8).maxValueLength(256).capacity(1000).errorHandler(errors::add)))
         {
             final StoreBatch small = other.newBatch();
@@ -408,7 +409,7 @@ class DurableStoreBadInputTest
     void shouldRefuseToOpenAPlainStateStoreDirectoryAsADurableStoreAndWriteNothing()
     {
         final File dir = new File(root, "plain");
-        try (StateStore plain = StateStore.open(new StateStore.Context().dir(dir).keyLength(8).maxValueLength(64)
+        try (StateStore plain = StateStore.open(new StoreContext().dir(dir).keyLength(8).maxValueLength(64)
             .capacity(1000).errorHandler(errors::add)))
         {
             for (long k = 0; k < 100; k++)
@@ -420,7 +421,7 @@ class DurableStoreBadInputTest
         final RuntimeException refusal = refusedOpen(context(dir, 8, 64), "a plain StateStore's directory " +
             "opened as a DurableStore");
         assertFalse(new File(dir, "archive").exists(), "a refused open created the archive: " + refusal);
-        try (StateStore plain = StateStore.open(new StateStore.Context().dir(dir).errorHandler(errors::add)))
+        try (StateStore plain = StateStore.open(new StoreContext().dir(dir).errorHandler(errors::add)))
         {
             assertEquals(100, plain.size(), "the plain store changed: " + refusal);
         }
@@ -436,7 +437,7 @@ class DurableStoreBadInputTest
         final StateStore plain;
         try
         {
-            plain = StateStore.open(new StateStore.Context().dir(dir).errorHandler(errors::add));
+            plain = StateStore.open(new StoreContext().dir(dir).errorHandler(errors::add));
         }
         catch (final RuntimeException expected)
         {
@@ -473,7 +474,7 @@ class DurableStoreBadInputTest
     {
         final File dir = new File(root, "missing");
         final RuntimeException refusal = assertThrows(RuntimeException.class, () -> StateStore.open(
-            new StateStore.Context().dir(dir).createIfMissing(false).errorHandler(errors::add)));
+            new StoreContext().dir(dir).createIfMissing(false).errorHandler(errors::add)));
         assertTrue(refusal.getMessage().contains("createIfMissing"), refusal.toString());
         assertFalse(dir.exists(), "a refused open wrote " + list(dir) + ": " + refusal);
     }
@@ -673,7 +674,7 @@ class DurableStoreBadInputTest
     void shouldRefuseABatchBuiltForAnotherKeyLengthWithNothingAppliedOrPublished()
     {
         try (StateStore foreign = StateStore.open(
-            new StateStore.Context().dir(new File(root, "foreign")).keyLength(16)
+            new StoreContext().dir(new File(root, "foreign")).keyLength(16)
                 .maxValueLength(16).capacity(100)))
         {
             final StoreBatch batch = foreign.newBatch();

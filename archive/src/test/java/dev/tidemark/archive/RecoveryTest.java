@@ -237,7 +237,7 @@ class RecoveryTest
     private String newestSlotFile()
     {
         try (dev.tidemark.store.StateStore probe = dev.tidemark.store.StateStore.open(
-            new dev.tidemark.store.StateStore.Context().dir(dir).kind(dev.tidemark.store.StoreKind.DURABLE)
+            new dev.tidemark.store.StoreContext().dir(dir).kind(dev.tidemark.store.StoreKind.DURABLE)
                 .errorHandler(errors::add)))
         {
             final String name = 0 == probe.restoredSlot() ? "slot-a.dat" : "slot-b.dat";

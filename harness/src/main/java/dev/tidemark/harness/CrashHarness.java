@@ -7,6 +7,7 @@ import dev.tidemark.archive.ArchiveLauncher;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.store.KillPoints;
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 
 import java.io.File;
 import java.io.IOException;
@@ -428,7 +429,7 @@ public final class CrashHarness
                 continue;
             }
             try (StateStore second = StateStore.open(
-                new StateStore.Context().dir(lineage.dir).kind(dev.tidemark.store.StoreKind.DURABLE)))
+                new StoreContext().dir(lineage.dir).kind(dev.tidemark.store.StoreKind.DURABLE)))
             {
                 result.fail("a second process opened the store while another held it (" + second.dir() + ")");
             }

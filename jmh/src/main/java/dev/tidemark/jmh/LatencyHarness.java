@@ -6,6 +6,7 @@ package dev.tidemark.jmh;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -66,7 +67,7 @@ public final class LatencyHarness
         final File dir = BenchmarkSupport.newDirectory("latency");
         try
         {
-            try (StateStore store = StateStore.open(new StateStore.Context().dir(new File(dir, "mapped"))
+            try (StateStore store = StateStore.open(new StoreContext().dir(new File(dir, "mapped"))
                 .keyLength(8).maxValueLength(VALUE_LENGTH).capacity(ENTRIES).errorHandler(Throwable::printStackTrace)))
             {
                 final UnsafeBuffer value = fill(store);

@@ -6,6 +6,7 @@ package dev.tidemark.jmh;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import io.aeron.CommonContext;
 import io.aeron.Image;
 import io.aeron.Subscription;
@@ -360,7 +361,7 @@ final class RestartAndCheckpointMeasurements
 
     private static StateStore open(final File dir, final int entries)
     {
-        return StateStore.open(new StateStore.Context().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH)
+        return StateStore.open(new StoreContext().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH)
             .capacity(entries).errorHandler(Throwable::printStackTrace));
     }
 

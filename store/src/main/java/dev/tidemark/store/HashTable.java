@@ -130,7 +130,7 @@ final class HashTable
      * Read the tag of a key's home bucket and nothing else: a load whose only purpose is to bring that bucket into
      * the cache before the key is written. Several of these issued back to back overlap their cache misses.
      */
-    int touch(final DirectBuffer key, final int keyOffset)
+    int prefetch(final DirectBuffer key, final int keyOffset)
     {
         final int bucket = KeyHash.tag(key, keyOffset, keyLength) & mask;
         return region.getInt(bucket * entryLength + TAG_OFFSET, ORDER);

@@ -70,11 +70,11 @@ final class PageTracker
         final int last = (offset + length - 1) >>> pageShift;
         for (int page = first; page <= last; page++)
         {
-            touch(page);
+            markDirty(page);
         }
     }
 
-    private void touch(final int page)
+    private void markDirty(final int page)
     {
         final int word = page >>> 6;
         final long bit = 1L << page;

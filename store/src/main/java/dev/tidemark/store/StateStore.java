@@ -40,7 +40,7 @@ import static dev.tidemark.store.TableDescriptor.TAG_OFFSET;
  * <b>Threading.</b> One thread, the writer, makes every call: reads, writes, checkpoints, close. It is the thread
  * that opened the store until another calls {@link #claimWriter()}; a call from any other thread fails with
  * {@link IllegalStateException} (a check costing one comparison, which the system property
- * {@value Configuration#CHECK_WRITER_THREAD_PROP_NAME}{@code =false} removes). Checkpoint copying, forcing and
+ * {@value StoreConfiguration#CHECK_WRITER_THREAD_PROP_NAME}{@code =false} removes). Checkpoint copying, forcing and
  * committing run on a background checkpointer thread, or on a thread of yours through
  * {@link #checkpointerInvoker()}.
  * <p>
@@ -64,9 +64,9 @@ public final class StateStore implements AutoCloseable
     public static final int MISSING = -1;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    private static final boolean CHECK_WRITER_THREAD = Configuration.checkWriterThread();
+    private static final boolean CHECK_WRITER_THREAD = StoreConfiguration.checkWriterThread();
 
-    private final Context ctx;
+    private final StoreContext ctx;
     private final StoreDirectory directory;
     private final StoreGeometry geometry;
     private final HeaderFile header;
@@ -116,7 +116,7 @@ public final class StateStore implements AutoCloseable
     private final long openDurationNs;
 
     private StateStore(
-        final Context ctx,
+        final StoreContext ctx,
         final StoreDirectory directory,
         final HeaderFile header,
         final SnapshotSlot[] slots,
@@ -182,8 +182,8 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * Open the store in {@link Context#dir()}, creating it if it does not exist (and
-     * {@link Context#createIfMissing()}), else restoring the newest snapshot slot that verifies.
+     * Open the store in {@link StoreContext#dir()}, creating it if it does not exist (and
+     * {@link StoreContext#createIfMissing()}), else restoring the newest snapshot slot that verifies.
      *
      * @param ctx settings; concluded here.
      * @return the open store, owned by the calling thread.
@@ -191,7 +191,7 @@ public final class StateStore implements AutoCloseable
      * @throws IllegalArgumentException  if the settings contradict an existing store.
      * @throws TidemarkException         if the directory is corrupt or foreign, or cannot be read or written.
      */
-    public static StateStore open(final Context ctx)
+    public static StateStore open(final StoreContext ctx)
     {
         final long startNs = System.nanoTime();
         ctx.conclude();
@@ -306,7 +306,7 @@ public final class StateStore implements AutoCloseable
      * The refusals that need neither the lock nor a write, made before the lock file or the directory is created so
      * that a refused open leaves the disk exactly as it was. The open repeats them under the lock, where they count.
      */
-    private static void checkBeforeLock(final Context ctx)
+    private static void checkBeforeLock(final StoreContext ctx)
     {
         final File dir = ctx.dir();
         if (!dir.isDirectory())
@@ -346,7 +346,7 @@ public final class StateStore implements AutoCloseable
         }
     }
 
-    private static TidemarkException noStore(final Context ctx)
+    private static TidemarkException noStore(final StoreContext ctx)
     {
         return new TidemarkException(TidemarkException.Category.ERROR,
             "no store in directory and createIfMissing=false: dir=" + ctx.dir());
@@ -472,7 +472,7 @@ public final class StateStore implements AutoCloseable
         }
     }
 
-    private static void create(final StoreDirectory directory, final Context ctx) throws IOException
+    private static void create(final StoreDirectory directory, final StoreContext ctx) throws IOException
     {
         final StoreGeometry geometry = StoreGeometry.forSettings(
             new SecureRandom().nextLong(), ctx.kind(), ctx.pageSize(), ctx.keyLengthOrDefault(),
@@ -527,7 +527,7 @@ public final class StateStore implements AutoCloseable
         }
     }
 
-    private static void checkSettings(final Context ctx, final StoreGeometry geometry)
+    private static void checkSettings(final StoreContext ctx, final StoreGeometry geometry)
     {
         if (ctx.kind() != geometry.kind())
         {
@@ -540,7 +540,7 @@ public final class StateStore implements AutoCloseable
         contradiction(contradictions, "maxValueLength", ctx.maxValueLengthSet(), ctx.maxValueLength(),
             geometry.maxValueLength);
         contradiction(contradictions, "capacity", ctx.capacitySet(), ctx.capacity(), geometry.capacity);
-        if (ctx.pageSize() != geometry.pageSize && ctx.pageSizeSet)
+        if (ctx.pageSize() != geometry.pageSize && ctx.pageSizeSet())
         {
             contradictions.append(" pageSize: settings=").append(ctx.pageSize())
                 .append(" store=").append(geometry.pageSize);
@@ -632,21 +632,21 @@ public final class StateStore implements AutoCloseable
 
     /**
      * A hint, changing nothing: load the home bucket of a key that is about to be written, so its cache miss is
-     * taken now, alongside others, rather than when the write needs it. Replay touches a group of messages ahead of
+     * taken now, alongside others, rather than when the write needs it. Replay prefetches the keys of a group of messages ahead of
      * the one it applies. A key that would run past the end of its buffer is ignored.
      *
      * @param key       buffer holding the key.
      * @param keyOffset offset of the key.
      * @return the tag found (meaningless; returned so that the load is not optimised away).
      */
-    public int touch(final DirectBuffer key, final int keyOffset)
+    public int prefetch(final DirectBuffer key, final int keyOffset)
     {
         ArgumentChecks.checkNotNull(key, "key");
         if (keyOffset < 0 || keyOffset > key.capacity() - keyLength)
         {
             return 0;
         }
-        return table.touch(key, keyOffset);
+        return table.prefetch(key, keyOffset);
     }
 
     /**
@@ -1102,7 +1102,7 @@ public final class StateStore implements AutoCloseable
     /**
      * Wait for the checkpoint in progress, if any, to end. In invoker mode this drives the checkpointer while no
      * other thread is in one of its duty cycles (see {@link #checkpointerInvoker()}), and otherwise waits for that
-     * thread to drive it. Timed by {@link Context#nanoClock()}.
+     * thread to drive it. Timed by {@link StoreContext#nanoClock()}.
      *
      * @param timeoutNs how long to wait.
      * @return true if no checkpoint is in progress on return.
@@ -1562,7 +1562,7 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * The checkpointer's invoker when {@link Context#useCheckpointerInvoker(boolean)} is set, else null. Call its
+     * The checkpointer's invoker when {@link StoreContext#useCheckpointerInvoker(boolean)} is set, else null. Call its
      * {@code invoke()} regularly from a thread of yours (it may block in a force); the writer thread will do (and
      * {@link #awaitCheckpoint(long)} invokes it too).
      * <p>
@@ -1685,693 +1685,6 @@ public final class StateStore implements AutoCloseable
         if (size >= capacity)
         {
             throw new IllegalStateException("table full: capacity=" + capacity + " dir=" + ctx.dir());
-        }
-    }
-
-    /**
-     * System properties for the store's settings, read by {@link Context} as defaults.
-     */
-    public static final class Configuration
-    {
-        /**
-         * Store directory.
-         */
-        public static final String DIR_PROP_NAME = "tidemark.store.dir";
-
-        /**
-         * Key length in bytes, for a new store.
-         */
-        public static final String KEY_LENGTH_PROP_NAME = "tidemark.store.key.length";
-
-        /**
-         * Key length of a new store when not set.
-         */
-        public static final int KEY_LENGTH_DEFAULT = 8;
-
-        /**
-         * Maximum value length in bytes, for a new store.
-         */
-        public static final String MAX_VALUE_LENGTH_PROP_NAME = "tidemark.store.max.value.length";
-
-        /**
-         * Maximum value length of a new store when not set.
-         */
-        public static final int MAX_VALUE_LENGTH_DEFAULT = 64;
-
-        /**
-         * Capacity in entries, for a new store.
-         */
-        public static final String CAPACITY_PROP_NAME = "tidemark.store.capacity";
-
-        /**
-         * Capacity of a new store when not set.
-         */
-        public static final int CAPACITY_DEFAULT = 65536;
-
-        /**
-         * Directory of the live region when not the store directory, e.g. /dev/shm: the live region is never trusted
-         * after a crash, and on tmpfs the kernel never writes it back to disk (nor makes the writer wait for that).
-         */
-        public static final String LIVE_DIR_PROP_NAME = "tidemark.store.live.dir";
-
-        /**
-         * Page size: the unit of dirty tracking, copying and checksums.
-         */
-        public static final String PAGE_SIZE_PROP_NAME = "tidemark.store.page.size";
-
-        /**
-         * Page size when not set.
-         */
-        public static final int PAGE_SIZE_DEFAULT = 4096;
-
-        /**
-         * How long a checkpoint waits for the log to become durable before it aborts, e.g. "30s".
-         */
-        public static final String CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME = "tidemark.store.checkpoint.durable.timeout";
-
-        /**
-         * Durable-log wait of a checkpoint when not set.
-         */
-        public static final long CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
-
-        /**
-         * Pages of anonymous memory where the writer saves pre-images during a checkpoint (0: off).
-         */
-        public static final String CHECKPOINT_PREIMAGE_PAGES_PROP_NAME = "tidemark.store.checkpoint.preimage.pages";
-
-        /**
-         * Most operations in one batch.
-         */
-        public static final String MAX_BATCH_OPERATIONS_PROP_NAME = "tidemark.store.max.batch.operations";
-
-        /**
-         * Most operations in one batch when not set.
-         */
-        public static final int MAX_BATCH_OPERATIONS_DEFAULT = 1024;
-
-        /**
-         * Check that every call comes from the writer thread ("true" or "false"). Read once at class load.
-         */
-        public static final String CHECK_WRITER_THREAD_PROP_NAME = "tidemark.store.check.writer.thread";
-
-        private Configuration()
-        {
-        }
-
-        static boolean checkWriterThread()
-        {
-            return !"false".equals(System.getProperty(CHECK_WRITER_THREAD_PROP_NAME));
-        }
-
-        static int intProperty(final String name, final int defaultValue)
-        {
-            final String value = System.getProperty(name);
-            if (null == value)
-            {
-                return defaultValue;
-            }
-            try
-            {
-                return Integer.parseInt(value.trim());
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException("not an integer: " + name + "=" + value, ex);
-            }
-        }
-    }
-
-    /**
-     * Settings of a store. Call setters, then {@link StateStore#open(Context)}, which concludes it once.
-     */
-    public static final class Context
-    {
-        /**
-         * What a geometry getter returns for a setting left unset (taken from an existing store, or the default for a
-         * new one). Not a value to set: the setters refuse it.
-         */
-        public static final int UNSET = -1;
-
-        private boolean concluded;
-        private File dir;
-        // A geometry setting is UNSET until set, by a setter or a system property; a set value is always checked.
-        private int keyLength = Configuration.intProperty(Configuration.KEY_LENGTH_PROP_NAME, UNSET);
-        private boolean keyLengthSet = null != System.getProperty(Configuration.KEY_LENGTH_PROP_NAME);
-        private int maxValueLength = Configuration.intProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME, UNSET);
-        private boolean maxValueLengthSet = null != System.getProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME);
-        private int capacity = Configuration.intProperty(Configuration.CAPACITY_PROP_NAME, UNSET);
-        private boolean capacitySet = null != System.getProperty(Configuration.CAPACITY_PROP_NAME);
-        private int pageSize = Configuration.intProperty(
-            Configuration.PAGE_SIZE_PROP_NAME, Configuration.PAGE_SIZE_DEFAULT);
-        private boolean pageSizeSet = null != System.getProperty(Configuration.PAGE_SIZE_PROP_NAME);
-        private boolean createIfMissing = true;
-        private StoreKind kind = StoreKind.PLAIN;
-        private File liveRegionDirectory = null == System.getProperty(Configuration.LIVE_DIR_PROP_NAME) ? null :
-            new File(System.getProperty(Configuration.LIVE_DIR_PROP_NAME));
-        private DurableLog durableLog = DurableLog.NONE;
-        private ErrorHandler errorHandler;
-        private long checkpointDurableTimeoutNs = SystemUtil.getDurationInNanos(
-            Configuration.CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME, Configuration.CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS);
-        private int checkpointPagesPerDutyCycle = 64;
-        private int checkpointPreImagePages = Configuration.intProperty(
-            Configuration.CHECKPOINT_PREIMAGE_PAGES_PROP_NAME, 0);
-        private boolean useCheckpointerInvoker;
-        private IdleStrategy checkpointerIdleStrategy;
-        private ThreadFactory checkpointerThreadFactory;
-        private NanoClock nanoClock;
-        private int maxBatchOperations = Configuration.intProperty(
-            Configuration.MAX_BATCH_OPERATIONS_PROP_NAME, Configuration.MAX_BATCH_OPERATIONS_DEFAULT);
-        private int batchInitialCapacity = 4096;
-
-        /**
-         * Settings from the system properties in {@link Configuration}.
-         */
-        public Context()
-        {
-            final String dirName = System.getProperty(Configuration.DIR_PROP_NAME);
-            if (null != dirName)
-            {
-                dir = new File(dirName);
-            }
-        }
-
-        /**
-         * Check the settings and fill in defaults. Called by {@link StateStore#open(Context)}.
-         *
-         * @return this.
-         */
-        public Context conclude()
-        {
-            if (concluded)
-            {
-                throw new IllegalStateException("context already concluded: a Context opens one store");
-            }
-            concluded = true;
-            if (null == dir)
-            {
-                throw new IllegalArgumentException("store directory not set: dir=null (Context.dir or -D" +
-                    Configuration.DIR_PROP_NAME + ")");
-            }
-            // Values from system properties reach here unchecked; a setter has checked its own already.
-            if (keyLengthSet)
-            {
-                checkKeyLength(keyLength);
-            }
-            if (maxValueLengthSet)
-            {
-                checkMaxValueLength(maxValueLength);
-            }
-            if (capacitySet)
-            {
-                checkCapacity(capacity);
-            }
-            checkPageSize(pageSize);
-            checkPositive("checkpointDurableTimeoutNs", checkpointDurableTimeoutNs);
-            checkPositive("checkpointPagesPerDutyCycle", checkpointPagesPerDutyCycle);
-            checkNotNegative("checkpointPreImagePages", checkpointPreImagePages);
-            checkPositive("maxBatchOperations", maxBatchOperations);
-            checkPositive("batchInitialCapacity", batchInitialCapacity);
-            if (null == errorHandler)
-            {
-                errorHandler = (throwable) -> throwable.printStackTrace(System.err);
-            }
-            if (null == checkpointerIdleStrategy)
-            {
-                checkpointerIdleStrategy = new BackoffIdleStrategy(
-                    10, 20, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
-            }
-            if (null == checkpointerThreadFactory)
-            {
-                checkpointerThreadFactory = (runnable) ->
-                {
-                    final Thread thread = new Thread(runnable);
-                    thread.setDaemon(true);
-                    return thread;
-                };
-            }
-            if (null == nanoClock)
-            {
-                nanoClock = SystemNanoClock.INSTANCE;
-            }
-            return this;
-        }
-
-        /**
-         * @param dir the store directory, created if missing; the store owns it.
-         * @return this.
-         */
-        public Context dir(final File dir)
-        {
-            this.dir = dir;
-            return this;
-        }
-
-        /**
-         * @return the store directory.
-         */
-        public File dir()
-        {
-            return dir;
-        }
-
-        /**
-         * @param keyLength fixed key length of a new store (8 for long keys), in [1, 512]; if set for an existing
-         *                  store, it must match. Leave it unset by not calling this.
-         * @return this.
-         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
-         */
-        public Context keyLength(final int keyLength)
-        {
-            checkKeyLength(keyLength);
-            this.keyLength = keyLength;
-            this.keyLengthSet = true;
-            return this;
-        }
-
-        /**
-         * @return the key length setting, or {@link #UNSET}.
-         */
-        public int keyLength()
-        {
-            return keyLength;
-        }
-
-        /**
-         * @param maxValueLength maximum value length of a new store, in [0, 2^20] (0: keys alone); if set for an
-         *                       existing store, it must match. Leave it unset by not calling this.
-         * @return this.
-         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
-         */
-        public Context maxValueLength(final int maxValueLength)
-        {
-            checkMaxValueLength(maxValueLength);
-            this.maxValueLength = maxValueLength;
-            this.maxValueLengthSet = true;
-            return this;
-        }
-
-        /**
-         * @return the max value length setting, or {@link #UNSET}.
-         */
-        public int maxValueLength()
-        {
-            return maxValueLength;
-        }
-
-        /**
-         * @param capacity most entries of a new store, positive; if set for an existing store, it must match. Leave
-         *                 it unset by not calling this.
-         * @return this.
-         * @throws IllegalArgumentException if not positive, {@link #UNSET} included.
-         */
-        public Context capacity(final int capacity)
-        {
-            checkCapacity(capacity);
-            this.capacity = capacity;
-            this.capacitySet = true;
-            return this;
-        }
-
-        /**
-         * @return the capacity setting, or {@link #UNSET}.
-         */
-        public int capacity()
-        {
-            return capacity;
-        }
-
-        /**
-         * @param pageSize unit of dirty tracking, copying and checksums for a new store, a power of two >= 512.
-         * @return this.
-         * @throws IllegalArgumentException if not a power of two >= 512.
-         */
-        public Context pageSize(final int pageSize)
-        {
-            checkPageSize(pageSize);
-            this.pageSize = pageSize;
-            this.pageSizeSet = true;
-            return this;
-        }
-
-        /**
-         * @return the page size.
-         */
-        public int pageSize()
-        {
-            return pageSize;
-        }
-
-        /**
-         * @param dir where the live region lives, when not the store directory: a tmpfs such as /dev/shm keeps the
-         *            kernel from writing the live region back to disk, which it never needs (every open rebuilds it
-         *            from a snapshot). Its file is named by the store's id and deleted on close. Default: null, the
-         *            store directory.
-         * @return this.
-         */
-        public Context liveRegionDirectory(final File dir)
-        {
-            this.liveRegionDirectory = dir;
-            return this;
-        }
-
-        /**
-         * @return the live region's directory, or null for the store directory.
-         */
-        public File liveRegionDirectory()
-        {
-            return liveRegionDirectory;
-        }
-
-        /**
-         * @param createIfMissing create a new store if the directory holds none (default true).
-         * @return this.
-         */
-        public Context createIfMissing(final boolean createIfMissing)
-        {
-            this.createIfMissing = createIfMissing;
-            return this;
-        }
-
-        /**
-         * @return whether a missing store is created.
-         */
-        public boolean createIfMissing()
-        {
-            return createIfMissing;
-        }
-
-        /**
-         * @param kind what feeds the store: {@link StoreKind#PLAIN} (the default) for a store used on its own,
-         *             {@link StoreKind#DURABLE} for one fed from a change log. Kept in a new store's header; an
-         *             existing store of the other kind is refused on open, naming both.
-         * @return this.
-         * @throws NullPointerException if {@code kind} is null.
-         */
-        public Context kind(final StoreKind kind)
-        {
-            ArgumentChecks.checkNotNull(kind, "kind");
-            this.kind = kind;
-            return this;
-        }
-
-        /**
-         * @return what feeds the store.
-         */
-        public StoreKind kind()
-        {
-            return kind;
-        }
-
-        /**
-         * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log,
-         *                   {@link DurableLog#NONE}).
-         * @return this.
-         * @throws NullPointerException if {@code durableLog} is null.
-         */
-        public Context durableLog(final DurableLog durableLog)
-        {
-            ArgumentChecks.checkNotNull(durableLog, "durableLog");
-            this.durableLog = durableLog;
-            return this;
-        }
-
-        /**
-         * @return the durable log.
-         */
-        public DurableLog durableLog()
-        {
-            return durableLog;
-        }
-
-        /**
-         * @param errorHandler receives errors of the checkpointer and warnings of open (a slot fallback, a bad
-         *                     header copy). Default: printed to standard error.
-         * @return this.
-         */
-        public Context errorHandler(final ErrorHandler errorHandler)
-        {
-            this.errorHandler = errorHandler;
-            return this;
-        }
-
-        /**
-         * @return the error handler.
-         */
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
-        }
-
-        /**
-         * @param timeoutNs how long a checkpoint waits for the log to be durable before it aborts.
-         * @return this.
-         */
-        public Context checkpointDurableTimeoutNs(final long timeoutNs)
-        {
-            checkPositive("checkpointDurableTimeoutNs", timeoutNs);
-            this.checkpointDurableTimeoutNs = timeoutNs;
-            return this;
-        }
-
-        /**
-         * @return the durable-log wait of a checkpoint.
-         */
-        public long checkpointDurableTimeoutNs()
-        {
-            return checkpointDurableTimeoutNs;
-        }
-
-        /**
-         * @param pages pages the checkpointer copies per duty cycle.
-         * @return this.
-         */
-        public Context checkpointPagesPerDutyCycle(final int pages)
-        {
-            checkPositive("checkpointPagesPerDutyCycle", pages);
-            this.checkpointPagesPerDutyCycle = pages;
-            return this;
-        }
-
-        /**
-         * @return pages the checkpointer copies per duty cycle.
-         */
-        public int checkpointPagesPerDutyCycle()
-        {
-            return checkpointPagesPerDutyCycle;
-        }
-
-        /**
-         * @param pages size, in pages, of a ring of anonymous memory where the writer saves the pre-image of a page it
-         *              must copy during a checkpoint, for the checkpointer to write into the slot; when the ring is
-         *              full, or with 0 (the default), the writer writes the page into the slot's file mapping itself.
-         *              Trades memory (pages x page size) for fewer writer stalls under heavy random writes.
-         * @return this.
-         */
-        public Context checkpointPreImagePages(final int pages)
-        {
-            checkNotNegative("checkpointPreImagePages", pages);
-            this.checkpointPreImagePages = pages;
-            return this;
-        }
-
-        /**
-         * @return pages of the writer's pre-image ring (0: off).
-         */
-        public int checkpointPreImagePages()
-        {
-            return checkpointPreImagePages;
-        }
-
-        /**
-         * @param useInvoker run the checkpointer from {@link StateStore#checkpointerInvoker()} on a thread of yours
-         *                   instead of its own thread.
-         * @return this.
-         */
-        public Context useCheckpointerInvoker(final boolean useInvoker)
-        {
-            this.useCheckpointerInvoker = useInvoker;
-            return this;
-        }
-
-        /**
-         * @return whether the checkpointer runs from an invoker.
-         */
-        public boolean useCheckpointerInvoker()
-        {
-            return useCheckpointerInvoker;
-        }
-
-        /**
-         * @param idleStrategy idle strategy of the checkpointer thread (default: backoff to 1 ms parks).
-         * @return this.
-         */
-        public Context checkpointerIdleStrategy(final IdleStrategy idleStrategy)
-        {
-            this.checkpointerIdleStrategy = idleStrategy;
-            return this;
-        }
-
-        /**
-         * @return the checkpointer's idle strategy.
-         */
-        public IdleStrategy checkpointerIdleStrategy()
-        {
-            return checkpointerIdleStrategy;
-        }
-
-        /**
-         * @param threadFactory makes the checkpointer thread (default: a daemon thread).
-         * @return this.
-         */
-        public Context checkpointerThreadFactory(final ThreadFactory threadFactory)
-        {
-            this.checkpointerThreadFactory = threadFactory;
-            return this;
-        }
-
-        /**
-         * @return the checkpointer thread factory.
-         */
-        public ThreadFactory checkpointerThreadFactory()
-        {
-            return checkpointerThreadFactory;
-        }
-
-        /**
-         * @param nanoClock clock for checkpoint timing.
-         * @return this.
-         */
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        /**
-         * @return the clock.
-         */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        /**
-         * @param maxBatchOperations most operations in one batch.
-         * @return this.
-         */
-        public Context maxBatchOperations(final int maxBatchOperations)
-        {
-            checkPositive("maxBatchOperations", maxBatchOperations);
-            this.maxBatchOperations = maxBatchOperations;
-            return this;
-        }
-
-        /**
-         * @return most operations in one batch.
-         */
-        public int maxBatchOperations()
-        {
-            return maxBatchOperations;
-        }
-
-        /**
-         * @param capacity initial buffer capacity of a new batch, in bytes.
-         * @return this.
-         */
-        public Context batchInitialCapacity(final int capacity)
-        {
-            checkPositive("batchInitialCapacity", capacity);
-            this.batchInitialCapacity = capacity;
-            return this;
-        }
-
-        /**
-         * @return initial buffer capacity of a new batch.
-         */
-        public int batchInitialCapacity()
-        {
-            return batchInitialCapacity;
-        }
-
-        int keyLengthOrDefault()
-        {
-            return keyLengthSet ? keyLength : Configuration.KEY_LENGTH_DEFAULT;
-        }
-
-        int maxValueLengthOrDefault()
-        {
-            return maxValueLengthSet ? maxValueLength : Configuration.MAX_VALUE_LENGTH_DEFAULT;
-        }
-
-        int capacityOrDefault()
-        {
-            return capacitySet ? capacity : Configuration.CAPACITY_DEFAULT;
-        }
-
-        boolean keyLengthSet()
-        {
-            return keyLengthSet;
-        }
-
-        boolean maxValueLengthSet()
-        {
-            return maxValueLengthSet;
-        }
-
-        boolean capacitySet()
-        {
-            return capacitySet;
-        }
-
-        private static void checkKeyLength(final int keyLength)
-        {
-            if (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH)
-            {
-                throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
-                    "]: keyLength=" + keyLength);
-            }
-        }
-
-        private static void checkMaxValueLength(final int maxValueLength)
-        {
-            // 0 is a store of keys alone: the format and the table allow it.
-            if (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH)
-            {
-                throw new IllegalArgumentException("maxValueLength out of range [0, " +
-                    TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
-            }
-        }
-
-        private static void checkCapacity(final int capacity)
-        {
-            if (capacity < 1)
-            {
-                throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
-            }
-        }
-
-        private static void checkPageSize(final int pageSize)
-        {
-            if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
-            {
-                throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
-            }
-        }
-
-        private static void checkPositive(final String name, final long value)
-        {
-            if (value <= 0)
-            {
-                throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
-            }
-        }
-
-        private static void checkNotNegative(final String name, final long value)
-        {
-            if (value < 0)
-            {
-                throw new IllegalArgumentException(name + " must not be negative: " + name + "=" + value);
-            }
         }
     }
 }

@@ -62,10 +62,10 @@ class StateStoreTest
             for (long k = 0; k < 1000; k++)
             {
                 key.putLong(4, k, java.nio.ByteOrder.LITTLE_ENDIAN);
-                store.touch(key, 4);
+                store.prefetch(key, 4);
             }
-            assertEquals(0, store.touch(key, 9), "a key running past its buffer is ignored");
-            assertEquals(0, store.touch(key, -1), "a negative offset is ignored");
+            assertEquals(0, store.prefetch(key, 9), "a key running past its buffer is ignored");
+            assertEquals(0, store.prefetch(key, -1), "a negative offset is ignored");
             assertEquals(sequence, store.lastSequence());
             assertEquals(500, store.size());
             assertEquals(before, Fixtures.digest(dir), "no file byte changed");
@@ -88,7 +88,7 @@ class StateStoreTest
     @Test
     void shouldStoreWideByteKeys()
     {
-        final StateStore.Context ctx = new StateStore.Context().dir(dir).keyLength(21).maxValueLength(32)
+        final StoreContext ctx = new StoreContext().dir(dir).keyLength(21).maxValueLength(32)
             .capacity(500).errorHandler(Fixtures.IGNORED::add);
         final Map<String, byte[]> model = new HashMap<>();
         try (StateStore store = StateStore.open(ctx))

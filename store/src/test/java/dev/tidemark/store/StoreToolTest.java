@@ -135,7 +135,7 @@ class StoreToolTest
         return new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME);
     }
 
-    private StateStore.Context context()
+    private StoreContext context()
     {
         return Fixtures.context(dir, CAPACITY, MAX_VALUE);
     }

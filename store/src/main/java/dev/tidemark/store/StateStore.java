@@ -74,6 +74,7 @@ public final class StateStore implements AutoCloseable
     private final FileChannel liveChannel;
     private final MappedByteBuffer liveMapping;
     private final UnsafeBuffer live;
+    private final CheckpointHandshake handshake;
     private final PageTracker tracker;
     private final HashTable table;
     private final Checkpointer checkpointer;
@@ -140,11 +141,11 @@ public final class StateStore implements AutoCloseable
         this.maxValueLength = geometry.maxValueLength;
         this.capacity = geometry.capacity;
 
+        handshake = new CheckpointHandshake(live, slots, geometry.pageSize, ctx.checkpointPreImagePages());
         checkpointer = new Checkpointer(
-            live, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
-            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle(), geometry.pageSize,
-            ctx.checkpointPreImagePages());
-        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, live, slots, checkpointer);
+            handshake, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
+            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle());
+        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
         table = new HashTable(live, tracker, geometry);
         valueOffset = table.valueOffset();
 
@@ -1081,8 +1082,8 @@ public final class StateStore implements AutoCloseable
         pendingRecord.initialTermId = logInitialTermId;
         pendingRecord.termLength = logTermLength;
         pendingRecord.mtuLength = logMtuLength;
-        final int pendingCount = tracker.beginCheckpoint(target);
-        checkpointer.submit(target, tracker.activePending(), pendingCount, pendingRecord);
+        tracker.beginCheckpoint(target);
+        checkpointer.submit(pendingRecord);
         checkpointInFlight = true;
         return true;
     }
@@ -1478,7 +1479,7 @@ public final class StateStore implements AutoCloseable
      */
     public long writerPageCopies()
     {
-        return tracker.writerCopies();
+        return handshake.writerCopies();
     }
 
     /**
@@ -1486,7 +1487,7 @@ public final class StateStore implements AutoCloseable
      */
     public long writerSlotCopies()
     {
-        return tracker.writerSlotCopies();
+        return handshake.writerSlotCopies();
     }
 
     /**

@@ -639,7 +639,7 @@ public final class DurableStore implements AutoCloseable
         lastSeenCommits = store.checkpointsCommitted();
         checkpoints.setRelease(lastSeenCommits);
         checkpointPosition.setRelease(store.lastCheckpointPosition());
-        checkpointDuration.setRelease(store.lastCheckpointDurationNs());
+        checkpointDuration.setRelease(store.statistics().lastCheckpointDurationNs());
     }
 
     private boolean purgeBelow(final long retained)

@@ -122,7 +122,7 @@ final class Recovery
         message = new ChangeMessageFlyweight(maxMessageLength);
         applyView = store.newBatch();
 
-        if (0 == store.logTermLength() && store.restoredFromFallback())
+        if (0 == store.logTermLength() && store.statistics().restoredFromFallback())
         {
             adoptRecording(ctx);
             recoverAndExtend(ctx);

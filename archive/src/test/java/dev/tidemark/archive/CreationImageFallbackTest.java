@@ -50,8 +50,8 @@ class CreationImageFallbackTest
         try (StateStore probe = StateStore.open(new StoreContext().dir(dir).kind(StoreKind.DURABLE)
             .errorHandler(errors::add)))
         {
-            assertEquals(0, probe.restoredPosition(), "only the recording's identity was checkpointed");
-            newest = 0 == probe.restoredSlot() ? "slot-a.dat" : "slot-b.dat";
+            assertEquals(0, probe.statistics().restoredPosition(), "only the recording's identity was checkpointed");
+            newest = 0 == probe.statistics().restoredSlot() ? "slot-a.dat" : "slot-b.dat";
             probe.closeWithoutCheckpoint();
         }
         try (RandomAccessFile file = new RandomAccessFile(new File(dir, newest), "rw"))
@@ -62,7 +62,7 @@ class CreationImageFallbackTest
 
         try (DurableStore store = open())
         {
-            assertTrue(store.stateStore().restoredFromFallback());
+            assertTrue(store.stateStore().statistics().restoredFromFallback());
             assertEquals(recordingId, store.recordingId(), "the same recording, not a new one");
             assertEquals(100, store.size(), errors.toString());
             assertEquals(100, store.replayedMessages());

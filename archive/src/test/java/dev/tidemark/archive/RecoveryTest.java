@@ -110,8 +110,8 @@ class RecoveryTest
         }
         try (DurableStore store = open())
         {
-            assertTrue(store.stateStore().restoredFromFallback());
-            assertEquals(olderSequence, store.stateStore().restoredSequence());
+            assertTrue(store.stateStore().statistics().restoredFromFallback());
+            assertEquals(olderSequence, store.stateStore().statistics().restoredSequence());
             assertEquals(store.sequence() - olderSequence, store.replayedMessages());
             assertModel(store, "fallback to the older snapshot");
         }
@@ -240,7 +240,7 @@ class RecoveryTest
             new dev.tidemark.store.StoreContext().dir(dir).kind(dev.tidemark.store.StoreKind.DURABLE)
                 .errorHandler(errors::add)))
         {
-            final String name = 0 == probe.restoredSlot() ? "slot-a.dat" : "slot-b.dat";
+            final String name = 0 == probe.statistics().restoredSlot() ? "slot-a.dat" : "slot-b.dat";
             probe.closeWithoutCheckpoint();
             return name;
         }

@@ -101,7 +101,7 @@ public final class CrashChild
         final StoreBatch batch = store.newBatch();
         long k = TransferWorkload.operations(store);
         out.println("RECOVERED k=" + k + " replayed=" + store.replayedMessages() + " openNs=" + openNs +
-            " fallback=" + store.stateStore().restoredFromFallback() + " truncatedAt=" + store.truncatedAt());
+            " fallback=" + store.stateStore().statistics().restoredFromFallback() + " truncatedAt=" + store.truncatedAt());
         out.flush();
 
         if (k < 0)

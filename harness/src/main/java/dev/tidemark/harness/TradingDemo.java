@@ -184,7 +184,7 @@ public final class TradingDemo
             latency.getValueAtPercentile(99.99) / 1000.0, latency.getMaxValue() / 1000.0);
         out.printf("checkpoints committed: %d (last took %.1f ms, copied %d pages)%n",
             store.stateStore().checkpointsCommitted() - checkpointsAtStart,
-            ms(store.stateStore().lastCheckpointDurationNs()), store.stateStore().lastCheckpointPagesCopied());
+            ms(store.stateStore().statistics().lastCheckpointDurationNs()), store.stateStore().statistics().lastCheckpointPagesCopied());
     }
 
     private static boolean crashRestart(final File dir, final int accounts, final long seed, final PrintStream out)
@@ -238,7 +238,7 @@ public final class TradingDemo
             final long recovered = TradingBook.fills(store);
             out.printf("recovered in %.1f ms (of which replay and archive %.1f ms): %d fills, %d messages " +
                 "replayed, restored from the snapshot at position %d%n", ms(took), ms(store.recoveryDurationNs()),
-                recovered, store.replayedMessages(), store.stateStore().restoredPosition());
+                recovered, store.replayedMessages(), store.stateStore().statistics().restoredPosition());
             boolean ok = report("every acknowledged fill recovered (" + recovered + " >= " + acknowledged + ")",
                 recovered >= acknowledged ? null : "lost " + (acknowledged - recovered) + " acknowledged fills", out);
             ok &= report("invariants after the crash", TradingBook.verify(store, accounts), out);

@@ -7,7 +7,6 @@ import dev.tidemark.archive.ChangeMessageDescriptor;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.store.BatchDescriptor;
-import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
 import dev.tidemark.store.StoreConfiguration;
 import org.agrona.DirectBuffer;

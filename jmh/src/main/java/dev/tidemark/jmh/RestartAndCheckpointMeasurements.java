@@ -127,7 +127,7 @@ final class RestartAndCheckpointMeasurements
                 {
                     final long took = System.nanoTime() - start;
                     restarts.add(new String[]{ Integer.toString(entries), mib(regionLength), Integer.toString(run + 1),
-                        ms(took), ms(store.openDurationNs()) });
+                        ms(took), ms(store.statistics().openDurationNs()) });
                     log.printf("  clean restart: %d entries, %s MiB: %s ms%n", entries, mib(regionLength), ms(took));
                 }
             }
@@ -239,10 +239,10 @@ final class RestartAndCheckpointMeasurements
                         store.checkpointAndAwait();
                     }
                     checkpoints.add(new String[]{ Integer.toString(entries), Long.toString(pages),
-                        Integer.toString(dirty), Integer.toString(store.lastCheckpointPagesCopied()),
-                        ms(store.lastCheckpointDurationNs()) });
+                        Integer.toString(dirty), Integer.toString(store.statistics().lastCheckpointPagesCopied()),
+                        ms(store.statistics().lastCheckpointDurationNs()) });
                     log.printf("  checkpoint: %d entries (%d pages), %d keys changed: %d pages copied, %s ms%n",
-                        entries, pages, dirty, store.lastCheckpointPagesCopied(), ms(store.lastCheckpointDurationNs()));
+                        entries, pages, dirty, store.statistics().lastCheckpointPagesCopied(), ms(store.statistics().lastCheckpointDurationNs()));
                 }
             }
             BenchmarkSupport.delete(dir);

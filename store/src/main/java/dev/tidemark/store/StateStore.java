@@ -5,33 +5,16 @@ package dev.tidemark.store;
 
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
-import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-
-import static dev.tidemark.store.TableDescriptor.KEY_OFFSET;
-import static dev.tidemark.store.TableDescriptor.TAG_OFFSET;
 
 /**
  * A key-value state store kept in a memory-mapped region, checkpointed into two fsynced snapshot slots without
@@ -46,8 +29,8 @@ import static dev.tidemark.store.TableDescriptor.TAG_OFFSET;
  * <p>
  * <b>Positions and sequences.</b> Every mutation (put, remove, batch) gets the next sequence number. A store fed
  * from a log also records the log position it now matches with {@link #logPosition(long)}; a checkpoint records
- * both, and a reopened store reports them ({@link #restoredPosition()}, {@link #restoredSequence()}) so the log can
- * be replayed from there.
+ * both, and a reopened store reports them ({@link StoreStatistics#restoredPosition()},
+ * {@link StoreStatistics#restoredSequence()}) so the log can be replayed from there.
  * <p>
  * <b>Durability.</b> This store alone makes nothing durable per write: a crash returns it to its last committed
  * checkpoint. A checkpoint commits only when the {@link DurableLog} says its position is durable, its slot has been
@@ -63,21 +46,18 @@ public final class StateStore implements AutoCloseable
      */
     public static final int MISSING = -1;
 
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final boolean CHECK_WRITER_THREAD = StoreConfiguration.checkWriterThread();
 
     private final StoreContext ctx;
-    private final StoreDirectory directory;
+    private final OpenedStore opened;
     private final StoreGeometry geometry;
-    private final HeaderFile header;
-    private final SnapshotSlot[] slots;
-    private final FileChannel liveChannel;
-    private final MappedByteBuffer liveMapping;
     private final UnsafeBuffer live;
     private final CheckpointHandshake handshake;
     private final PageTracker tracker;
     private final HashTable table;
     private final Checkpointer checkpointer;
+    private final CheckpointLedger ledger;
+    private final StoreStatistics statistics;
     private final AgentRunner checkpointerRunner;
     private final AgentInvoker checkpointerInvoker;
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
@@ -99,44 +79,17 @@ public final class StateStore implements AutoCloseable
     private int logInitialTermId;
     private int logTermLength;
     private int logMtuLength;
-
-    private final SlotRecord latestCommitted = new SlotRecord();
-    private final SlotRecord pendingRecord = new SlotRecord();
-    private int latestSlot;
-    private long retainedPosition;
-    private long nextCheckpointId;
-    private boolean checkpointInFlight;
     private long checkpointsCommitted;
-    private long checkpointsAborted;
-    private long lastCheckpointDurationNs;
-    private int lastCheckpointPagesCopied;
 
-    private final int restoredSlot;
-    private final boolean restoredFromFallback;
-    private final SlotRecord restored = new SlotRecord();
-    private final long openDurationNs;
-
-    private StateStore(
-        final StoreContext ctx,
-        final StoreDirectory directory,
-        final HeaderFile header,
-        final SnapshotSlot[] slots,
-        final int restoredSlot,
-        final boolean restoredFromFallback,
-        final FileChannel liveChannel,
-        final MappedByteBuffer liveMapping,
-        final long openStartNs)
+    private StateStore(final OpenedStore opened)
     {
-        this.ctx = ctx;
-        this.directory = directory;
-        this.header = header;
+        this.opened = opened;
+        this.ctx = opened.ctx();
+        final HeaderFile header = opened.header();
+        final SnapshotSlot[] slots = opened.slots();
+        final int restoredSlot = opened.chosenSlot();
         this.geometry = header.geometry();
-        this.slots = slots;
-        this.liveChannel = liveChannel;
-        this.liveMapping = liveMapping;
-        this.live = new UnsafeBuffer(liveMapping);
-        this.restoredSlot = restoredSlot;
-        this.restoredFromFallback = restoredFromFallback;
+        this.live = new UnsafeBuffer(opened.liveMapping());
         this.keyLength = geometry.keyLength;
         this.maxValueLength = geometry.maxValueLength;
         this.capacity = geometry.capacity;
@@ -150,12 +103,7 @@ public final class StateStore implements AutoCloseable
         valueOffset = table.valueOffset();
 
         final SlotRecord record = header.record(restoredSlot);
-        restored.set(record);
-        latestCommitted.set(record);
-        latestSlot = restoredSlot;
-        final SlotRecord other = header.record(1 - restoredSlot);
-        retainedPosition = other.isCommitted() ? Math.min(other.position, record.position) : record.position;
-        nextCheckpointId = Math.max(header.record(0).checkpointId, header.record(1).checkpointId) + 1;
+        ledger = new CheckpointLedger(header, restoredSlot, geometry.pageCount, tracker, checkpointer);
         size = (int)record.entryCount;
         lastSequence = record.sequence;
         lastPosition = record.position;
@@ -163,7 +111,6 @@ public final class StateStore implements AutoCloseable
         logInitialTermId = record.initialTermId;
         logTermLength = record.termLength;
         logMtuLength = record.mtuLength;
-        tracker.markAllDirty(1 - restoredSlot);
         writerThread = Thread.currentThread();
 
         if (ctx.useCheckpointerInvoker())
@@ -179,7 +126,8 @@ public final class StateStore implements AutoCloseable
                 ctx.checkpointerIdleStrategy(), ctx.errorHandler(), null, checkpointer);
             AgentRunner.startOnThread(checkpointerRunner, ctx.checkpointerThreadFactory());
         }
-        openDurationNs = System.nanoTime() - openStartNs;
+        statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
+            System.nanoTime() - opened.openStartNs());
     }
 
     /**
@@ -194,372 +142,7 @@ public final class StateStore implements AutoCloseable
      */
     public static StateStore open(final StoreContext ctx)
     {
-        final long startNs = System.nanoTime();
-        ctx.conclude();
-        checkBeforeLock(ctx);
-        final StoreDirectory directory = StoreDirectory.lock(ctx.dir(), ctx.createIfMissing());
-        HeaderFile header = null;
-        final SnapshotSlot[] slots = new SnapshotSlot[2];
-        FileChannel liveChannel = null;
-        MappedByteBuffer liveMapping = null;
-        boolean created = false;
-        File createdLiveFile = null;
-        try
-        {
-            if (!directory.headerFile().exists())
-            {
-                checkNoStoreWithoutHeader(ctx.dir());
-                if (!ctx.createIfMissing())
-                {
-                    throw noStore(ctx);
-                }
-                create(directory, ctx);
-                created = true;
-            }
-
-            header = HeaderFile.open(directory.headerFile());
-            for (int copy = 0; copy < 2; copy++)
-            {
-                if (null != header.copyProblem(copy))
-                {
-                    ctx.errorHandler().onError(new TidemarkException(
-                        TidemarkException.Category.ERROR, "store header copy " + copy + " invalid (" +
-                        header.copyProblem(copy) + "), using the other copy: file=" + header.file()));
-                }
-            }
-            checkSettings(ctx, header.geometry());
-
-            final StoreGeometry geometry = header.geometry();
-            final String[] problems = new String[2];
-            final String[] problem = new String[1];
-            for (int slot = 0; slot < 2; slot++)
-            {
-                problem[0] = null;
-                slots[slot] = SnapshotSlot.openOrExplain(directory.slotFile(slot), slot, geometry, problem);
-                problems[slot] = problem[0];
-            }
-
-            final int newest = header.record(1).checkpointId > header.record(0).checkpointId ? 1 : 0;
-            int chosen = -1;
-            final PageChecksum checksum = new PageChecksum();
-            for (int i = 0; i < 2 && chosen < 0; i++)
-            {
-                final int slot = 0 == i ? newest : 1 - newest;
-                if (null == problems[slot])
-                {
-                    problems[slot] = slots[slot].verify(header.record(slot), checksum);
-                }
-                if (null == problems[slot])
-                {
-                    chosen = slot;
-                }
-            }
-
-            if (chosen < 0)
-            {
-                throw new TidemarkException(TidemarkException.Category.FATAL,
-                    "no valid snapshot slot, store cannot be opened: dir=" + ctx.dir() + " slot A: " + problems[0] +
-                    "; slot B: " + problems[1] + ". " + StoreTool.RESET_HINT);
-            }
-
-            final boolean fallback = chosen != newest && header.record(newest).isCommitted();
-            if (fallback)
-            {
-                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
-                    "newest snapshot slot " + SlotDescriptor.slotName(newest) + " invalid (" + problems[newest] +
-                    "), restored from older slot " + SlotDescriptor.slotName(chosen) + " at position=" +
-                    header.record(chosen).position + ": dir=" + ctx.dir()));
-            }
-
-            for (int slot = 0; slot < 2; slot++)
-            {
-                if (null == slots[slot])
-                {
-                    slots[slot] = replaceUnusableSlot(directory, slot, geometry, problems[slot], ctx.errorHandler());
-                }
-            }
-
-            final File liveFile = null == ctx.liveRegionDirectory() ? directory.liveFile() :
-                new File(ctx.liveRegionDirectory(), "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
-            createdLiveFile = liveFile.exists() ? null : liveFile;
-            liveChannel = FileChannel.open(
-                liveFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            copyImageToLive(slots[chosen], liveChannel, geometry.regionLength);
-            liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
-            KillPoints.reach(KillPoints.OPEN_AFTER_SLOT_MAP);
-
-            return new StateStore(
-                ctx, directory, header, slots, chosen, fallback, liveChannel, liveMapping, startNs);
-        }
-        catch (final IOException ex)
-        {
-            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
-            throw new TidemarkException(TidemarkException.Category.ERROR, "cannot open store: dir=" + ctx.dir(), ex);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
-            throw ex;
-        }
-    }
-
-    /**
-     * The refusals that need neither the lock nor a write, made before the lock file or the directory is created so
-     * that a refused open leaves the disk exactly as it was. The open repeats them under the lock, where they count.
-     */
-    private static void checkBeforeLock(final StoreContext ctx)
-    {
-        final File dir = ctx.dir();
-        if (!dir.isDirectory())
-        {
-            if (!dir.exists() && !ctx.createIfMissing())
-            {
-                throw noStore(ctx);
-            }
-            return;
-        }
-        final File headerFile = new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME);
-        if (!headerFile.exists())
-        {
-            checkNoStoreWithoutHeader(dir);
-            if (!ctx.createIfMissing())
-            {
-                throw noStore(ctx);
-            }
-            return;
-        }
-        final HeaderFile header;
-        try
-        {
-            header = HeaderFile.open(headerFile);
-        }
-        catch (final TidemarkException ex)
-        {
-            return; // read again under the lock, which refuses it with the same message if it still stands
-        }
-        try
-        {
-            checkSettings(ctx, header.geometry());
-        }
-        finally
-        {
-            header.close();
-        }
-    }
-
-    private static TidemarkException noStore(final StoreContext ctx)
-    {
-        return new TidemarkException(TidemarkException.Category.ERROR,
-            "no store in directory and createIfMissing=false: dir=" + ctx.dir());
-    }
-
-    /**
-     * A directory with no header holds no store, or an unfinished creation (which left its marker, the header's
-     * temporary file, and never committed anything), or a damaged store: one of the store's own files without the
-     * header that commits them, refused, naming them. Entries that are not the store's own (a durable store's
-     * archive, which a reset keeps for the log to be replayed) do not count.
-     */
-    private static void checkNoStoreWithoutHeader(final File dir)
-    {
-        if (new File(dir, StoreDirectory.HEADER_TEMP_FILE_NAME).exists())
-        {
-            return;
-        }
-        final StringBuilder found = new StringBuilder();
-        for (final String name : StoreDirectory.STORE_FILE_NAMES)
-        {
-            if (new File(dir, name).exists())
-            {
-                found.append(found.length() > 0 ? ", " : "").append(name);
-            }
-        }
-        if (found.length() > 0)
-        {
-            throw new TidemarkException(TidemarkException.Category.FATAL,
-                "store header missing: file=" + new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME) +
-                ", yet the directory holds files found: " + found + ". Without its header (the commit record of " +
-                "every checkpoint) the store cannot be opened, and is not created anew over its files. " +
-                "The slot files keep copies of the header: " + StoreTool.RESTORE_HEADER_HINT + " Or " +
-                "restore header.dat from a copy of the directory taken while the store was closed, or discard the " +
-                "store: " + StoreTool.RESET_HINT);
-        }
-    }
-
-    /**
-     * Undo a failed open: close what it opened and delete what it created (a live file, or the whole new store),
-     * so that a refused open leaves the store directory as it found it, but for the lock file.
-     */
-    private static void release(
-        final StoreDirectory directory,
-        final HeaderFile header,
-        final SnapshotSlot[] slots,
-        final FileChannel liveChannel,
-        final MappedByteBuffer liveMapping,
-        final File createdLiveFile,
-        final boolean createdStore)
-    {
-        IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        if (null != createdLiveFile)
-        {
-            IoUtil.delete(createdLiveFile, true);
-        }
-        try
-        {
-            if (createdStore)
-            {
-                // As a reset does: the creation marker first, so that a crash in between leaves an unfinished
-                // creation, never a store without its header.
-                Files.write(directory.headerTempFile().toPath(), new byte[0]);
-                directory.fsync();
-                Files.deleteIfExists(directory.headerFile().toPath());
-                Files.deleteIfExists(directory.slotFile(0).toPath());
-                Files.deleteIfExists(directory.slotFile(1).toPath());
-                directory.fsync();
-                Files.deleteIfExists(directory.headerTempFile().toPath());
-                directory.fsync();
-            }
-        }
-        catch (final IOException | RuntimeException ignore)
-        {
-            // Best effort: what is left is an unfinished creation, which the next open completes.
-        }
-        CloseHelper.quietClose(directory);
-    }
-
-    private static SnapshotSlot replaceUnusableSlot(
-        final StoreDirectory directory,
-        final int slot,
-        final StoreGeometry geometry,
-        final String problem,
-        final ErrorHandler errorHandler) throws IOException
-    {
-        // The slot is neither restored from nor mappable: keep the bad file for inspection, give the next
-        // checkpoint a fresh one of real bytes to write into.
-        final File file = directory.slotFile(slot);
-        final File aside = new File(file.getPath() + ".bad");
-        if (file.exists())
-        {
-            Files.move(file.toPath(), aside.toPath(), StandardCopyOption.REPLACE_EXISTING);
-        }
-        SnapshotSlot.create(file, slot, geometry);
-        directory.fsync();
-        errorHandler.onError(new TidemarkException(TidemarkException.Category.ERROR,
-            "snapshot slot " + SlotDescriptor.slotName(slot) + " unusable (" + problem + "), replaced by a new " +
-            "empty slot file; the old file, if any, is kept as " + aside));
-        final String[] reopenProblem = new String[1];
-        final SnapshotSlot replacement = SnapshotSlot.openOrExplain(file, slot, geometry, reopenProblem);
-        if (null == replacement)
-        {
-            throw new IOException("new slot file unusable: " + reopenProblem[0]);
-        }
-        return replacement;
-    }
-
-    private static void copyImageToLive(final SnapshotSlot slot, final FileChannel liveChannel, final long length)
-        throws IOException
-    {
-        // Whole-page writes from the slot's mapping: real bytes, and no read of the old live pages first.
-        final ByteBuffer image = slot.newImageView();
-        image.clear();
-        long position = 0;
-        while (image.hasRemaining())
-        {
-            position += liveChannel.write(image, position);
-        }
-        if (liveChannel.size() > length)
-        {
-            liveChannel.truncate(length);
-        }
-    }
-
-    private static void create(final StoreDirectory directory, final StoreContext ctx) throws IOException
-    {
-        final StoreGeometry geometry = StoreGeometry.forSettings(
-            new SecureRandom().nextLong(), ctx.kind(), ctx.pageSize(), ctx.keyLengthOrDefault(),
-            ctx.maxValueLengthOrDefault(), ctx.capacityOrDefault());
-        try
-        {
-            // The header's temporary file first, as the marker of a creation under way: a directory holding it
-            // and no header is an unfinished creation, never a store that lost its header.
-            Files.write(directory.headerTempFile().toPath(), new byte[0]);
-            directory.fsync();
-            final PageChecksum checksum = new PageChecksum();
-            for (int slot = 0; slot < 2; slot++)
-            {
-                SnapshotSlot.create(directory.slotFile(slot), slot, geometry);
-            }
-
-            final SlotRecord a = new SlotRecord();
-            a.checkpointId = 1;
-            a.pageCount = geometry.pageCount;
-            final String[] problem = new String[1];
-            try (SnapshotSlot slotA = SnapshotSlot.openOrExplain(directory.slotFile(0), 0, geometry, problem))
-            {
-                if (null == slotA)
-                {
-                    throw new IOException("slot A unreadable after creation: " + problem[0]);
-                }
-                a.pageTableCrc = slotA.pageTableCrc(checksum);
-            }
-            final SlotRecord b = new SlotRecord();
-            b.pageCount = geometry.pageCount;
-
-            final HeaderFile image = HeaderFile.image(directory.headerTempFile(), geometry, 1, a, b);
-            for (int slot = 0; slot < 2; slot++)
-            {
-                SnapshotSlot.writeHeaderCopy(directory.slotFile(slot), geometry, image.preparedCopy());
-            }
-            image.writeNewFile(directory.headerTempFile());
-            Files.move(directory.headerTempFile().toPath(), directory.headerFile().toPath(),
-                StandardCopyOption.ATOMIC_MOVE);
-            directory.fsync();
-        }
-        catch (final IOException ex)
-        {
-            // Nothing was ever committed: leave no half-made store behind.
-            for (int slot = 0; slot < 2; slot++)
-            {
-                Files.deleteIfExists(directory.slotFile(slot).toPath());
-            }
-            Files.deleteIfExists(directory.headerTempFile().toPath());
-            throw new TidemarkException(TidemarkException.Category.ERROR,
-                "cannot create store (disk full?): dir=" + directory.dir() + " " + geometry, ex);
-        }
-    }
-
-    private static void checkSettings(final StoreContext ctx, final StoreGeometry geometry)
-    {
-        if (ctx.kind() != geometry.kind())
-        {
-            throw new IllegalArgumentException("store kind mismatch: opened as kind=" + ctx.kind() +
-                ", store kind=" + geometry.kind() + ": dir=" + ctx.dir() + " (a DURABLE store is fed from its change " +
-                "log and opens through DurableStore; a PLAIN store opens with StateStore alone)");
-        }
-        final StringBuilder contradictions = new StringBuilder();
-        contradiction(contradictions, "keyLength", ctx.keyLengthSet(), ctx.keyLength(), geometry.keyLength);
-        contradiction(contradictions, "maxValueLength", ctx.maxValueLengthSet(), ctx.maxValueLength(),
-            geometry.maxValueLength);
-        contradiction(contradictions, "capacity", ctx.capacitySet(), ctx.capacity(), geometry.capacity);
-        if (ctx.pageSize() != geometry.pageSize && ctx.pageSizeSet())
-        {
-            contradictions.append(" pageSize: settings=").append(ctx.pageSize())
-                .append(" store=").append(geometry.pageSize);
-        }
-        if (contradictions.length() > 0)
-        {
-            throw new IllegalArgumentException(
-                "settings contradict the existing store:" + contradictions + ": dir=" + ctx.dir());
-        }
-    }
-
-    private static void contradiction(
-        final StringBuilder out, final String name, final boolean set, final int setting, final int stored)
-    {
-        if (set && setting != stored)
-        {
-            out.append(' ').append(name).append(": settings=").append(setting).append(" store=").append(stored);
-        }
+        return StoreOpener.open(ctx, StateStore::new);
     }
 
     // ------------------------------------------------------------------------------------------------ reads
@@ -697,21 +280,10 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         ArgumentChecks.checkNotNull(consumer, "consumer");
-        final int bucketCount = table.bucketCount();
-        final int entryLength = table.entryLength();
-        final long address = live.addressOffset();
         iterating = true;
         try
         {
-            for (int bucket = 0; bucket < bucketCount; bucket++)
-            {
-                final int offset = bucket * entryLength;
-                if (0 != live.getInt(offset + TAG_OFFSET, ORDER))
-                {
-                    keyView.wrap(address + offset + KEY_OFFSET, keyLength);
-                    consumer.accept(keyView, wrapValue(offset));
-                }
-            }
+            table.forEach(consumer, keyView, valueView);
         }
         finally
         {
@@ -730,19 +302,10 @@ public final class StateStore implements AutoCloseable
         checkRead();
         checkLongKey();
         ArgumentChecks.checkNotNull(consumer, "consumer");
-        final int bucketCount = table.bucketCount();
-        final int entryLength = table.entryLength();
         iterating = true;
         try
         {
-            for (int bucket = 0; bucket < bucketCount; bucket++)
-            {
-                final int offset = bucket * entryLength;
-                if (0 != live.getInt(offset + TAG_OFFSET, ORDER))
-                {
-                    consumer.accept(live.getLong(offset + KEY_OFFSET, ORDER), wrapValue(offset));
-                }
-            }
+            table.forEachLong(consumer, valueView);
         }
         finally
         {
@@ -887,11 +450,11 @@ public final class StateStore implements AutoCloseable
     public void apply(final StoreBatch batch)
     {
         checkWrite();
-        checkBatch(batch);
+        BatchCheck.checkShape(batch, keyLength, maxValueLength, ctx.maxBatchOperations());
         if (batch.operationCount() > 1)
         {
             // One operation needs no walk: the insert below checks for room before it changes anything.
-            checkBatchCapacity(batch);
+            BatchCheck.checkRoom(table, batch, size, capacity, keyLength);
         }
 
         final DirectBuffer buffer = batch.buffer();
@@ -949,72 +512,8 @@ public final class StateStore implements AutoCloseable
     public void checkApplicable(final StoreBatch batch)
     {
         checkWrite();
-        checkBatch(batch);
-        checkBatchCapacity(batch);
-    }
-
-    private void checkBatchCapacity(final StoreBatch batch)
-    {
-        final int puts = batch.operationCount();
-        if (size + puts <= capacity)
-        {
-            return;
-        }
-
-        // Near full: walk the batch, each key's presence taken from its last earlier operation in the batch, else
-        // from the table. Quadratic in the batch length, and only when the table is nearly full.
-        final DirectBuffer buffer = batch.buffer();
-        final int start = batch.offset();
-        final int end = start + batch.length();
-        int running = size;
-        int index = 0;
-        for (int at = start; at < end; index++)
-        {
-            final int type = StoreBatch.operationType(buffer, at);
-            final int valueLength = StoreBatch.operationValueLength(buffer, at);
-            final int keyAt = at + BatchDescriptor.KEY_OFFSET;
-            final boolean present = presentBefore(buffer, start, at, keyAt);
-            if (BatchDescriptor.PUT == type && !present)
-            {
-                if (++running > capacity)
-                {
-                    throw new IllegalStateException("table full: batch operation " + index + " would exceed " +
-                        "capacity=" + capacity + " (size=" + size + "), nothing applied");
-                }
-            }
-            else if (BatchDescriptor.REMOVE == type && present)
-            {
-                running--;
-            }
-            at += BatchDescriptor.operationLength(keyLength, type, valueLength);
-        }
-    }
-
-    private boolean presentBefore(final DirectBuffer buffer, final int start, final int limit, final int keyAt)
-    {
-        boolean present = table.probe(buffer, keyAt) >= 0;
-        for (int at = start; at < limit; )
-        {
-            final int type = StoreBatch.operationType(buffer, at);
-            if (keysEqual(buffer, at + BatchDescriptor.KEY_OFFSET, keyAt))
-            {
-                present = BatchDescriptor.PUT == type;
-            }
-            at += BatchDescriptor.operationLength(keyLength, type, StoreBatch.operationValueLength(buffer, at));
-        }
-        return present;
-    }
-
-    private boolean keysEqual(final DirectBuffer buffer, final int a, final int b)
-    {
-        for (int i = 0; i < keyLength; i++)
-        {
-            if (buffer.getByte(a + i) != buffer.getByte(b + i))
-            {
-                return false;
-            }
-        }
-        return true;
+        BatchCheck.checkShape(batch, keyLength, maxValueLength, ctx.maxBatchOperations());
+        BatchCheck.checkRoom(table, batch, size, capacity, keyLength);
     }
 
     /**
@@ -1067,25 +566,8 @@ public final class StateStore implements AutoCloseable
     {
         checkWrite();
         pollCheckpoint();
-        if (checkpointInFlight)
-        {
-            return false;
-        }
-        final int target = 1 - latestSlot;
-        pendingRecord.checkpointId = nextCheckpointId++;
-        pendingRecord.position = lastPosition;
-        pendingRecord.sequence = lastSequence;
-        pendingRecord.entryCount = size;
-        pendingRecord.pageCount = geometry.pageCount;
-        pendingRecord.pageTableCrc = 0;
-        pendingRecord.recordingId = logRecordingId;
-        pendingRecord.initialTermId = logInitialTermId;
-        pendingRecord.termLength = logTermLength;
-        pendingRecord.mtuLength = logMtuLength;
-        tracker.beginCheckpoint(target);
-        checkpointer.submit(pendingRecord);
-        checkpointInFlight = true;
-        return true;
+        return ledger.start(
+            lastPosition, lastSequence, size, logRecordingId, logInitialTermId, logTermLength, logMtuLength);
     }
 
     /**
@@ -1097,7 +579,7 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         pollCheckpoint();
-        return checkpointInFlight;
+        return ledger.isInFlight();
     }
 
     /**
@@ -1118,7 +600,7 @@ public final class StateStore implements AutoCloseable
         while (true)
         {
             pollCheckpoint();
-            if (!checkpointInFlight)
+            if (!ledger.isInFlight())
             {
                 checkNotFailed();
                 return true;
@@ -1157,14 +639,14 @@ public final class StateStore implements AutoCloseable
         {
             throw new IllegalStateException("checkpoint still in progress after it ended: dir=" + ctx.dir());
         }
-        final long checkpointId = pendingRecord.checkpointId;
-        final long position = pendingRecord.position;
+        final long checkpointId = ledger.lastStarted().checkpointId;
+        final long position = ledger.lastStarted().position;
         if (!awaitCheckpoint(timeoutNs))
         {
             throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
                 " did not end within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: dir=" + ctx.dir());
         }
-        if (latestCommitted.checkpointId != checkpointId)
+        if (ledger.latestCommitted().checkpointId != checkpointId)
         {
             final Throwable cause = checkpointer.resultCause();
             throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
@@ -1175,32 +657,10 @@ public final class StateStore implements AutoCloseable
 
     private void pollCheckpoint()
     {
-        if (checkpointInFlight && checkpointer.isComplete())
+        if (ledger.poll())
         {
-            checkpointInFlight = false;
-            final int status = checkpointer.resultStatus();
-            tracker.endCheckpoint(Checkpointer.STATUS_COMMITTED == status);
-            lastCheckpointDurationNs = checkpointer.resultDurationNs();
-            lastCheckpointPagesCopied = checkpointer.resultPagesCopied();
-            if (Checkpointer.STATUS_COMMITTED == status)
-            {
-                latestSlot = 1 - latestSlot;
-                retainedPosition = latestCommitted.position;
-                latestCommitted.set(pendingRecord);
-                checkpointsCommitted++;
-            }
-            else
-            {
-                checkpointsAborted++;
-            }
+            checkpointsCommitted++;
         }
-    }
-
-    private boolean checkpointNeeded()
-    {
-        return lastSequence != latestCommitted.sequence || lastPosition != latestCommitted.position ||
-            logRecordingId != latestCommitted.recordingId || logInitialTermId != latestCommitted.initialTermId ||
-            logTermLength != latestCommitted.termLength || logMtuLength != latestCommitted.mtuLength;
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
@@ -1238,6 +698,7 @@ public final class StateStore implements AutoCloseable
         }
         checkWriterThread();
         RuntimeException error = null;
+        final SlotRecord latestCommitted = ledger.latestCommitted();
         try
         {
             final Throwable failure = checkpointer.fatalError();
@@ -1261,7 +722,8 @@ public final class StateStore implements AutoCloseable
                         ctx.dir());
                     ctx.errorHandler().onError(error);
                 }
-                else if (checkpointNeeded())
+                else if (ledger.differsFromLatest(
+                    lastSequence, lastPosition, logRecordingId, logInitialTermId, logTermLength, logMtuLength))
                 {
                     checkpointAndAwait();
                 }
@@ -1295,21 +757,12 @@ public final class StateStore implements AutoCloseable
         }
     }
 
-
     private void closeResources()
     {
         closed = true;
         CloseHelper.quietCloseAll(checkpointerRunner, checkpointerInvoker);
         checkpointer.closeDriving(awaitIdleStrategy);
-        IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        if (null != ctx.liveRegionDirectory())
-        {
-            // Outside the store directory (tmpfs, say) the live region is memory: give it back. Every open rewrites it.
-            IoUtil.delete(new File(ctx.liveRegionDirectory(),
-                "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat"), true);
-        }
-        CloseHelper.quietClose(directory);
+        opened.close();
     }
 
     // ------------------------------------------------------------------------------------------------ state
@@ -1367,67 +820,11 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * @return the log position of the snapshot the store was restored from on open.
-     */
-    public long restoredPosition()
-    {
-        return restored.position;
-    }
-
-    /**
-     * @return the sequence of the snapshot the store was restored from on open.
-     */
-    public long restoredSequence()
-    {
-        return restored.sequence;
-    }
-
-    /**
-     * @return the checkpoint id of the snapshot the store was restored from on open.
-     */
-    public long restoredCheckpointId()
-    {
-        return restored.checkpointId;
-    }
-
-    /**
-     * @return the slot restored from on open: 0 for A, 1 for B.
-     */
-    public int restoredSlot()
-    {
-        return restoredSlot;
-    }
-
-    /**
-     * @return true if the newest slot failed verification on open and the store was restored from the older one.
-     */
-    public boolean restoredFromFallback()
-    {
-        return restoredFromFallback;
-    }
-
-    /**
-     * @return nanoseconds open took: lock, header, slot verification and restoring the live region.
-     */
-    public long openDurationNs()
-    {
-        return openDurationNs;
-    }
-
-    /**
      * @return the log position of the newest committed checkpoint.
      */
     public long lastCheckpointPosition()
     {
-        return latestCommitted.position;
-    }
-
-    /**
-     * @return the sequence of the newest committed checkpoint.
-     */
-    public long lastCheckpointSequence()
-    {
-        return latestCommitted.sequence;
+        return ledger.latestCommitted().position;
     }
 
     /**
@@ -1438,10 +835,12 @@ public final class StateStore implements AutoCloseable
      */
     public long retainedPosition()
     {
-        return retainedPosition;
+        return ledger.retainedPosition();
     }
 
     /**
+     * Checkpoints committed since open: a plain field read, cheap enough to poll on every write.
+     *
      * @return checkpoints committed since open.
      */
     public long checkpointsCommitted()
@@ -1450,52 +849,13 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * @return checkpoints aborted (log not durable in time) or failed since open.
+     * What the store found on open and has done since: the same object every call, read-only, its values current.
+     *
+     * @return the store's statistics.
      */
-    public long checkpointsAborted()
+    public StoreStatistics statistics()
     {
-        return checkpointsAborted;
-    }
-
-    /**
-     * @return nanoseconds from start to commit of the last checkpoint that ended.
-     */
-    public long lastCheckpointDurationNs()
-    {
-        return lastCheckpointDurationNs;
-    }
-
-    /**
-     * @return pages the checkpointer copied for the last checkpoint that ended (not counting the writer's).
-     */
-    public int lastCheckpointPagesCopied()
-    {
-        return lastCheckpointPagesCopied;
-    }
-
-    /**
-     * @return pages the writer copied itself (into its pre-image ring, or into the slot), since open, because it
-     * wrote to a page still pending.
-     */
-    public long writerPageCopies()
-    {
-        return handshake.writerCopies();
-    }
-
-    /**
-     * @return pages the writer copied straight into a slot (its pre-image ring full or off) since open.
-     */
-    public long writerSlotCopies()
-    {
-        return handshake.writerSlotCopies();
-    }
-
-    /**
-     * @return pages changed since the slot a checkpoint would write next last held an image.
-     */
-    public int dirtyPages()
-    {
-        return tracker.dirtyCount(1 - latestSlot);
+        return statistics;
     }
 
     /**
@@ -1649,36 +1009,6 @@ public final class StateStore implements AutoCloseable
     private void checkValue(final DirectBuffer value, final int valueOffset, final int valueLength)
     {
         ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
-    }
-
-    /**
-     * Check a batch whole against this store's geometry before anything is touched: one pass over its operations.
-     */
-    private void checkBatch(final StoreBatch batch)
-    {
-        ArgumentChecks.checkNotNull(batch, "batch");
-        if (batch.keyLength() != keyLength || batch.maxValueLength() != maxValueLength)
-        {
-            throw new IllegalArgumentException("batch built for another store: batch keyLength=" +
-                batch.keyLength() + " maxValueLength=" + batch.maxValueLength() + ", store keyLength=" + keyLength +
-                " maxValueLength=" + maxValueLength + " (make batches with this store's newBatch)");
-        }
-        if (batch.operationCount() > ctx.maxBatchOperations())
-        {
-            throw new IllegalArgumentException("batch too long for this store: operations=" + batch.operationCount() +
-                " maxBatchOperations=" + ctx.maxBatchOperations());
-        }
-        if (!batch.isWrapped())
-        {
-            return; // encoded by its own put and remove methods, each operation checked against this shape then
-        }
-        final int count = StoreBatch.validate(
-            batch.buffer(), batch.offset(), batch.length(), keyLength, maxValueLength, ctx.maxBatchOperations());
-        if (count != batch.operationCount())
-        {
-            throw new IllegalArgumentException("batch operation count changed: operations=" + count + " expected=" +
-                batch.operationCount() + " (its bytes changed after they were wrapped)");
-        }
     }
 
     private void checkNotFull()

@@ -168,9 +168,9 @@ class StateStoreTest
         try (StateStore store = StateStore.open(Fixtures.context(dir, 5000, 100)))
         {
             Fixtures.assertStoreEquals(model, store, "after clean reopen");
-            assertEquals(3000, store.restoredSequence());
-            assertEquals(2999 * 64, store.restoredPosition());
-            assertFalse(store.restoredFromFallback());
+            assertEquals(3000, store.statistics().restoredSequence());
+            assertEquals(2999 * 64, store.statistics().restoredPosition());
+            assertFalse(store.statistics().restoredFromFallback());
         }
     }
 }

@@ -4,8 +4,8 @@
 package dev.tidemark.store;
 
 /**
- * The dirty-page bookkeeping of the writer, and its write barrier. Before every write to the live region the writer calls
- * {@link #beforeWrite(int, int)}, which for each page touched:
+ * The dirty-page bookkeeping of the writer, and its write barrier. Before every write to the live region the writer
+ * calls {@link #beforeWrite(int, int)}, which for each page touched:
  * <ol>
  *   <li>if a checkpoint is copying, settles the page with the copier through the {@link CheckpointHandshake}: claims
  *   it if still pending and saves its pre-image, or waits the few hundred nanoseconds the copier needs to finish

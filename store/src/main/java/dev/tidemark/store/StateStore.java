@@ -216,8 +216,8 @@ public final class StateStore implements AutoCloseable
 
     /**
      * A hint, changing nothing: load the home bucket of a key that is about to be written, so its cache miss is
-     * taken now, alongside others, rather than when the write needs it. Replay prefetches the keys of a group of messages ahead of
-     * the one it applies. A key that would run past the end of its buffer is ignored.
+     * taken now, alongside others, rather than when the write needs it. Replay prefetches the keys of a group of
+     * messages ahead of the one it applies. A key that would run past the end of its buffer is ignored.
      *
      * @param key       buffer holding the key.
      * @param keyOffset offset of the key.

@@ -51,7 +51,8 @@ public final class StoreContext
     private DurableLog durableLog = DurableLog.NONE;
     private ErrorHandler errorHandler;
     private long checkpointDurableTimeoutNs = SystemUtil.getDurationInNanos(
-        StoreConfiguration.CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME, StoreConfiguration.CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS);
+        StoreConfiguration.CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME,
+        StoreConfiguration.CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS);
     private int checkpointPagesPerDutyCycle = 64;
     private int checkpointPreImagePages = StoreConfiguration.intProperty(
         StoreConfiguration.CHECKPOINT_PREIMAGE_PAGES_PROP_NAME, 0);

@@ -105,7 +105,7 @@ final class CheckpointControl
 
     private void updateCounters()
     {
-        counters.onCheckpoint(
-            store.checkpointsCommitted(), store.lastCheckpointPosition(), store.lastCheckpointDurationNs());
+        counters.onCheckpoint(store.checkpointsCommitted(), store.lastCheckpointPosition(),
+            store.statistics().lastCheckpointDurationNs());
     }
 }

@@ -3,7 +3,9 @@
  */
 package dev.tidemark.archive;
 
-import dev.tidemark.store.StateStore;
+import dev.tidemark.store.ArgumentChecks;
+import dev.tidemark.store.DurableLog;
+import dev.tidemark.store.StoreContext;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.protocol.DataHeaderFlyweight;
@@ -18,26 +20,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DurableStoreContext
 {
-    private static final int NOT_SET = Integer.MIN_VALUE;
     private static final int MAX_MTU_LENGTH = 65504; // Aeron's limit: the largest UDP payload
 
     private boolean concluded;
-    private File dir;
-    private int keyLength = NOT_SET;
-    private int maxValueLength = NOT_SET;
-    private int capacity = NOT_SET;
+    private StoreContext storeContext = new StoreContext();
     private Durability durability = Durability.valueOf(
         System.getProperty(DurableStoreConfiguration.DURABILITY_PROP_NAME, "recorded").toUpperCase());
     private boolean embedded = !"false".equals(System.getProperty(DurableStoreConfiguration.EMBEDDED_PROP_NAME));
     private String aeronDirectoryName = System.getProperty(DurableStoreConfiguration.AERON_DIR_PROP_NAME);
     private File archiveDirectory;
-    private long archiveId = Long.getLong(DurableStoreConfiguration.ARCHIVE_ID_PROP_NAME, DurableStoreConfiguration.ARCHIVE_ID_DEFAULT);
+    private long archiveId = Long.getLong(DurableStoreConfiguration.ARCHIVE_ID_PROP_NAME,
+        DurableStoreConfiguration.ARCHIVE_ID_DEFAULT);
     private int archiveFileSyncLevel = -1;
     private int termLength = DurableStoreConfiguration.TERM_LENGTH_DEFAULT;
     private int mtuLength = DurableStoreConfiguration.MTU_LENGTH_DEFAULT;
     private int segmentFileLength = DurableStoreConfiguration.SEGMENT_FILE_LENGTH_DEFAULT;
     private long lowStorageThreshold = Long.getLong(
-        DurableStoreConfiguration.LOW_STORAGE_THRESHOLD_PROP_NAME, DurableStoreConfiguration.LOW_STORAGE_THRESHOLD_DEFAULT);
+        DurableStoreConfiguration.LOW_STORAGE_THRESHOLD_PROP_NAME,
+            DurableStoreConfiguration.LOW_STORAGE_THRESHOLD_DEFAULT);
     private int streamId = DurableStoreConfiguration.STREAM_ID_DEFAULT;
     private int replayStreamId = DurableStoreConfiguration.REPLAY_STREAM_ID_DEFAULT;
     private String replayChannel = "aeron:ipc";
@@ -63,21 +63,28 @@ public final class DurableStoreContext
             throw new IllegalStateException("context already concluded: a Context opens one store");
         }
         concluded = true;
-        if (null == dir)
+        if (null == storeContext.dir())
         {
-            throw new IllegalArgumentException("store directory not set: dir=null");
+            throw new IllegalArgumentException("store directory not set: dir=null (storeContext().dir(...))");
         }
-        checkPositiveIfSet("keyLength", keyLength);
-        checkPositiveIfSet("maxValueLength", maxValueLength);
-        checkPositiveIfSet("capacity", capacity);
+        if (storeContext.isConcluded())
+        {
+            throw new IllegalStateException("storeContext already concluded: a StoreContext opens one store");
+        }
+        if (DurableLog.NONE != storeContext.durableLog())
+        {
+            throw new IllegalArgumentException("storeContext has a durableLog of its own: the durable store " +
+                "supplies it (the archive's recording position), so leave it unset; durableLog=" +
+                storeContext.durableLog());
+        }
         if (null == durability)
         {
             throw new IllegalArgumentException(
                 "default durability must be NONE, RECORDED or SYNCED: durability=null");
         }
-        checkPositive("backPressureTimeoutNs", backPressureTimeoutNs);
-        checkPositive("durableTimeoutNs", durableTimeoutNs);
-        checkPositive("recoveryTimeoutNs", recoveryTimeoutNs);
+        ArgumentChecks.checkPositive("backPressureTimeoutNs", backPressureTimeoutNs);
+        ArgumentChecks.checkPositive("durableTimeoutNs", durableTimeoutNs);
+        ArgumentChecks.checkPositive("recoveryTimeoutNs", recoveryTimeoutNs);
         if (mtuLength <= DataHeaderFlyweight.HEADER_LENGTH || mtuLength > MAX_MTU_LENGTH ||
             0 != (mtuLength & (FrameDescriptor.FRAME_ALIGNMENT - 1)))
         {
@@ -125,97 +132,46 @@ public final class DurableStoreContext
         }
         if (null == errorHandler)
         {
-            errorHandler = (throwable) -> throwable.printStackTrace(System.err);
+            errorHandler = null != storeContext.errorHandler() ? storeContext.errorHandler() :
+                (throwable) -> throwable.printStackTrace(System.err);
         }
         return this;
     }
 
-    private static void checkPositiveIfSet(final String name, final int value)
-    {
-        if (NOT_SET != value && value <= 0)
-        {
-            throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
-        }
-    }
-
-    private static void checkPositive(final String name, final long value)
-    {
-        if (value <= 0)
-        {
-            throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
-        }
-    }
-
     /**
-     * @param dir the store directory; the embedded archive lives in its {@code archive} subdirectory.
+     * The settings of the mapped store inside the durable store: its directory (where the embedded archive lives
+     * too, in its {@code archive} subdirectory), key length, max value length, capacity, page size, live-region
+     * directory, pre-image ring and checkpointer. The durable store sets four of them at open, overriding what they
+     * hold: {@link StoreContext#kind(dev.tidemark.store.StoreKind) kind} (DURABLE), the
+     * {@link StoreContext#durableLog(DurableLog) durable log} (the archive's recording position; refused if set), the
+     * {@link StoreContext#errorHandler(org.agrona.ErrorHandler) error handler} (this context's, counted), and the
+     * {@link StoreContext#checkpointDurableTimeoutNs(long) checkpoint's durable wait} ({@link #durableTimeoutNs()}).
+     *
+     * @param storeContext the mapped store's settings, not yet concluded.
      * @return this.
+     * @throws NullPointerException if {@code storeContext} is null.
      */
-    public DurableStoreContext dir(final File dir)
+    public DurableStoreContext storeContext(final StoreContext storeContext)
     {
-        this.dir = dir;
+        ArgumentChecks.checkNotNull(storeContext, "storeContext");
+        this.storeContext = storeContext;
         return this;
     }
 
     /**
-     * @return the store directory.
+     * @return the mapped store's settings (a new {@link StoreContext} unless one was set), to read or change.
+     */
+    public StoreContext storeContext()
+    {
+        return storeContext;
+    }
+
+    /**
+     * @return the store directory: the mapped store's, {@code storeContext().dir()}.
      */
     public File dir()
     {
-        return dir;
-    }
-
-    /**
-     * @param keyLength key length of a new store (8 for long keys).
-     * @return this.
-     */
-    public DurableStoreContext keyLength(final int keyLength)
-    {
-        this.keyLength = keyLength;
-        return this;
-    }
-
-    /**
-     * @return the key length setting.
-     */
-    public int keyLength()
-    {
-        return NOT_SET == keyLength ? StateStore.Context.UNSET : keyLength;
-    }
-
-    /**
-     * @param maxValueLength maximum value length of a new store.
-     * @return this.
-     */
-    public DurableStoreContext maxValueLength(final int maxValueLength)
-    {
-        this.maxValueLength = maxValueLength;
-        return this;
-    }
-
-    /**
-     * @return the max value length setting.
-     */
-    public int maxValueLength()
-    {
-        return NOT_SET == maxValueLength ? StateStore.Context.UNSET : maxValueLength;
-    }
-
-    /**
-     * @param capacity most entries of a new store.
-     * @return this.
-     */
-    public DurableStoreContext capacity(final int capacity)
-    {
-        this.capacity = capacity;
-        return this;
-    }
-
-    /**
-     * @return the capacity setting.
-     */
-    public int capacity()
-    {
-        return NOT_SET == capacity ? StateStore.Context.UNSET : capacity;
+        return storeContext.dir();
     }
 
     /**

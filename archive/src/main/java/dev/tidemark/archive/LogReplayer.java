@@ -163,7 +163,7 @@ final class LogReplayer implements FragmentHandler
                 if (DataHeaderFlyweight.HDR_TYPE_DATA == termBuffer.getShort(
                     at + DataHeaderFlyweight.TYPE_FIELD_OFFSET, ByteOrder.LITTLE_ENDIAN))
                 {
-                    touchSink += store.touch(termBuffer, at + DataHeaderFlyweight.HEADER_LENGTH + KEY_IN_PAYLOAD);
+                    touchSink += store.prefetch(termBuffer, at + DataHeaderFlyweight.HEADER_LENGTH + KEY_IN_PAYLOAD);
                 }
                 at += BitUtil.align(frameLength, FrameDescriptor.FRAME_ALIGNMENT);
             }

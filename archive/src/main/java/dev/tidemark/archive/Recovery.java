@@ -6,6 +6,7 @@ package dev.tidemark.archive;
 import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.KillPoints;
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.StoreKind;
 import dev.tidemark.store.TidemarkException;
 import io.aeron.ChannelUriStringBuilder;
@@ -73,7 +74,8 @@ final class Recovery
         checkArchiveDirectory();
         store = restoreStore();
         connection = ArchiveConnection.connect(ctx, store.storeId(), errorHandler);
-        final ChangeMessageFlyweight message = new ChangeMessageFlyweight(HEADER_LENGTH + BatchDescriptor.operationLength(
+        final ChangeMessageFlyweight message = new ChangeMessageFlyweight(HEADER_LENGTH +
+            BatchDescriptor.operationLength(
             store.keyLength(), BatchDescriptor.PUT, store.maxValueLength()) * 2 + 4096);
 
         final RecordingIdentity recording;
@@ -81,7 +83,7 @@ final class Recovery
         long replayed = 0;
         long replayDurationNs = 0;
         long truncatedAt = -1;
-        if (0 == store.logTermLength() && !store.restoredFromFallback())
+        if (0 == store.logTermLength() && !store.statistics().restoredFromFallback())
         {
             extension = startRecording();
             recording = new RecordingIdentity(RecordingPos.getRecordingId(connection.aeron().countersReader(),
@@ -147,24 +149,11 @@ final class Recovery
 
     private StateStore restoreStore()
     {
-        final StateStore.Context storeCtx = new StateStore.Context()
-            .dir(ctx.dir())
+        final StoreContext storeCtx = ctx.storeContext()
             .kind(StoreKind.DURABLE)
             .errorHandler(errorHandler)
             .durableLog(durableLog)
             .checkpointDurableTimeoutNs(ctx.durableTimeoutNs());
-        if (StateStore.Context.UNSET != ctx.keyLength())
-        {
-            storeCtx.keyLength(ctx.keyLength());
-        }
-        if (StateStore.Context.UNSET != ctx.maxValueLength())
-        {
-            storeCtx.maxValueLength(ctx.maxValueLength());
-        }
-        if (StateStore.Context.UNSET != ctx.capacity())
-        {
-            storeCtx.capacity(ctx.capacity());
-        }
         return StateStore.open(storeCtx);
     }
 

@@ -4,6 +4,7 @@
 package dev.tidemark.archive;
 
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,8 @@ class AllocationTest
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported());
         threads.setThreadAllocatedMemoryEnabled(true);
-        try (DurableStore store = DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8)
-            .maxValueLength(64).capacity(20_000).checkpointLogBytes(1024 * 1024)
+        try (DurableStore store = DurableStore.open(new DurableStoreContext().storeContext(new StoreContext().dir(dir)
+            .keyLength(8).maxValueLength(64).capacity(20_000)).checkpointLogBytes(1024 * 1024)
             .errorHandler(Throwable::printStackTrace)))
         {
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));

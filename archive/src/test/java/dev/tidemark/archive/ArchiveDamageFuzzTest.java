@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.TidemarkException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -201,7 +202,8 @@ class ArchiveDamageFuzzTest
 
     private static DurableStoreContext context(final File dir)
     {
-        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16).capacity(1000)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(16)
+            .capacity(1000))
             .recoveryTimeoutNs(TimeUnit.SECONDS.toNanos(20));
     }
 }

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,11 +80,13 @@ class CrashRecoveryTest
     {
         final String where = "durability=" + durability + " seed=" + seed + " cycle=" + cycle + " acknowledged=" +
             acknowledged + " issued=" + issued;
-        try (DurableStore store = DurableStore.open(new DurableStoreContext().dir(dir).durability(durability)
-            .keyLength(8).maxValueLength(16).capacity(2_000_000).errorHandler(Throwable::printStackTrace)))
+        try (DurableStore store = DurableStore.open(new DurableStoreContext().storeContext(new StoreContext().dir(dir)
+            .keyLength(8).maxValueLength(16).capacity(2_000_000)).durability(durability)
+            .errorHandler(Throwable::printStackTrace)))
         {
             final long k = store.size();
-            System.out.println("recovered=" + k + " acknowledged+1=" + (acknowledged + 1) + " issued+1=" + (issued + 1) + " " + where);
+            System.out.println("recovered=" + k + " acknowledged+1=" + (acknowledged + 1) + " issued+1=" + (issued +
+                1) + " " + where);
             assertTrue(k >= acknowledged + 1, "lost acknowledged puts: recovered " + k + " " + where);
             assertTrue(k <= issued + 1, "recovered more than issued: " + k + " " + where);
             assertEquals(k, store.sequence(), "one mutation per put: " + where);

@@ -4,6 +4,7 @@
 package dev.tidemark.archive;
 
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.StoreKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -46,11 +47,11 @@ class CreationImageFallbackTest
             store.closeWithoutCheckpoint();
         }
         final String newest;
-        try (StateStore probe = StateStore.open(new StateStore.Context().dir(dir).kind(StoreKind.DURABLE)
+        try (StateStore probe = StateStore.open(new StoreContext().dir(dir).kind(StoreKind.DURABLE)
             .errorHandler(errors::add)))
         {
-            assertEquals(0, probe.restoredPosition(), "only the recording's identity was checkpointed");
-            newest = 0 == probe.restoredSlot() ? "slot-a.dat" : "slot-b.dat";
+            assertEquals(0, probe.statistics().restoredPosition(), "only the recording's identity was checkpointed");
+            newest = 0 == probe.statistics().restoredSlot() ? "slot-a.dat" : "slot-b.dat";
             probe.closeWithoutCheckpoint();
         }
         try (RandomAccessFile file = new RandomAccessFile(new File(dir, newest), "rw"))
@@ -61,7 +62,7 @@ class CreationImageFallbackTest
 
         try (DurableStore store = open())
         {
-            assertTrue(store.stateStore().restoredFromFallback());
+            assertTrue(store.stateStore().statistics().restoredFromFallback());
             assertEquals(recordingId, store.recordingId(), "the same recording, not a new one");
             assertEquals(100, store.size(), errors.toString());
             assertEquals(100, store.recovery().replayedMessages());
@@ -83,7 +84,8 @@ class CreationImageFallbackTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16).capacity(1000)
+        return DurableStore.open(new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(16).capacity(1000))
             .errorHandler(errors::add));
     }
 }

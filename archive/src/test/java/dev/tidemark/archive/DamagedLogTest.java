@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.TidemarkException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -159,7 +160,8 @@ class DamagedLogTest
 
     private DurableStoreContext smallSegments(final File storeDir)
     {
-        return new DurableStoreContext().dir(storeDir).keyLength(8).maxValueLength(16).capacity(1000)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(storeDir).keyLength(8).maxValueLength(16)
+            .capacity(1000))
             .termLength(64 * 1024).segmentFileLength(128 * 1024).checkpointLogBytes(Long.MAX_VALUE / 4)
             .errorHandler(errors::add);
     }
@@ -304,8 +306,8 @@ class DamagedLogTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16)
-            .capacity(1000).recoveryTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(20))
+        return DurableStore.open(new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(16).capacity(1000)).recoveryTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(20))
             .errorHandler(errors::add));
     }
 

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,7 +127,8 @@ class DiskFullTest
 
     private static DurableStoreContext context(final File dir)
     {
-        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(4000)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(VALUE_LENGTH).capacity(4000))
             .termLength(256 * 1024).segmentFileLength(1024 * 1024).lowStorageThreshold(64 * 1024)
             .checkpointLogBytes(2 * 1024 * 1024).durableTimeoutNs(TimeUnit.SECONDS.toNanos(5))
             .backPressureTimeoutNs(TimeUnit.SECONDS.toNanos(5)).errorHandler((ex) -> { });

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
@@ -31,8 +32,8 @@ public final class DurableChild
     {
         final File dir = new File(args[0]);
         final Durability durability = Durability.valueOf(args[1]);
-        final DurableStoreContext ctx = new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(16)
-            .capacity(2_000_000).durability(durability).checkpointLogBytes(256 * 1024)
+        final DurableStoreContext ctx = new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(16).capacity(2_000_000)).durability(durability).checkpointLogBytes(256 * 1024)
             .errorHandler(Throwable::printStackTrace);
         if (args.length > 3 && "external".equals(args[2]))
         {

@@ -5,6 +5,7 @@ package dev.tidemark.archive;
 
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -171,7 +172,7 @@ class DurableStoreBadInputTest
     {
         final File dir = new File(root, "store");
         final DurableStore store = openLongKeys(dir, 64);
-        try (StateStore other = StateStore.open(new StateStore.Context().dir(new File(root, "other"))
+        try (StateStore other = StateStore.open(new StoreContext().dir(new File(root, "other"))
             .keyLength(8).maxValueLength(256).capacity(1000).errorHandler(errors::add)))
         {
             final StoreBatch small = other.newBatch();
@@ -330,10 +331,10 @@ class DurableStoreBadInputTest
      */
     enum BadSetting
     {
-        CAPACITY_MINUS_ONE("capacity", (ctx) -> ctx.capacity(-1)),
-        CAPACITY_ZERO("capacity", (ctx) -> ctx.capacity(0)),
-        KEY_LENGTH_ZERO("keyLength", (ctx) -> ctx.keyLength(0)),
-        MAX_VALUE_LENGTH_NEGATIVE("maxValueLength", (ctx) -> ctx.maxValueLength(-2)),
+        CAPACITY_MINUS_ONE("capacity", (ctx) -> ctx.storeContext().capacity(-1)),
+        CAPACITY_ZERO("capacity", (ctx) -> ctx.storeContext().capacity(0)),
+        KEY_LENGTH_ZERO("keyLength", (ctx) -> ctx.storeContext().keyLength(0)),
+        MAX_VALUE_LENGTH_NEGATIVE("maxValueLength", (ctx) -> ctx.storeContext().maxValueLength(-2)),
         NULL_DEFAULT_DURABILITY("durability", (ctx) -> ctx.durability(null)),
         TERM_LENGTH_NOT_A_POWER_OF_TWO("termLength", (ctx) -> ctx.termLength(100_000)),
         SEGMENT_NOT_A_MULTIPLE_OF_THE_TERM("segmentFileLength", (ctx) -> ctx.segmentFileLength(3 * 1024 * 1024)),
@@ -365,10 +366,18 @@ class DurableStoreBadInputTest
     void shouldRefuseABadSettingNamingItAndWriteNothing(final BadSetting bad)
     {
         final File dir = new File(root, "missing");
-        final DurableStoreContext ctx = new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(64)
-            .capacity(1000).errorHandler(errors::add);
-        bad.setting.accept(ctx);
-        final RuntimeException refusal = refusedOpen(ctx, bad + " was accepted");
+        final DurableStoreContext ctx = new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(64).capacity(1000)).errorHandler(errors::add);
+        RuntimeException refusal;
+        try
+        {
+            bad.setting.accept(ctx);
+            refusal = refusedOpen(ctx, bad + " was accepted");
+        }
+        catch (final IllegalArgumentException refusedBySetter)
+        {
+            refusal = refusedBySetter; // the store's settings are checked as they are set
+        }
         assertTrue(Stream.of(bad.name.split("\\|")).anyMatch(refusal.getMessage()::contains),
             "refusal must name the setting " + bad.name + ": " + refusal);
         assertFalse(dir.exists(), "a refused open wrote " + list(dir) + ": " + refusal);
@@ -385,7 +394,7 @@ class DurableStoreBadInputTest
 
         final String[] names = { "keyLength", "maxValueLength", "capacity" };
         final DurableStoreContext[] contexts = {
-            context(dir, 16, 64), context(dir, 8, 65), context(dir, 8, 64).capacity(2000) };
+            context(dir, 16, 64), context(dir, 8, 65), context(dir, 8, 64, 2000) };
         for (int i = 0; i < names.length; i++)
         {
             final RuntimeException refusal = refusedOpen(contexts[i], "contradicting " + names[i] + " accepted");
@@ -408,7 +417,7 @@ class DurableStoreBadInputTest
     void shouldRefuseToOpenAPlainStateStoreDirectoryAsADurableStoreAndWriteNothing()
     {
         final File dir = new File(root, "plain");
-        try (StateStore plain = StateStore.open(new StateStore.Context().dir(dir).keyLength(8).maxValueLength(64)
+        try (StateStore plain = StateStore.open(new StoreContext().dir(dir).keyLength(8).maxValueLength(64)
             .capacity(1000).errorHandler(errors::add)))
         {
             for (long k = 0; k < 100; k++)
@@ -420,7 +429,7 @@ class DurableStoreBadInputTest
         final RuntimeException refusal = refusedOpen(context(dir, 8, 64), "a plain StateStore's directory " +
             "opened as a DurableStore");
         assertFalse(new File(dir, "archive").exists(), "a refused open created the archive: " + refusal);
-        try (StateStore plain = StateStore.open(new StateStore.Context().dir(dir).errorHandler(errors::add)))
+        try (StateStore plain = StateStore.open(new StoreContext().dir(dir).errorHandler(errors::add)))
         {
             assertEquals(100, plain.size(), "the plain store changed: " + refusal);
         }
@@ -436,7 +445,7 @@ class DurableStoreBadInputTest
         final StateStore plain;
         try
         {
-            plain = StateStore.open(new StateStore.Context().dir(dir).errorHandler(errors::add));
+            plain = StateStore.open(new StoreContext().dir(dir).errorHandler(errors::add));
         }
         catch (final RuntimeException expected)
         {
@@ -473,7 +482,7 @@ class DurableStoreBadInputTest
     {
         final File dir = new File(root, "missing");
         final RuntimeException refusal = assertThrows(RuntimeException.class, () -> StateStore.open(
-            new StateStore.Context().dir(dir).createIfMissing(false).errorHandler(errors::add)));
+            new StoreContext().dir(dir).createIfMissing(false).errorHandler(errors::add)));
         assertTrue(refusal.getMessage().contains("createIfMissing"), refusal.toString());
         assertFalse(dir.exists(), "a refused open wrote " + list(dir) + ": " + refusal);
     }
@@ -482,8 +491,16 @@ class DurableStoreBadInputTest
 
     private DurableStoreContext context(final File dir, final int keyLength, final int maxValueLength)
     {
-        return new DurableStoreContext().dir(dir).keyLength(keyLength).maxValueLength(maxValueLength)
-            .capacity(1000).errorHandler(errors::add);
+        return context(dir, keyLength, maxValueLength, 1000);
+    }
+
+    private DurableStoreContext context(
+        final File dir, final int keyLength, final int maxValueLength, final int capacity)
+    {
+        return new DurableStoreContext()
+            .storeContext(new StoreContext().dir(dir).keyLength(keyLength).maxValueLength(maxValueLength)
+                .capacity(capacity))
+            .errorHandler(errors::add);
     }
 
     /**
@@ -673,7 +690,7 @@ class DurableStoreBadInputTest
     void shouldRefuseABatchBuiltForAnotherKeyLengthWithNothingAppliedOrPublished()
     {
         try (StateStore foreign = StateStore.open(
-            new StateStore.Context().dir(new File(root, "foreign")).keyLength(16)
+            new StoreContext().dir(new File(root, "foreign")).keyLength(16)
                 .maxValueLength(16).capacity(100)))
         {
             final StoreBatch batch = foreign.newBatch();

@@ -192,9 +192,10 @@ class DurableStoreModelTest
                 storeDefault = Durability.values()[choices.nextInt(3)];
                 store = DurableStore.open(kind.context(dir, storeDefault, errors::add));
 
-                final long restoredSequence = store.stateStore().restoredSequence();
+                final long restoredSequence = store.stateStore().statistics().restoredSequence();
                 final String after = "kind=" + kind + " withinOneMtu=" + withinOneMtu + " phase=" + phase +
-                    " after " + how + " and reopen (replayed=" + store.recovery().replayedMessages() + " restoredSequence=" +
+                    " after " + how + " and reopen (replayed=" + store.recovery().replayedMessages() +
+                    " restoredSequence=" +
                     restoredSequence + " truncatedAt=" + store.recovery().truncatedAt() + " errors=" + errors + ") " +
                     rerun(seed);
                 assertMatchesModel(store, kind, workload, after);
@@ -468,10 +469,11 @@ class DurableStoreModelTest
             try
             {
                 final long k = store.sequence();
-                final long restoredSequence = store.stateStore().restoredSequence();
+                final long restoredSequence = store.stateStore().statistics().restoredSequence();
                 final String where = cycleText + "acknowledged=" + acknowledged + " issued=" + issued +
                     " recovered=" + k + " restoredSequence=" + restoredSequence + " replayed=" +
-                    store.recovery().replayedMessages() + " truncatedAt=" + store.recovery().truncatedAt() + " errors=" + errors + " " +
+                    store.recovery().replayedMessages() + " truncatedAt=" + store.recovery().truncatedAt() +
+                    " errors=" + errors + " " +
                     rerun(seed);
                 System.out.println(where);
                 assertTrue(k >= acknowledged, "lost acknowledged mutations: " + where);
@@ -496,7 +498,8 @@ class DurableStoreModelTest
                     }
                 }
                 assertMatchesModel(store, kind, workload, where + " replayedOverMtu=" + replayedOverMtu);
-                assertEquals(k - restoredSequence, store.recovery().replayedMessages(), "replayed exactly once: " + where);
+                assertEquals(k - restoredSequence, store.recovery().replayedMessages(), "replayed exactly once: " +
+                    where);
                 replayedTotal += store.recovery().replayedMessages();
                 start = k;
                 if (choices.nextBoolean())

@@ -5,6 +5,7 @@ package dev.tidemark.archive;
 
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,8 @@ class DurableStoreTest
             for (long key = 0; key < 2000; key++)
             {
                 value.putLong(0, key * 7);
-                final long position = store.put(key, value, 0, 16, 0 == key % 2 ? Durability.NONE : Durability.RECORDED);
+                final long position = store.put(key, value, 0, 16,
+                    0 == key % 2 ? Durability.NONE : Durability.RECORDED);
                 assertTrue(position > 0);
             }
             store.checkpointAndAwait();
@@ -66,7 +68,7 @@ class DurableStoreTest
     {
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
         final long position;
-        try (DurableStore store = DurableStore.open(context().capacity(16)))
+        try (DurableStore store = DurableStore.open(context(16)))
         {
             for (long key = 0; key < 16; key++)
             {
@@ -97,9 +99,10 @@ class DurableStoreTest
             assertTrue(store.put(3L, value, 0, 8, Durability.RECORDED) > position);
             store.closeWithoutCheckpoint();
         }
-        try (DurableStore store = DurableStore.open(context().capacity(16)))
+        try (DurableStore store = DurableStore.open(context(16)))
         {
-            assertTrue(store.recovery().replayedMessages() > 0, "reopened without a final checkpoint: the tail is replayed");
+            assertTrue(store.recovery().replayedMessages() > 0,
+                "reopened without a final checkpoint: the tail is replayed");
             final UnsafeBuffer out = new UnsafeBuffer(new byte[8]);
             assertEquals(8, store.get(3L, out, 0));
             assertEquals(77, out.getLong(0));
@@ -174,7 +177,13 @@ class DurableStoreTest
 
     private DurableStoreContext context()
     {
-        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(64).capacity(10_000)
+        return context(10_000);
+    }
+
+    private DurableStoreContext context(final int capacity)
+    {
+        return new DurableStoreContext()
+            .storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(64).capacity(capacity))
             .errorHandler(errors::add);
     }
 }

@@ -4,6 +4,7 @@
 package dev.tidemark.archive;
 
 import dev.tidemark.archive.CrashRecoveryTest.ChildJvm;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.TidemarkException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -163,8 +164,8 @@ class ExternalArchiveTest
 
     private DurableStoreContext context(final File storeDir)
     {
-        return new DurableStoreContext().dir(storeDir).embedded(false).aeronDirectoryName(aeronDir)
-            .keyLength(8).maxValueLength(16).capacity(2_000_000).termLength(TERM_LENGTH)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(storeDir).keyLength(8).maxValueLength(16)
+            .capacity(2_000_000)).embedded(false).aeronDirectoryName(aeronDir).termLength(TERM_LENGTH)
             .archiveFileSyncLevel(0).archiveDirectory(new File(root, "archive"))
             .errorHandler(Throwable::printStackTrace);
     }

@@ -4,6 +4,7 @@
 package dev.tidemark.archive;
 
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.TidemarkException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -111,8 +112,8 @@ class LargeMessageReplayTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(MAX_VALUE)
-            .capacity(1000).errorHandler(errors::add));
+        return DurableStore.open(new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(MAX_VALUE).capacity(1000)).errorHandler(errors::add));
     }
 
     private void fill(final long seed, final int length)

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,8 @@ class LongReplayTest
 
     private DurableStoreContext context()
     {
-        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(8).capacity(70_000)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(8)
+            .capacity(70_000))
             .checkpointLogBytes(Long.MAX_VALUE / 2).checkpointIntervalNs(TimeUnit.HOURS.toNanos(1))
             .recoveryTimeoutNs(TIMEOUT_NS).errorHandler(Throwable::printStackTrace);
     }

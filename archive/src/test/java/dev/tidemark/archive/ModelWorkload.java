@@ -5,6 +5,7 @@ package dev.tidemark.archive;
 
 import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -55,7 +56,7 @@ final class ModelWorkload
     static final int KEY_SPACE = 1500;
 
     /**
-     * StateStore.Context's default maxBatchOperations.
+     * StoreContext's default maxBatchOperations.
      */
     static final int MAX_BATCH_OPERATIONS = 1024;
 
@@ -101,11 +102,8 @@ final class ModelWorkload
          */
         DurableStoreContext context(final File dir, final Durability defaultDurability, final ErrorHandler errors)
         {
-            return new DurableStoreContext()
-                .dir(dir)
-                .keyLength(keyLength)
-                .maxValueLength(maxValueLength)
-                .capacity(capacity)
+            return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(keyLength)
+                .maxValueLength(maxValueLength).capacity(capacity))
                 .durability(defaultDurability)
                 .archiveFileSyncLevel(1)
                 .checkpointLogBytes(4L * 1024 * 1024)

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +90,8 @@ class PageStraddleTest
 
     private static DurableStoreContext context(final File dir)
     {
-        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(256).capacity(1000)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(256)
+            .capacity(1000))
             .durability(Durability.SYNCED);
     }
 }

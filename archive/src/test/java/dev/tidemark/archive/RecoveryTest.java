@@ -4,6 +4,7 @@
 package dev.tidemark.archive;
 
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.TidemarkException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -75,8 +76,10 @@ class RecoveryTest
             assertModel(store, "crash reopen seed=" + seed);
             assertEquals(store.sequence() - replayedFrom, store.recovery().replayedMessages());
             assertTrue(store.recovery().replayedMessages() >= 1500);
-            assertTrue(store.recovery().replayDurationNs() > 0 && store.recovery().replayDurationNs() < store.recovery().recoveryDurationNs(),
-                "replay " + store.recovery().replayDurationNs() + " ns within an open of " + store.recovery().recoveryDurationNs() + " ns");
+            assertTrue(store.recovery().replayDurationNs() > 0 && store.recovery()
+                .replayDurationNs() < store.recovery().recoveryDurationNs(),
+                "replay " + store.recovery().replayDurationNs() + " ns within an open of " + store.recovery()
+                .recoveryDurationNs() + " ns");
             randomOperations(store, random, 100, false);
             store.closeWithoutCheckpoint();
         }
@@ -110,8 +113,8 @@ class RecoveryTest
         }
         try (DurableStore store = open())
         {
-            assertTrue(store.stateStore().restoredFromFallback());
-            assertEquals(olderSequence, store.stateStore().restoredSequence());
+            assertTrue(store.stateStore().statistics().restoredFromFallback());
+            assertEquals(olderSequence, store.stateStore().statistics().restoredSequence());
             assertEquals(store.sequence() - olderSequence, store.recovery().replayedMessages());
             assertModel(store, "fallback to the older snapshot");
         }
@@ -179,8 +182,8 @@ class RecoveryTest
 
     private DurableStore open()
     {
-        return DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(MAX_VALUE)
-            .capacity(5000).errorHandler(errors::add));
+        return DurableStore.open(new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(MAX_VALUE).capacity(5000)).errorHandler(errors::add));
     }
 
     private void randomOperations(
@@ -237,10 +240,10 @@ class RecoveryTest
     private String newestSlotFile()
     {
         try (dev.tidemark.store.StateStore probe = dev.tidemark.store.StateStore.open(
-            new dev.tidemark.store.StateStore.Context().dir(dir).kind(dev.tidemark.store.StoreKind.DURABLE)
+            new dev.tidemark.store.StoreContext().dir(dir).kind(dev.tidemark.store.StoreKind.DURABLE)
                 .errorHandler(errors::add)))
         {
-            final String name = 0 == probe.restoredSlot() ? "slot-a.dat" : "slot-b.dat";
+            final String name = 0 == probe.statistics().restoredSlot() ? "slot-a.dat" : "slot-b.dat";
             probe.closeWithoutCheckpoint();
             return name;
         }

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreContext;
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -117,8 +118,8 @@ class RetentionTest
 
     private DurableStoreContext context(final String aeronDir)
     {
-        return new DurableStoreContext().dir(dir).aeronDirectoryName(aeronDir).keyLength(8).maxValueLength(48)
-            .capacity(10_000).termLength(TERM_LENGTH).segmentFileLength(SEGMENT_LENGTH)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(48)
+            .capacity(10_000)).aeronDirectoryName(aeronDir).termLength(TERM_LENGTH).segmentFileLength(SEGMENT_LENGTH)
             .checkpointLogBytes(2 * SEGMENT_LENGTH).errorHandler(Throwable::printStackTrace);
     }
 

@@ -7,6 +7,7 @@ import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 
 import java.io.File;
 import java.io.FileDescriptor;
@@ -102,7 +103,8 @@ public final class CrashChild
         final StoreBatch batch = store.newBatch();
         long k = TransferWorkload.operations(store);
         out.println("RECOVERED k=" + k + " replayed=" + store.recovery().replayedMessages() + " openNs=" + openNs +
-            " fallback=" + store.stateStore().restoredFromFallback() + " truncatedAt=" + store.recovery().truncatedAt());
+            " fallback=" + store.stateStore().statistics().restoredFromFallback() + " truncatedAt=" + store.recovery()
+            .truncatedAt());
         out.flush();
 
         if (k < 0)
@@ -315,11 +317,9 @@ public final class CrashChild
 
     static DurableStoreContext context(final File dir, final Durability level, final String aeronDir)
     {
-        final DurableStoreContext ctx = new DurableStoreContext()
-            .dir(dir)
-            .keyLength(TransferWorkload.KEY_LENGTH)
-            .maxValueLength(TransferWorkload.MAX_VALUE_LENGTH)
-            .capacity(TransferWorkload.CAPACITY)
+        final DurableStoreContext ctx = new DurableStoreContext().storeContext(new StoreContext().dir(dir)
+            .keyLength(TransferWorkload.KEY_LENGTH).maxValueLength(TransferWorkload.MAX_VALUE_LENGTH)
+            .capacity(TransferWorkload.CAPACITY))
             .durability(level)
             .termLength(TransferWorkload.TERM_LENGTH)
             .segmentFileLength(1024 * 1024)

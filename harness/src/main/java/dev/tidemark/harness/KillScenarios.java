@@ -7,6 +7,7 @@ import dev.tidemark.archive.Durability;
 import dev.tidemark.harness.CrashHarness.Result;
 import dev.tidemark.store.KillPoints;
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.StoreKind;
 
 import java.io.PrintStream;
@@ -113,7 +114,8 @@ final class KillScenarios
             }
             lineage.absorb(halting, result);
             result.cycles++;
-            out.printf("  killpoints: %s %s%n", point, result.pointsReached.contains(point) ? "reached" : "NOT reached");
+            out.printf("  killpoints: %s %s%n", point,
+                result.pointsReached.contains(point) ? "reached" : "NOT reached");
         }
         lineage.verify(result);
         if (result.pointsReached.size() != points.length)
@@ -218,7 +220,7 @@ final class KillScenarios
                 continue;
             }
             try (StateStore second = StateStore.open(
-                new StateStore.Context().dir(lineage.dir).kind(StoreKind.DURABLE)))
+                new StoreContext().dir(lineage.dir).kind(StoreKind.DURABLE)))
             {
                 result.fail("a second process opened the store while another held it (" + second.dir() + ")");
             }

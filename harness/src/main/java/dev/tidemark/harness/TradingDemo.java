@@ -6,6 +6,7 @@ package dev.tidemark.harness;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
+import dev.tidemark.store.StoreContext;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -181,7 +182,8 @@ public final class TradingDemo
             latency.getValueAtPercentile(99.99) / 1000.0, latency.getMaxValue() / 1000.0);
         out.printf("checkpoints committed: %d (last took %.1f ms, copied %d pages)%n",
             store.stateStore().checkpointsCommitted() - checkpointsAtStart,
-            ms(store.stateStore().lastCheckpointDurationNs()), store.stateStore().lastCheckpointPagesCopied());
+            ms(store.stateStore().statistics().lastCheckpointDurationNs()), store.stateStore().statistics()
+            .lastCheckpointPagesCopied());
     }
 
     private static boolean crashRestart(final File dir, final int accounts, final long seed, final PrintStream out)
@@ -234,8 +236,9 @@ public final class TradingDemo
             final long took = System.nanoTime() - start;
             final long recovered = TradingBook.fills(store);
             out.printf("recovered in %.1f ms (of which replay and archive %.1f ms): %d fills, %d messages " +
-                "replayed, restored from the snapshot at position %d%n", ms(took), ms(store.recovery().recoveryDurationNs()),
-                recovered, store.recovery().replayedMessages(), store.stateStore().restoredPosition());
+                "replayed, restored from the snapshot at position %d%n", ms(took), ms(store.recovery()
+                .recoveryDurationNs()),
+                recovered, store.recovery().replayedMessages(), store.stateStore().statistics().restoredPosition());
             boolean ok = report("every acknowledged fill recovered (" + recovered + " >= " + acknowledged + ")",
                 recovered >= acknowledged ? null : "lost " + (acknowledged - recovered) + " acknowledged fills", out);
             ok &= report("invariants after the crash", TradingBook.verify(store, accounts), out);
@@ -267,11 +270,8 @@ public final class TradingDemo
 
     static DurableStoreContext context(final File dir, final int accounts, final Durability durability)
     {
-        return new DurableStoreContext()
-            .dir(dir)
-            .keyLength(8)
-            .maxValueLength(8)
-            .capacity(TradingBook.capacityFor(accounts))
+        return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(8)
+            .capacity(TradingBook.capacityFor(accounts)))
             .durability(durability)
             .checkpointLogBytes(32L * 1024 * 1024)
             .checkpointIntervalNs(TimeUnit.SECONDS.toNanos(2))

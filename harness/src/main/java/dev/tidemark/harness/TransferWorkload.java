@@ -8,8 +8,8 @@ import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreConfiguration;
 import dev.tidemark.store.BatchDescriptor;
-import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreConfiguration;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -52,7 +52,7 @@ final class TransferWorkload
      */
     static final int MAX_MESSAGE_LENGTH = TERM_LENGTH / 8;
     static final int MAX_OPERATIONS_LENGTH = MAX_MESSAGE_LENGTH - ChangeMessageDescriptor.HEADER_LENGTH;
-    static final int MAX_BATCH_OPERATIONS = StateStore.Configuration.MAX_BATCH_OPERATIONS_DEFAULT;
+    static final int MAX_BATCH_OPERATIONS = StoreConfiguration.MAX_BATCH_OPERATIONS_DEFAULT;
     /**
      * The largest message that fits one frame at the default MTU: batches longer than this are fragmented.
      */

@@ -7,6 +7,7 @@ import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -54,8 +55,8 @@ public class DurableStoreBenchmark extends BenchmarkDefaults
     public void setUp() throws Exception
     {
         dir = BenchmarkSupport.newDirectory("durable-bench");
-        store = DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(valueLength)
-            .capacity(entries).durability(durability)
+        store = DurableStore.open(new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(valueLength).capacity(entries)).durability(durability)
             .checkpointLogBytes(0 == checkpointLogMiB ? Long.MAX_VALUE / 4 : checkpointLogMiB << 20)
             .errorHandler(Throwable::printStackTrace));
         value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));

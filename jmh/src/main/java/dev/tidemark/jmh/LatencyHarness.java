@@ -7,6 +7,7 @@ import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -67,7 +68,7 @@ public final class LatencyHarness
         final File dir = BenchmarkSupport.newDirectory("latency");
         try
         {
-            try (StateStore store = StateStore.open(new StateStore.Context().dir(new File(dir, "mapped"))
+            try (StateStore store = StateStore.open(new StoreContext().dir(new File(dir, "mapped"))
                 .keyLength(8).maxValueLength(VALUE_LENGTH).capacity(ENTRIES).errorHandler(Throwable::printStackTrace)))
             {
                 final UnsafeBuffer value = fill(store);
@@ -84,9 +85,9 @@ public final class LatencyHarness
 
             for (final Durability level : Durability.values())
             {
-                try (DurableStore store = DurableStore.open(new DurableStoreContext()
+                try (DurableStore store = DurableStore.open(new DurableStoreContext().storeContext(new StoreContext()
                     .dir(new File(dir, "durable-" + level)).keyLength(8).maxValueLength(VALUE_LENGTH)
-                    .capacity(ENTRIES).durability(level).errorHandler(Throwable::printStackTrace)))
+                    .capacity(ENTRIES)).durability(level).errorHandler(Throwable::printStackTrace)))
                 {
                     final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
                     final long[] keys = BenchmarkSupport.randomKeys(ENTRIES, 9);

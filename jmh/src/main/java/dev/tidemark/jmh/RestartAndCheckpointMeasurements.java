@@ -7,6 +7,7 @@ import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StateStore;
+import dev.tidemark.store.StoreContext;
 import io.aeron.CommonContext;
 import io.aeron.Image;
 import io.aeron.Subscription;
@@ -127,7 +128,7 @@ final class RestartAndCheckpointMeasurements
                 {
                     final long took = System.nanoTime() - start;
                     restarts.add(new String[]{ Integer.toString(entries), mib(regionLength), Integer.toString(run + 1),
-                        ms(took), ms(store.openDurationNs()) });
+                        ms(took), ms(store.statistics().openDurationNs()) });
                     log.printf("  clean restart: %d entries, %s MiB: %s ms%n", entries, mib(regionLength), ms(took));
                 }
             }
@@ -167,19 +168,22 @@ final class RestartAndCheckpointMeasurements
             {
                 final long took = System.nanoTime() - start;
                 final double openRate = store.recovery().replayedMessages() / (took / 1e9);
-                final double replayRate = store.recovery().replayedMessages() / (store.recovery().replayDurationNs() / 1e9);
+                final double replayRate = store.recovery().replayedMessages() / (store.recovery()
+                    .replayDurationNs() / 1e9);
                 // The physical limit: the same range replayed by the same archive to a plain subscription that
                 // only counts the messages.
                 final double rawRate = rawReplayRate(aeronDir, store.recordingId(), from, logBytes);
                 replays.add(new String[]{ Integer.toString(messages), mib(logBytes),
-                    Long.toString(store.recovery().replayedMessages()), ms(took), ms(store.recovery().replayDurationNs()),
+                    Long.toString(store.recovery().replayedMessages()), ms(took), ms(store.recovery()
+                    .replayDurationNs()),
                     String.format(Locale.ROOT, "%.2f", openRate / 1e6),
                     String.format(Locale.ROOT, "%.2f", replayRate / 1e6),
                     String.format(Locale.ROOT, "%.2f", rawRate / 1e6),
                     String.format(Locale.ROOT, "%.0f%%", 100 * replayRate / rawRate) });
                 replayPoints.add(new double[]{ messages, took / 1e6 });
                 log.printf("  recovery: %d messages (%s MiB) in an open of %s ms, replay %s ms: %.2f M msgs/s " +
-                    "(raw archive replay %.2f M msgs/s)%n", store.recovery().replayedMessages(), mib(logBytes), ms(took),
+                    "(raw archive replay %.2f M msgs/s)%n", store.recovery().replayedMessages(), mib(logBytes),
+                    ms(took),
                     ms(store.recovery().replayDurationNs()), replayRate / 1e6, rawRate / 1e6);
                 store.closeWithoutCheckpoint();
             }
@@ -239,10 +243,11 @@ final class RestartAndCheckpointMeasurements
                         store.checkpointAndAwait();
                     }
                     checkpoints.add(new String[]{ Integer.toString(entries), Long.toString(pages),
-                        Integer.toString(dirty), Integer.toString(store.lastCheckpointPagesCopied()),
-                        ms(store.lastCheckpointDurationNs()) });
+                        Integer.toString(dirty), Integer.toString(store.statistics().lastCheckpointPagesCopied()),
+                        ms(store.statistics().lastCheckpointDurationNs()) });
                     log.printf("  checkpoint: %d entries (%d pages), %d keys changed: %d pages copied, %s ms%n",
-                        entries, pages, dirty, store.lastCheckpointPagesCopied(), ms(store.lastCheckpointDurationNs()));
+                        entries, pages, dirty, store.statistics().lastCheckpointPagesCopied(), ms(store.statistics()
+                        .lastCheckpointDurationNs()));
                 }
             }
             BenchmarkSupport.delete(dir);
@@ -295,8 +300,8 @@ final class RestartAndCheckpointMeasurements
         {
             final File dir = new File(root, "recorded-" + (checkpointLogBytes >> 20));
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
-            try (DurableStore store = DurableStore.open(new DurableStoreContext().dir(dir).keyLength(8)
-                .maxValueLength(VALUE_LENGTH).capacity(entries).durability(Durability.RECORDED)
+            try (DurableStore store = DurableStore.open(new DurableStoreContext().storeContext(new StoreContext()
+                .dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(entries)).durability(Durability.RECORDED)
                 .checkpointLogBytes(checkpointLogBytes).errorHandler(Throwable::printStackTrace)))
             {
                 for (long key = 0; key < entries; key++)
@@ -361,13 +366,14 @@ final class RestartAndCheckpointMeasurements
 
     private static StateStore open(final File dir, final int entries)
     {
-        return StateStore.open(new StateStore.Context().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH)
+        return StateStore.open(new StoreContext().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH)
             .capacity(entries).errorHandler(Throwable::printStackTrace));
     }
 
     private static DurableStoreContext durableContext(final File dir, final int entries)
     {
-        return new DurableStoreContext().dir(dir).keyLength(8).maxValueLength(VALUE_LENGTH).capacity(entries)
+        return new DurableStoreContext().storeContext(new StoreContext().dir(dir).keyLength(8)
+            .maxValueLength(VALUE_LENGTH).capacity(entries))
             .durability(Durability.NONE).checkpointLogBytes(Long.MAX_VALUE / 4)
             .checkpointIntervalNs(TimeUnit.DAYS.toNanos(1)).errorHandler(Throwable::printStackTrace);
     }

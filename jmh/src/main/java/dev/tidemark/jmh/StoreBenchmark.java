@@ -5,6 +5,7 @@ package dev.tidemark.jmh;
 
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
+import dev.tidemark.store.StoreContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,7 +43,7 @@ public class StoreBenchmark extends BenchmarkDefaults
     public void setUp() throws Exception
     {
         dir = BenchmarkSupport.newDirectory("store-bench");
-        store = StateStore.open(new StateStore.Context().dir(dir).keyLength(8).maxValueLength(valueLength)
+        store = StateStore.open(new StoreContext().dir(dir).keyLength(8).maxValueLength(valueLength)
             .capacity(entries).errorHandler(Throwable::printStackTrace));
         value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
         out = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));

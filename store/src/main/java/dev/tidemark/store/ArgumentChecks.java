@@ -6,8 +6,9 @@ package dev.tidemark.store;
 import org.agrona.DirectBuffer;
 
 /**
- * The checks of a store's call arguments, shared by {@link StateStore}, {@link StoreBatch} and the durable store
- * that fronts a state store, so that each refuses the same input with the same message. Each check throws before
+ * The checks of a store's call arguments and settings, shared by {@link StateStore}, {@link StoreContext},
+ * {@link StoreBatch} and the durable store that fronts a state store (and its context), so that each refuses the same
+ * input with the same message. Each check throws before
  * anything is changed, with {@code what: name=value} text; on the normal path it allocates nothing (a message is
  * built only when the check fails) and costs a comparison or two.
  */
@@ -108,6 +109,95 @@ public final class ArgumentChecks
         {
             throw new IllegalArgumentException(what + " out of buffer bounds: offset=" + offset + " length=" +
                 length + " capacity=" + buffer.capacity());
+        }
+    }
+
+    /**
+     * Check a store key length setting.
+     *
+     * @param keyLength the key length.
+     * @throws IllegalArgumentException unless in [1, {@link TableDescriptor#MAX_KEY_LENGTH}].
+     */
+    public static void checkKeyLength(final int keyLength)
+    {
+        if (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
+                "]: keyLength=" + keyLength);
+        }
+    }
+
+    /**
+     * Check a store max value length setting (0 is a store of keys alone).
+     *
+     * @param maxValueLength the max value length.
+     * @throws IllegalArgumentException unless in [0, {@link TableDescriptor#MAX_VALUE_LENGTH}].
+     */
+    public static void checkMaxValueLength(final int maxValueLength)
+    {
+        // 0 is a store of keys alone: the format and the table allow it.
+        if (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH)
+        {
+            throw new IllegalArgumentException("maxValueLength out of range [0, " +
+                TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
+        }
+    }
+
+    /**
+     * Check a store capacity setting.
+     *
+     * @param capacity the capacity in entries.
+     * @throws IllegalArgumentException unless positive.
+     */
+    public static void checkCapacity(final int capacity)
+    {
+        if (capacity < 1)
+        {
+            throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
+        }
+    }
+
+    /**
+     * Check a store page size setting.
+     *
+     * @param pageSize the page size.
+     * @throws IllegalArgumentException unless a power of two >= 512.
+     */
+    public static void checkPageSize(final int pageSize)
+    {
+        if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
+        {
+            throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
+        }
+    }
+
+    /**
+     * Check that a setting is positive.
+     *
+     * @param name  its name, for the message.
+     * @param value the value.
+     * @throws IllegalArgumentException unless positive: {@code name must be positive: name=value}.
+     */
+    public static void checkPositive(final String name, final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
+        }
+    }
+
+    /**
+     * Check that a setting is not negative.
+     *
+     * @param name  its name, for the message.
+     * @param value the value.
+     * @throws IllegalArgumentException if negative: {@code name must not be negative: name=value}.
+     */
+    public static void checkNotNegative(final String name, final long value)
+    {
+        if (value < 0)
+        {
+            throw new IllegalArgumentException(name + " must not be negative: " + name + "=" + value);
         }
     }
 }

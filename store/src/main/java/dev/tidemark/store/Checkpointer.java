@@ -7,29 +7,20 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The background half of a checkpoint: copies the pages still pending from the live region into the target slot,
- * waits until the log is durable to the checkpoint's position, writes the slot's copy of the header to be, forces the
- * slot, then writes and forces its header record. The writer's half, which copies a still-pending page itself before its first write to it, is in
- * {@link PageTracker}.
- * <p>
- * Page ownership: a page is copied by whoever clears its bit in the pending set with a CAS. The copier announces the
- * page it is about to claim in {@link #copierPage()} before its CAS, so a writer that finds the bit already clear
- * waits while the copier still works on that page.
+ * The background half of a checkpoint, as a state machine: copies the pages still pending from the live region into
+ * the target slot, waits until the log is durable to the checkpoint's position, writes the slot's copy of the header
+ * to be, forces the slot, then writes and forces its header record. Who copies which page, the writer or this agent,
+ * is settled in {@link CheckpointHandshake}.
  * <p>
  * Threading: {@link #submit} and the result getters are called by the writer thread; {@link #doWork()} by the
  * checkpointer thread (an {@code AgentRunner}), or through an {@code AgentInvoker} by a thread of the user's and by
  * the writer waiting in {@code awaitCheckpoint}. One duty cycle runs at a time, whoever calls: a call that finds
- * another thread inside one returns 0 at once. The agent's plain fields pass from one driver to the next through the
- * guard, taken with a CAS and given back with a release store.
+ * another thread inside one returns 0 at once (the handshake's driver guard, taken with a CAS and given back with a
+ * release store, through which the agent's plain fields pass from one driver to the next).
  */
 final class Checkpointer implements Agent
 {
@@ -38,32 +29,13 @@ final class Checkpointer implements Agent
     static final int STATUS_ABORTED = 2;
     static final int STATUS_FAILED = 3;
 
-    static final VarHandle LONG_ARRAY = MethodHandles.arrayElementVarHandle(long[].class);
-
-    private static final int FREE = 0;
-    private static final int DRIVING = 1;
-    private static final int CLOSED = 2;
-    private static final VarHandle DRIVER;
-
-    static
-    {
-        try
-        {
-            DRIVER = MethodHandles.lookup().findVarHandle(Checkpointer.class, "driver", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
     private static final int IDLE = 0;
     private static final int COPYING = 1;
     private static final int AWAITING_COPIES = 2;
     private static final int AWAITING_DURABLE = 3;
     private static final int COMMITTING = 4;
 
-    private final UnsafeBuffer live;
+    private final CheckpointHandshake handshake;
     private final SnapshotSlot[] slots;
     private final HeaderFile header;
     private final DurableLog durableLog;
@@ -73,32 +45,16 @@ final class Checkpointer implements Agent
     private final int pagesPerDutyCycle;
 
     private final PageChecksum checksum = new PageChecksum();
-    private final ByteBuffer[] imageViews;
     private final SlotRecord committing = new SlotRecord();
     private int phase = IDLE;
-    private int scanWord;
     private long deadlineNs;
     private int pagesCopied;
 
-    private final AtomicInteger remaining = new AtomicInteger();
-
-    // Pre-images the writer saved of pages it claimed: a single-producer (writer), single-consumer (checkpointer)
-    // ring of whole pages in anonymous memory, so the writer does not write the slot's file mapping itself.
-    private final int pageSize;
-    private final int preImageCapacity;
-    private final UnsafeBuffer preImages;
-    private final int[] preImagePages;
-    private volatile long preImageTail;
-    private volatile long preImageHead;
-    private volatile int copierPage = -1;
     private volatile long submittedCount;
     private volatile long completedCount;
     private volatile Throwable fatalError;
-    private volatile int driver = FREE;
 
     // The request: written by the writer before submittedCount is incremented, read by the agent after.
-    private long[] requestPending;
-    private int requestTarget;
     private long requestStartNs;
     private final SlotRecord requestRecord = new SlotRecord();
 
@@ -109,23 +65,16 @@ final class Checkpointer implements Agent
     private int resultPagesCopied;
 
     Checkpointer(
-        final UnsafeBuffer live,
+        final CheckpointHandshake handshake,
         final SnapshotSlot[] slots,
         final HeaderFile header,
         final DurableLog durableLog,
         final ErrorHandler errorHandler,
         final NanoClock clock,
         final long durableTimeoutNs,
-        final int pagesPerDutyCycle,
-        final int pageSize,
-        final int preImageCapacity)
+        final int pagesPerDutyCycle)
     {
-        this.pageSize = pageSize;
-        this.preImageCapacity = preImageCapacity;
-        this.preImages = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(1, preImageCapacity) * pageSize));
-        this.preImages.setMemory(0, preImages.capacity(), (byte)0);
-        this.preImagePages = new int[Math.max(1, preImageCapacity)];
-        this.live = live;
+        this.handshake = handshake;
         this.slots = slots;
         this.header = header;
         this.durableLog = durableLog;
@@ -133,7 +82,6 @@ final class Checkpointer implements Agent
         this.clock = clock;
         this.durableTimeoutNs = durableTimeoutNs;
         this.pagesPerDutyCycle = pagesPerDutyCycle;
-        this.imageViews = new ByteBuffer[] { slots[0].newImageView(), slots[1].newImageView() };
     }
 
     public String roleName()
@@ -144,15 +92,12 @@ final class Checkpointer implements Agent
     // ---------------------------------------------------------------- writer side
 
     /**
-     * Hand a checkpoint to the agent. The writer has already swapped {@code pending} out of its dirty set.
+     * Hand a checkpoint to the agent. The writer has already handed its pending set to the handshake.
      */
-    void submit(final int target, final long[] pending, final int pendingCount, final SlotRecord record)
+    void submit(final SlotRecord record)
     {
-        requestTarget = target;
-        requestPending = pending;
         requestRecord.set(record);
         requestStartNs = clock.nanoTime();
-        remaining.set(pendingCount);
         submittedCount = submittedCount + 1;
     }
 
@@ -181,35 +126,6 @@ final class Checkpointer implements Agent
         return resultPagesCopied;
     }
 
-    int copierPage()
-    {
-        return copierPage;
-    }
-
-    void writerCopiedPage()
-    {
-        remaining.decrementAndGet();
-    }
-
-    /**
-     * Writer: save the pre-image of a page it has claimed, for the checkpointer to write into the slot.
-     *
-     * @return false if the ring is full; the writer then copies the page into the slot itself.
-     */
-    boolean offerPreImage(final UnsafeBuffer live, final int page)
-    {
-        final long tail = preImageTail;
-        if (tail - preImageHead >= preImageCapacity)
-        {
-            return false;
-        }
-        final int index = (int)(tail % preImageCapacity);
-        preImages.putBytes(index * pageSize, live, page * pageSize, pageSize);
-        preImagePages[index] = page;
-        preImageTail = tail + 1;
-        return true;
-    }
-
     Throwable fatalError()
     {
         return fatalError;
@@ -229,22 +145,14 @@ final class Checkpointer implements Agent
      */
     void closeDriving(final IdleStrategy idleStrategy)
     {
-        idleStrategy.reset();
-        while (!DRIVER.compareAndSet(this, FREE, CLOSED))
-        {
-            if (CLOSED == driver)
-            {
-                return;
-            }
-            idleStrategy.idle();
-        }
+        handshake.writerCloseCopier(idleStrategy);
     }
 
     // ---------------------------------------------------------------- agent side
 
     public int doWork()
     {
-        if (!DRIVER.compareAndSet(this, FREE, DRIVING))
+        if (!handshake.copierEnter())
         {
             return 0;
         }
@@ -254,7 +162,7 @@ final class Checkpointer implements Agent
         }
         finally
         {
-            driver = FREE;
+            handshake.copierExit();
         }
     }
 
@@ -268,7 +176,7 @@ final class Checkpointer implements Agent
                     return 0;
                 }
                 phase = COPYING;
-                scanWord = 0;
+                handshake.copierBegin();
                 pagesCopied = 0;
                 return 1;
 
@@ -277,7 +185,7 @@ final class Checkpointer implements Agent
 
             case AWAITING_COPIES:
                 final int drained = drainPreImages();
-                if (0 == remaining.get())
+                if (handshake.copierAllCopied())
                 {
                     phase = AWAITING_DURABLE;
                     deadlineNs = clock.nanoTime() + durableTimeoutNs;
@@ -299,66 +207,19 @@ final class Checkpointer implements Agent
 
     private int drainPreImages()
     {
-        long head = preImageHead;
-        final long tail = preImageTail;
-        if (head == tail)
-        {
-            return 0;
-        }
-        final SnapshotSlot target = slots[requestTarget];
-        final ByteBuffer view = imageViews[requestTarget];
-        int drained = 0;
-        while (head < tail && drained < pagesPerDutyCycle)
-        {
-            final int index = (int)(head % preImageCapacity);
-            target.copyPageFrom(preImages, index * pageSize, preImagePages[index], view, checksum);
-            head++;
-            preImageHead = head;
-            remaining.decrementAndGet();
-            pagesCopied++;
-            drained++;
-        }
+        final int drained = handshake.copierDrainPreImages(pagesPerDutyCycle);
+        pagesCopied += drained;
         return drained;
     }
 
     private int copyPendingPages()
     {
-        final long[] pending = requestPending;
-        final SnapshotSlot target = slots[requestTarget];
-        final ByteBuffer view = imageViews[requestTarget];
-        int copied = 0;
-
-        while (scanWord < pending.length && copied < pagesPerDutyCycle)
-        {
-            final long word = (long)LONG_ARRAY.getVolatile(pending, scanWord);
-            if (0 == word)
-            {
-                scanWord++;
-                continue;
-            }
-
-            final int bitIndex = Long.numberOfTrailingZeros(word);
-            final int page = (scanWord << 6) + bitIndex;
-            copierPage = page;
-            if (LONG_ARRAY.compareAndSet(pending, scanWord, word, word & ~(1L << bitIndex)))
-            {
-                target.copyPage(live, page, view, checksum);
-                copierPage = -1;
-                remaining.decrementAndGet();
-                copied++;
-                pagesCopied++;
-            }
-            else
-            {
-                copierPage = -1;
-            }
-        }
-
-        if (scanWord >= pending.length)
+        final int copied = handshake.copierCopyPending(pagesPerDutyCycle);
+        pagesCopied += copied;
+        if (handshake.copierScanDone())
         {
             phase = AWAITING_COPIES;
         }
-
         return copied;
     }
 
@@ -376,14 +237,15 @@ final class Checkpointer implements Agent
                 TidemarkException.Category.ERROR,
                 "checkpoint aborted: log not durable to position=" + position + " within " +
                 (durableTimeoutNs / 1_000_000) + " ms (durable position=" + durableLog.durablePosition() +
-                "), slot " + SlotDescriptor.slotName(requestTarget) + " keeps no image until the next checkpoint"));
+                "), slot " + SlotDescriptor.slotName(handshake.copierTarget()) +
+                " keeps no image until the next checkpoint"));
         }
         return 0;
     }
 
     private void commit()
     {
-        final int target = requestTarget;
+        final int target = handshake.copierTarget();
         final SnapshotSlot slot = slots[target];
         try
         {
@@ -419,7 +281,6 @@ final class Checkpointer implements Agent
         resultCause = cause;
         resultDurationNs = clock.nanoTime() - requestStartNs;
         resultPagesCopied = pagesCopied;
-        requestPending = null;
         phase = IDLE;
         completedCount = completedCount + 1;
         if (null != cause)

@@ -130,7 +130,7 @@ final class HashTable
      * Read the tag of a key's home bucket and nothing else: a load whose only purpose is to bring that bucket into
      * the cache before the key is written. Several of these issued back to back overlap their cache misses.
      */
-    int touch(final DirectBuffer key, final int keyOffset)
+    int prefetch(final DirectBuffer key, final int keyOffset)
     {
         final int bucket = KeyHash.tag(key, keyOffset, keyLength) & mask;
         return region.getInt(bucket * entryLength + TAG_OFFSET, ORDER);
@@ -211,6 +211,46 @@ final class HashTable
         final int holeOffset = hole * entryLength;
         tracker.beforeWrite(holeOffset + TAG_OFFSET, 4);
         region.putInt(holeOffset + TAG_OFFSET, 0, ORDER);
+    }
+
+    /**
+     * Visit every entry in bucket order, its key and value wrapped by the views given.
+     */
+    void forEach(final EntryConsumer consumer, final UnsafeBuffer keyView, final UnsafeBuffer valueView)
+    {
+        final int bucketCount = mask + 1;
+        final long address = region.addressOffset();
+        for (int bucket = 0; bucket < bucketCount; bucket++)
+        {
+            final int offset = bucket * entryLength;
+            if (0 != region.getInt(offset + TAG_OFFSET, ORDER))
+            {
+                keyView.wrap(address + offset + KEY_OFFSET, keyLength);
+                consumer.accept(keyView, wrapValue(offset, valueView));
+            }
+        }
+    }
+
+    /**
+     * Visit every entry of a table of long keys in bucket order, its value wrapped by the view given.
+     */
+    void forEachLong(final LongEntryConsumer consumer, final UnsafeBuffer valueView)
+    {
+        final int bucketCount = mask + 1;
+        for (int bucket = 0; bucket < bucketCount; bucket++)
+        {
+            final int offset = bucket * entryLength;
+            if (0 != region.getInt(offset + TAG_OFFSET, ORDER))
+            {
+                consumer.accept(region.getLong(offset + KEY_OFFSET, ORDER), wrapValue(offset, valueView));
+            }
+        }
+    }
+
+    private UnsafeBuffer wrapValue(final int entryOffset, final UnsafeBuffer valueView)
+    {
+        valueView.wrap(region.addressOffset() + entryOffset + valueOffset, valueLength(entryOffset));
+        return valueView;
     }
 
     int tagAt(final int offset)

@@ -3,18 +3,13 @@
  */
 package dev.tidemark.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
-
-import static dev.tidemark.store.Checkpointer.LONG_ARRAY;
-
 /**
- * The writer's half of checkpointing. Before every write to the live region the writer calls
- * {@link #beforeWrite(int, int)}, which for each page touched:
+ * The dirty-page bookkeeping of the writer, and its write barrier. Before every write to the live region the writer
+ * calls {@link #beforeWrite(int, int)}, which for each page touched:
  * <ol>
- *   <li>if a checkpoint is copying and the page is still pending, claims it and copies its pre-image into the
- *   target slot itself (or waits the few hundred nanoseconds the copier needs to finish it);</li>
+ *   <li>if a checkpoint is copying, settles the page with the copier through the {@link CheckpointHandshake}: claims
+ *   it if still pending and saves its pre-image, or waits the few hundred nanoseconds the copier needs to finish
+ *   it;</li>
  *   <li>marks the page dirty for both slots: each slot's dirty set holds the pages changed since that slot's own
  *   image, which is exactly what its next checkpoint must copy.</li>
  * </ol>
@@ -25,11 +20,7 @@ final class PageTracker
 {
     private final int pageShift;
     private final int pageCount;
-    private final UnsafeBuffer live;
-    private final SnapshotSlot[] slots;
-    private final Checkpointer checkpointer;
-    private final PageChecksum checksum = new PageChecksum();
-    private final ByteBuffer[] imageViews;
+    private final CheckpointHandshake handshake;
 
     private long[] dirty0;
     private long[] dirty1;
@@ -39,22 +30,12 @@ final class PageTracker
 
     private long[] activePending;
     private int activeTarget;
-    private long writerCopies;
-    private long writerSlotCopies;
 
-    PageTracker(
-        final int pageSize,
-        final int pageCount,
-        final UnsafeBuffer live,
-        final SnapshotSlot[] slots,
-        final Checkpointer checkpointer)
+    PageTracker(final int pageSize, final int pageCount, final CheckpointHandshake handshake)
     {
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.pageCount = pageCount;
-        this.live = live;
-        this.slots = slots;
-        this.checkpointer = checkpointer;
-        this.imageViews = new ByteBuffer[] { slots[0].newImageView(), slots[1].newImageView() };
+        this.handshake = handshake;
         final int words = (pageCount + 63) >>> 6;
         dirty0 = new long[words];
         dirty1 = new long[words];
@@ -70,18 +51,19 @@ final class PageTracker
         final int last = (offset + length - 1) >>> pageShift;
         for (int page = first; page <= last; page++)
         {
-            touch(page);
+            markDirty(page);
         }
     }
 
-    private void touch(final int page)
+    private void markDirty(final int page)
     {
         final int word = page >>> 6;
         final long bit = 1L << page;
 
-        if (null != activePending)
+        final long[] pending = activePending;
+        if (null != pending)
         {
-            copyOnWrite(page, word, bit);
+            handshake.writerClaim(pending, page, word, bit);
         }
 
         final long d0 = dirty0[word];
@@ -98,34 +80,8 @@ final class PageTracker
         }
     }
 
-    private void copyOnWrite(final int page, final int word, final long bit)
-    {
-        final long[] pending = activePending;
-        long bits = (long)LONG_ARRAY.getVolatile(pending, word);
-        while (0 != (bits & bit))
-        {
-            if (LONG_ARRAY.compareAndSet(pending, word, bits, bits & ~bit))
-            {
-                if (!checkpointer.offerPreImage(live, page))
-                {
-                    slots[activeTarget].copyPage(live, page, imageViews[activeTarget], checksum);
-                    checkpointer.writerCopiedPage();
-                    writerSlotCopies++;
-                }
-                writerCopies++;
-                return;
-            }
-            bits = (long)LONG_ARRAY.getVolatile(pending, word);
-        }
-
-        while (checkpointer.copierPage() == page)
-        {
-            Thread.onSpinWait();
-        }
-    }
-
     /**
-     * Swap the target slot's dirty set out as the pending set of a new checkpoint.
+     * Swap the target slot's dirty set out as the pending set of a new checkpoint, and hand it to the copier.
      *
      * @return the number of pending pages.
      */
@@ -150,12 +106,8 @@ final class PageTracker
         spare = null;
         activePending = pending;
         activeTarget = target;
+        handshake.writerBegin(target, pending, count);
         return count;
-    }
-
-    long[] activePending()
-    {
-        return activePending;
     }
 
     /**
@@ -206,15 +158,5 @@ final class PageTracker
     int dirtyCount(final int slot)
     {
         return 0 == slot ? dirtyCount0 : dirtyCount1;
-    }
-
-    long writerCopies()
-    {
-        return writerCopies;
-    }
-
-    long writerSlotCopies()
-    {
-        return writerSlotCopies;
     }
 }

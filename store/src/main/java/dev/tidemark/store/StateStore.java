@@ -5,33 +5,16 @@ package dev.tidemark.store;
 
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
-import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-
-import static dev.tidemark.store.TableDescriptor.KEY_OFFSET;
-import static dev.tidemark.store.TableDescriptor.TAG_OFFSET;
 
 /**
  * A key-value state store kept in a memory-mapped region, checkpointed into two fsynced snapshot slots without
@@ -40,14 +23,14 @@ import static dev.tidemark.store.TableDescriptor.TAG_OFFSET;
  * <b>Threading.</b> One thread, the writer, makes every call: reads, writes, checkpoints, close. It is the thread
  * that opened the store until another calls {@link #claimWriter()}; a call from any other thread fails with
  * {@link IllegalStateException} (a check costing one comparison, which the system property
- * {@value Configuration#CHECK_WRITER_THREAD_PROP_NAME}{@code =false} removes). Checkpoint copying, forcing and
+ * {@value StoreConfiguration#CHECK_WRITER_THREAD_PROP_NAME}{@code =false} removes). Checkpoint copying, forcing and
  * committing run on a background checkpointer thread, or on a thread of yours through
  * {@link #checkpointerInvoker()}.
  * <p>
  * <b>Positions and sequences.</b> Every mutation (put, remove, batch) gets the next sequence number. A store fed
  * from a log also records the log position it now matches with {@link #logPosition(long)}; a checkpoint records
- * both, and a reopened store reports them ({@link #restoredPosition()}, {@link #restoredSequence()}) so the log can
- * be replayed from there.
+ * both, and a reopened store reports them ({@link StoreStatistics#restoredPosition()},
+ * {@link StoreStatistics#restoredSequence()}) so the log can be replayed from there.
  * <p>
  * <b>Durability.</b> This store alone makes nothing durable per write: a crash returns it to its last committed
  * checkpoint. A checkpoint commits only when the {@link DurableLog} says its position is durable, its slot has been
@@ -63,20 +46,18 @@ public final class StateStore implements AutoCloseable
      */
     public static final int MISSING = -1;
 
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    private static final boolean CHECK_WRITER_THREAD = Configuration.checkWriterThread();
+    private static final boolean CHECK_WRITER_THREAD = StoreConfiguration.checkWriterThread();
 
-    private final Context ctx;
-    private final StoreDirectory directory;
+    private final StoreContext ctx;
+    private final OpenedStore opened;
     private final StoreGeometry geometry;
-    private final HeaderFile header;
-    private final SnapshotSlot[] slots;
-    private final FileChannel liveChannel;
-    private final MappedByteBuffer liveMapping;
     private final UnsafeBuffer live;
+    private final CheckpointHandshake handshake;
     private final PageTracker tracker;
     private final HashTable table;
     private final Checkpointer checkpointer;
+    private final CheckpointLedger ledger;
+    private final StoreStatistics statistics;
     private final AgentRunner checkpointerRunner;
     private final AgentInvoker checkpointerInvoker;
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
@@ -98,63 +79,31 @@ public final class StateStore implements AutoCloseable
     private int logInitialTermId;
     private int logTermLength;
     private int logMtuLength;
-
-    private final SlotRecord latestCommitted = new SlotRecord();
-    private final SlotRecord pendingRecord = new SlotRecord();
-    private int latestSlot;
-    private long retainedPosition;
-    private long nextCheckpointId;
-    private boolean checkpointInFlight;
     private long checkpointsCommitted;
-    private long checkpointsAborted;
-    private long lastCheckpointDurationNs;
-    private int lastCheckpointPagesCopied;
 
-    private final int restoredSlot;
-    private final boolean restoredFromFallback;
-    private final SlotRecord restored = new SlotRecord();
-    private final long openDurationNs;
-
-    private StateStore(
-        final Context ctx,
-        final StoreDirectory directory,
-        final HeaderFile header,
-        final SnapshotSlot[] slots,
-        final int restoredSlot,
-        final boolean restoredFromFallback,
-        final FileChannel liveChannel,
-        final MappedByteBuffer liveMapping,
-        final long openStartNs)
+    private StateStore(final OpenedStore opened)
     {
-        this.ctx = ctx;
-        this.directory = directory;
-        this.header = header;
+        this.opened = opened;
+        this.ctx = opened.ctx();
+        final HeaderFile header = opened.header();
+        final SnapshotSlot[] slots = opened.slots();
+        final int restoredSlot = opened.chosenSlot();
         this.geometry = header.geometry();
-        this.slots = slots;
-        this.liveChannel = liveChannel;
-        this.liveMapping = liveMapping;
-        this.live = new UnsafeBuffer(liveMapping);
-        this.restoredSlot = restoredSlot;
-        this.restoredFromFallback = restoredFromFallback;
+        this.live = new UnsafeBuffer(opened.liveMapping());
         this.keyLength = geometry.keyLength;
         this.maxValueLength = geometry.maxValueLength;
         this.capacity = geometry.capacity;
 
+        handshake = new CheckpointHandshake(live, slots, geometry.pageSize, ctx.checkpointPreImagePages());
         checkpointer = new Checkpointer(
-            live, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
-            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle(), geometry.pageSize,
-            ctx.checkpointPreImagePages());
-        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, live, slots, checkpointer);
+            handshake, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
+            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle());
+        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
         table = new HashTable(live, tracker, geometry);
         valueOffset = table.valueOffset();
 
         final SlotRecord record = header.record(restoredSlot);
-        restored.set(record);
-        latestCommitted.set(record);
-        latestSlot = restoredSlot;
-        final SlotRecord other = header.record(1 - restoredSlot);
-        retainedPosition = other.isCommitted() ? Math.min(other.position, record.position) : record.position;
-        nextCheckpointId = Math.max(header.record(0).checkpointId, header.record(1).checkpointId) + 1;
+        ledger = new CheckpointLedger(header, restoredSlot, geometry.pageCount, tracker, checkpointer);
         size = (int)record.entryCount;
         lastSequence = record.sequence;
         lastPosition = record.position;
@@ -162,7 +111,6 @@ public final class StateStore implements AutoCloseable
         logInitialTermId = record.initialTermId;
         logTermLength = record.termLength;
         logMtuLength = record.mtuLength;
-        tracker.markAllDirty(1 - restoredSlot);
         writerThread = Thread.currentThread();
 
         if (ctx.useCheckpointerInvoker())
@@ -178,12 +126,13 @@ public final class StateStore implements AutoCloseable
                 ctx.checkpointerIdleStrategy(), ctx.errorHandler(), null, checkpointer);
             AgentRunner.startOnThread(checkpointerRunner, ctx.checkpointerThreadFactory());
         }
-        openDurationNs = System.nanoTime() - openStartNs;
+        statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
+            System.nanoTime() - opened.openStartNs());
     }
 
     /**
-     * Open the store in {@link Context#dir()}, creating it if it does not exist (and
-     * {@link Context#createIfMissing()}), else restoring the newest snapshot slot that verifies.
+     * Open the store in {@link StoreContext#dir()}, creating it if it does not exist (and
+     * {@link StoreContext#createIfMissing()}), else restoring the newest snapshot slot that verifies.
      *
      * @param ctx settings; concluded here.
      * @return the open store, owned by the calling thread.
@@ -191,374 +140,9 @@ public final class StateStore implements AutoCloseable
      * @throws IllegalArgumentException  if the settings contradict an existing store.
      * @throws TidemarkException         if the directory is corrupt or foreign, or cannot be read or written.
      */
-    public static StateStore open(final Context ctx)
+    public static StateStore open(final StoreContext ctx)
     {
-        final long startNs = System.nanoTime();
-        ctx.conclude();
-        checkBeforeLock(ctx);
-        final StoreDirectory directory = StoreDirectory.lock(ctx.dir(), ctx.createIfMissing());
-        HeaderFile header = null;
-        final SnapshotSlot[] slots = new SnapshotSlot[2];
-        FileChannel liveChannel = null;
-        MappedByteBuffer liveMapping = null;
-        boolean created = false;
-        File createdLiveFile = null;
-        try
-        {
-            if (!directory.headerFile().exists())
-            {
-                checkNoStoreWithoutHeader(ctx.dir());
-                if (!ctx.createIfMissing())
-                {
-                    throw noStore(ctx);
-                }
-                create(directory, ctx);
-                created = true;
-            }
-
-            header = HeaderFile.open(directory.headerFile());
-            for (int copy = 0; copy < 2; copy++)
-            {
-                if (null != header.copyProblem(copy))
-                {
-                    ctx.errorHandler().onError(new TidemarkException(
-                        TidemarkException.Category.ERROR, "store header copy " + copy + " invalid (" +
-                        header.copyProblem(copy) + "), using the other copy: file=" + header.file()));
-                }
-            }
-            checkSettings(ctx, header.geometry());
-
-            final StoreGeometry geometry = header.geometry();
-            final String[] problems = new String[2];
-            final String[] problem = new String[1];
-            for (int slot = 0; slot < 2; slot++)
-            {
-                problem[0] = null;
-                slots[slot] = SnapshotSlot.openOrExplain(directory.slotFile(slot), slot, geometry, problem);
-                problems[slot] = problem[0];
-            }
-
-            final int newest = header.record(1).checkpointId > header.record(0).checkpointId ? 1 : 0;
-            int chosen = -1;
-            final PageChecksum checksum = new PageChecksum();
-            for (int i = 0; i < 2 && chosen < 0; i++)
-            {
-                final int slot = 0 == i ? newest : 1 - newest;
-                if (null == problems[slot])
-                {
-                    problems[slot] = slots[slot].verify(header.record(slot), checksum);
-                }
-                if (null == problems[slot])
-                {
-                    chosen = slot;
-                }
-            }
-
-            if (chosen < 0)
-            {
-                throw new TidemarkException(TidemarkException.Category.FATAL,
-                    "no valid snapshot slot, store cannot be opened: dir=" + ctx.dir() + " slot A: " + problems[0] +
-                    "; slot B: " + problems[1] + ". " + StoreTool.RESET_HINT);
-            }
-
-            final boolean fallback = chosen != newest && header.record(newest).isCommitted();
-            if (fallback)
-            {
-                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
-                    "newest snapshot slot " + SlotDescriptor.slotName(newest) + " invalid (" + problems[newest] +
-                    "), restored from older slot " + SlotDescriptor.slotName(chosen) + " at position=" +
-                    header.record(chosen).position + ": dir=" + ctx.dir()));
-            }
-
-            for (int slot = 0; slot < 2; slot++)
-            {
-                if (null == slots[slot])
-                {
-                    slots[slot] = replaceUnusableSlot(directory, slot, geometry, problems[slot], ctx.errorHandler());
-                }
-            }
-
-            final File liveFile = null == ctx.liveRegionDirectory() ? directory.liveFile() :
-                new File(ctx.liveRegionDirectory(), "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
-            createdLiveFile = liveFile.exists() ? null : liveFile;
-            liveChannel = FileChannel.open(
-                liveFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            copyImageToLive(slots[chosen], liveChannel, geometry.regionLength);
-            liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
-            KillPoints.reach(KillPoints.OPEN_AFTER_SLOT_MAP);
-
-            return new StateStore(
-                ctx, directory, header, slots, chosen, fallback, liveChannel, liveMapping, startNs);
-        }
-        catch (final IOException ex)
-        {
-            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
-            throw new TidemarkException(TidemarkException.Category.ERROR, "cannot open store: dir=" + ctx.dir(), ex);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            release(directory, header, slots, liveChannel, liveMapping, createdLiveFile, created);
-            throw ex;
-        }
-    }
-
-    /**
-     * The refusals that need neither the lock nor a write, made before the lock file or the directory is created so
-     * that a refused open leaves the disk exactly as it was. The open repeats them under the lock, where they count.
-     */
-    private static void checkBeforeLock(final Context ctx)
-    {
-        final File dir = ctx.dir();
-        if (!dir.isDirectory())
-        {
-            if (!dir.exists() && !ctx.createIfMissing())
-            {
-                throw noStore(ctx);
-            }
-            return;
-        }
-        final File headerFile = new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME);
-        if (!headerFile.exists())
-        {
-            checkNoStoreWithoutHeader(dir);
-            if (!ctx.createIfMissing())
-            {
-                throw noStore(ctx);
-            }
-            return;
-        }
-        final HeaderFile header;
-        try
-        {
-            header = HeaderFile.open(headerFile);
-        }
-        catch (final TidemarkException ex)
-        {
-            return; // read again under the lock, which refuses it with the same message if it still stands
-        }
-        try
-        {
-            checkSettings(ctx, header.geometry());
-        }
-        finally
-        {
-            header.close();
-        }
-    }
-
-    private static TidemarkException noStore(final Context ctx)
-    {
-        return new TidemarkException(TidemarkException.Category.ERROR,
-            "no store in directory and createIfMissing=false: dir=" + ctx.dir());
-    }
-
-    /**
-     * A directory with no header holds no store, or an unfinished creation (which left its marker, the header's
-     * temporary file, and never committed anything), or a damaged store: one of the store's own files without the
-     * header that commits them, refused, naming them. Entries that are not the store's own (a durable store's
-     * archive, which a reset keeps for the log to be replayed) do not count.
-     */
-    private static void checkNoStoreWithoutHeader(final File dir)
-    {
-        if (new File(dir, StoreDirectory.HEADER_TEMP_FILE_NAME).exists())
-        {
-            return;
-        }
-        final StringBuilder found = new StringBuilder();
-        for (final String name : StoreDirectory.STORE_FILE_NAMES)
-        {
-            if (new File(dir, name).exists())
-            {
-                found.append(found.length() > 0 ? ", " : "").append(name);
-            }
-        }
-        if (found.length() > 0)
-        {
-            throw new TidemarkException(TidemarkException.Category.FATAL,
-                "store header missing: file=" + new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME) +
-                ", yet the directory holds files found: " + found + ". Without its header (the commit record of " +
-                "every checkpoint) the store cannot be opened, and is not created anew over its files. " +
-                "The slot files keep copies of the header: " + StoreTool.RESTORE_HEADER_HINT + " Or " +
-                "restore header.dat from a copy of the directory taken while the store was closed, or discard the " +
-                "store: " + StoreTool.RESET_HINT);
-        }
-    }
-
-    /**
-     * Undo a failed open: close what it opened and delete what it created (a live file, or the whole new store),
-     * so that a refused open leaves the store directory as it found it, but for the lock file.
-     */
-    private static void release(
-        final StoreDirectory directory,
-        final HeaderFile header,
-        final SnapshotSlot[] slots,
-        final FileChannel liveChannel,
-        final MappedByteBuffer liveMapping,
-        final File createdLiveFile,
-        final boolean createdStore)
-    {
-        IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        if (null != createdLiveFile)
-        {
-            IoUtil.delete(createdLiveFile, true);
-        }
-        try
-        {
-            if (createdStore)
-            {
-                // As a reset does: the creation marker first, so that a crash in between leaves an unfinished
-                // creation, never a store without its header.
-                Files.write(directory.headerTempFile().toPath(), new byte[0]);
-                directory.fsync();
-                Files.deleteIfExists(directory.headerFile().toPath());
-                Files.deleteIfExists(directory.slotFile(0).toPath());
-                Files.deleteIfExists(directory.slotFile(1).toPath());
-                directory.fsync();
-                Files.deleteIfExists(directory.headerTempFile().toPath());
-                directory.fsync();
-            }
-        }
-        catch (final IOException | RuntimeException ignore)
-        {
-            // Best effort: what is left is an unfinished creation, which the next open completes.
-        }
-        CloseHelper.quietClose(directory);
-    }
-
-    private static SnapshotSlot replaceUnusableSlot(
-        final StoreDirectory directory,
-        final int slot,
-        final StoreGeometry geometry,
-        final String problem,
-        final ErrorHandler errorHandler) throws IOException
-    {
-        // The slot is neither restored from nor mappable: keep the bad file for inspection, give the next
-        // checkpoint a fresh one of real bytes to write into.
-        final File file = directory.slotFile(slot);
-        final File aside = new File(file.getPath() + ".bad");
-        if (file.exists())
-        {
-            Files.move(file.toPath(), aside.toPath(), StandardCopyOption.REPLACE_EXISTING);
-        }
-        SnapshotSlot.create(file, slot, geometry);
-        directory.fsync();
-        errorHandler.onError(new TidemarkException(TidemarkException.Category.ERROR,
-            "snapshot slot " + SlotDescriptor.slotName(slot) + " unusable (" + problem + "), replaced by a new " +
-            "empty slot file; the old file, if any, is kept as " + aside));
-        final String[] reopenProblem = new String[1];
-        final SnapshotSlot replacement = SnapshotSlot.openOrExplain(file, slot, geometry, reopenProblem);
-        if (null == replacement)
-        {
-            throw new IOException("new slot file unusable: " + reopenProblem[0]);
-        }
-        return replacement;
-    }
-
-    private static void copyImageToLive(final SnapshotSlot slot, final FileChannel liveChannel, final long length)
-        throws IOException
-    {
-        // Whole-page writes from the slot's mapping: real bytes, and no read of the old live pages first.
-        final ByteBuffer image = slot.newImageView();
-        image.clear();
-        long position = 0;
-        while (image.hasRemaining())
-        {
-            position += liveChannel.write(image, position);
-        }
-        if (liveChannel.size() > length)
-        {
-            liveChannel.truncate(length);
-        }
-    }
-
-    private static void create(final StoreDirectory directory, final Context ctx) throws IOException
-    {
-        final StoreGeometry geometry = StoreGeometry.forSettings(
-            new SecureRandom().nextLong(), ctx.kind(), ctx.pageSize(), ctx.keyLengthOrDefault(),
-            ctx.maxValueLengthOrDefault(), ctx.capacityOrDefault());
-        try
-        {
-            // The header's temporary file first, as the marker of a creation under way: a directory holding it
-            // and no header is an unfinished creation, never a store that lost its header.
-            Files.write(directory.headerTempFile().toPath(), new byte[0]);
-            directory.fsync();
-            final PageChecksum checksum = new PageChecksum();
-            for (int slot = 0; slot < 2; slot++)
-            {
-                SnapshotSlot.create(directory.slotFile(slot), slot, geometry);
-            }
-
-            final SlotRecord a = new SlotRecord();
-            a.checkpointId = 1;
-            a.pageCount = geometry.pageCount;
-            final String[] problem = new String[1];
-            try (SnapshotSlot slotA = SnapshotSlot.openOrExplain(directory.slotFile(0), 0, geometry, problem))
-            {
-                if (null == slotA)
-                {
-                    throw new IOException("slot A unreadable after creation: " + problem[0]);
-                }
-                a.pageTableCrc = slotA.pageTableCrc(checksum);
-            }
-            final SlotRecord b = new SlotRecord();
-            b.pageCount = geometry.pageCount;
-
-            final HeaderFile image = HeaderFile.image(directory.headerTempFile(), geometry, 1, a, b);
-            for (int slot = 0; slot < 2; slot++)
-            {
-                SnapshotSlot.writeHeaderCopy(directory.slotFile(slot), geometry, image.preparedCopy());
-            }
-            image.writeNewFile(directory.headerTempFile());
-            Files.move(directory.headerTempFile().toPath(), directory.headerFile().toPath(),
-                StandardCopyOption.ATOMIC_MOVE);
-            directory.fsync();
-        }
-        catch (final IOException ex)
-        {
-            // Nothing was ever committed: leave no half-made store behind.
-            for (int slot = 0; slot < 2; slot++)
-            {
-                Files.deleteIfExists(directory.slotFile(slot).toPath());
-            }
-            Files.deleteIfExists(directory.headerTempFile().toPath());
-            throw new TidemarkException(TidemarkException.Category.ERROR,
-                "cannot create store (disk full?): dir=" + directory.dir() + " " + geometry, ex);
-        }
-    }
-
-    private static void checkSettings(final Context ctx, final StoreGeometry geometry)
-    {
-        if (ctx.kind() != geometry.kind())
-        {
-            throw new IllegalArgumentException("store kind mismatch: opened as kind=" + ctx.kind() +
-                ", store kind=" + geometry.kind() + ": dir=" + ctx.dir() + " (a DURABLE store is fed from its change " +
-                "log and opens through DurableStore; a PLAIN store opens with StateStore alone)");
-        }
-        final StringBuilder contradictions = new StringBuilder();
-        contradiction(contradictions, "keyLength", ctx.keyLengthSet(), ctx.keyLength(), geometry.keyLength);
-        contradiction(contradictions, "maxValueLength", ctx.maxValueLengthSet(), ctx.maxValueLength(),
-            geometry.maxValueLength);
-        contradiction(contradictions, "capacity", ctx.capacitySet(), ctx.capacity(), geometry.capacity);
-        if (ctx.pageSize() != geometry.pageSize && ctx.pageSizeSet)
-        {
-            contradictions.append(" pageSize: settings=").append(ctx.pageSize())
-                .append(" store=").append(geometry.pageSize);
-        }
-        if (contradictions.length() > 0)
-        {
-            throw new IllegalArgumentException(
-                "settings contradict the existing store:" + contradictions + ": dir=" + ctx.dir());
-        }
-    }
-
-    private static void contradiction(
-        final StringBuilder out, final String name, final boolean set, final int setting, final int stored)
-    {
-        if (set && setting != stored)
-        {
-            out.append(' ').append(name).append(": settings=").append(setting).append(" store=").append(stored);
-        }
+        return StoreOpener.open(ctx, StateStore::new);
     }
 
     // ------------------------------------------------------------------------------------------------ reads
@@ -632,21 +216,21 @@ public final class StateStore implements AutoCloseable
 
     /**
      * A hint, changing nothing: load the home bucket of a key that is about to be written, so its cache miss is
-     * taken now, alongside others, rather than when the write needs it. Replay touches a group of messages ahead of
-     * the one it applies. A key that would run past the end of its buffer is ignored.
+     * taken now, alongside others, rather than when the write needs it. Replay prefetches the keys of a group of
+     * messages ahead of the one it applies. A key that would run past the end of its buffer is ignored.
      *
      * @param key       buffer holding the key.
      * @param keyOffset offset of the key.
      * @return the tag found (meaningless; returned so that the load is not optimised away).
      */
-    public int touch(final DirectBuffer key, final int keyOffset)
+    public int prefetch(final DirectBuffer key, final int keyOffset)
     {
         ArgumentChecks.checkNotNull(key, "key");
         if (keyOffset < 0 || keyOffset > key.capacity() - keyLength)
         {
             return 0;
         }
-        return table.touch(key, keyOffset);
+        return table.prefetch(key, keyOffset);
     }
 
     /**
@@ -696,21 +280,10 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         ArgumentChecks.checkNotNull(consumer, "consumer");
-        final int bucketCount = table.bucketCount();
-        final int entryLength = table.entryLength();
-        final long address = live.addressOffset();
         iterating = true;
         try
         {
-            for (int bucket = 0; bucket < bucketCount; bucket++)
-            {
-                final int offset = bucket * entryLength;
-                if (0 != live.getInt(offset + TAG_OFFSET, ORDER))
-                {
-                    keyView.wrap(address + offset + KEY_OFFSET, keyLength);
-                    consumer.accept(keyView, wrapValue(offset));
-                }
-            }
+            table.forEach(consumer, keyView, valueView);
         }
         finally
         {
@@ -729,19 +302,10 @@ public final class StateStore implements AutoCloseable
         checkRead();
         checkLongKey();
         ArgumentChecks.checkNotNull(consumer, "consumer");
-        final int bucketCount = table.bucketCount();
-        final int entryLength = table.entryLength();
         iterating = true;
         try
         {
-            for (int bucket = 0; bucket < bucketCount; bucket++)
-            {
-                final int offset = bucket * entryLength;
-                if (0 != live.getInt(offset + TAG_OFFSET, ORDER))
-                {
-                    consumer.accept(live.getLong(offset + KEY_OFFSET, ORDER), wrapValue(offset));
-                }
-            }
+            table.forEachLong(consumer, valueView);
         }
         finally
         {
@@ -886,11 +450,11 @@ public final class StateStore implements AutoCloseable
     public void apply(final StoreBatch batch)
     {
         checkWrite();
-        checkBatch(batch);
+        BatchCheck.checkShape(batch, keyLength, maxValueLength, ctx.maxBatchOperations());
         if (batch.operationCount() > 1)
         {
             // One operation needs no walk: the insert below checks for room before it changes anything.
-            checkBatchCapacity(batch);
+            BatchCheck.checkRoom(table, batch, size, capacity, keyLength);
         }
 
         final DirectBuffer buffer = batch.buffer();
@@ -948,72 +512,8 @@ public final class StateStore implements AutoCloseable
     public void checkApplicable(final StoreBatch batch)
     {
         checkWrite();
-        checkBatch(batch);
-        checkBatchCapacity(batch);
-    }
-
-    private void checkBatchCapacity(final StoreBatch batch)
-    {
-        final int puts = batch.operationCount();
-        if (size + puts <= capacity)
-        {
-            return;
-        }
-
-        // Near full: walk the batch, each key's presence taken from its last earlier operation in the batch, else
-        // from the table. Quadratic in the batch length, and only when the table is nearly full.
-        final DirectBuffer buffer = batch.buffer();
-        final int start = batch.offset();
-        final int end = start + batch.length();
-        int running = size;
-        int index = 0;
-        for (int at = start; at < end; index++)
-        {
-            final int type = StoreBatch.operationType(buffer, at);
-            final int valueLength = StoreBatch.operationValueLength(buffer, at);
-            final int keyAt = at + BatchDescriptor.KEY_OFFSET;
-            final boolean present = presentBefore(buffer, start, at, keyAt);
-            if (BatchDescriptor.PUT == type && !present)
-            {
-                if (++running > capacity)
-                {
-                    throw new IllegalStateException("table full: batch operation " + index + " would exceed " +
-                        "capacity=" + capacity + " (size=" + size + "), nothing applied");
-                }
-            }
-            else if (BatchDescriptor.REMOVE == type && present)
-            {
-                running--;
-            }
-            at += BatchDescriptor.operationLength(keyLength, type, valueLength);
-        }
-    }
-
-    private boolean presentBefore(final DirectBuffer buffer, final int start, final int limit, final int keyAt)
-    {
-        boolean present = table.probe(buffer, keyAt) >= 0;
-        for (int at = start; at < limit; )
-        {
-            final int type = StoreBatch.operationType(buffer, at);
-            if (keysEqual(buffer, at + BatchDescriptor.KEY_OFFSET, keyAt))
-            {
-                present = BatchDescriptor.PUT == type;
-            }
-            at += BatchDescriptor.operationLength(keyLength, type, StoreBatch.operationValueLength(buffer, at));
-        }
-        return present;
-    }
-
-    private boolean keysEqual(final DirectBuffer buffer, final int a, final int b)
-    {
-        for (int i = 0; i < keyLength; i++)
-        {
-            if (buffer.getByte(a + i) != buffer.getByte(b + i))
-            {
-                return false;
-            }
-        }
-        return true;
+        BatchCheck.checkShape(batch, keyLength, maxValueLength, ctx.maxBatchOperations());
+        BatchCheck.checkRoom(table, batch, size, capacity, keyLength);
     }
 
     /**
@@ -1066,25 +566,8 @@ public final class StateStore implements AutoCloseable
     {
         checkWrite();
         pollCheckpoint();
-        if (checkpointInFlight)
-        {
-            return false;
-        }
-        final int target = 1 - latestSlot;
-        pendingRecord.checkpointId = nextCheckpointId++;
-        pendingRecord.position = lastPosition;
-        pendingRecord.sequence = lastSequence;
-        pendingRecord.entryCount = size;
-        pendingRecord.pageCount = geometry.pageCount;
-        pendingRecord.pageTableCrc = 0;
-        pendingRecord.recordingId = logRecordingId;
-        pendingRecord.initialTermId = logInitialTermId;
-        pendingRecord.termLength = logTermLength;
-        pendingRecord.mtuLength = logMtuLength;
-        final int pendingCount = tracker.beginCheckpoint(target);
-        checkpointer.submit(target, tracker.activePending(), pendingCount, pendingRecord);
-        checkpointInFlight = true;
-        return true;
+        return ledger.start(
+            lastPosition, lastSequence, size, logRecordingId, logInitialTermId, logTermLength, logMtuLength);
     }
 
     /**
@@ -1096,13 +579,13 @@ public final class StateStore implements AutoCloseable
     {
         checkRead();
         pollCheckpoint();
-        return checkpointInFlight;
+        return ledger.isInFlight();
     }
 
     /**
      * Wait for the checkpoint in progress, if any, to end. In invoker mode this drives the checkpointer while no
      * other thread is in one of its duty cycles (see {@link #checkpointerInvoker()}), and otherwise waits for that
-     * thread to drive it. Timed by {@link Context#nanoClock()}.
+     * thread to drive it. Timed by {@link StoreContext#nanoClock()}.
      *
      * @param timeoutNs how long to wait.
      * @return true if no checkpoint is in progress on return.
@@ -1117,7 +600,7 @@ public final class StateStore implements AutoCloseable
         while (true)
         {
             pollCheckpoint();
-            if (!checkpointInFlight)
+            if (!ledger.isInFlight())
             {
                 checkNotFailed();
                 return true;
@@ -1156,14 +639,14 @@ public final class StateStore implements AutoCloseable
         {
             throw new IllegalStateException("checkpoint still in progress after it ended: dir=" + ctx.dir());
         }
-        final long checkpointId = pendingRecord.checkpointId;
-        final long position = pendingRecord.position;
+        final long checkpointId = ledger.lastStarted().checkpointId;
+        final long position = ledger.lastStarted().position;
         if (!awaitCheckpoint(timeoutNs))
         {
             throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
                 " did not end within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: dir=" + ctx.dir());
         }
-        if (latestCommitted.checkpointId != checkpointId)
+        if (ledger.latestCommitted().checkpointId != checkpointId)
         {
             final Throwable cause = checkpointer.resultCause();
             throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
@@ -1174,32 +657,10 @@ public final class StateStore implements AutoCloseable
 
     private void pollCheckpoint()
     {
-        if (checkpointInFlight && checkpointer.isComplete())
+        if (ledger.poll())
         {
-            checkpointInFlight = false;
-            final int status = checkpointer.resultStatus();
-            tracker.endCheckpoint(Checkpointer.STATUS_COMMITTED == status);
-            lastCheckpointDurationNs = checkpointer.resultDurationNs();
-            lastCheckpointPagesCopied = checkpointer.resultPagesCopied();
-            if (Checkpointer.STATUS_COMMITTED == status)
-            {
-                latestSlot = 1 - latestSlot;
-                retainedPosition = latestCommitted.position;
-                latestCommitted.set(pendingRecord);
-                checkpointsCommitted++;
-            }
-            else
-            {
-                checkpointsAborted++;
-            }
+            checkpointsCommitted++;
         }
-    }
-
-    private boolean checkpointNeeded()
-    {
-        return lastSequence != latestCommitted.sequence || lastPosition != latestCommitted.position ||
-            logRecordingId != latestCommitted.recordingId || logInitialTermId != latestCommitted.initialTermId ||
-            logTermLength != latestCommitted.termLength || logMtuLength != latestCommitted.mtuLength;
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
@@ -1237,6 +698,7 @@ public final class StateStore implements AutoCloseable
         }
         checkWriterThread();
         RuntimeException error = null;
+        final SlotRecord latestCommitted = ledger.latestCommitted();
         try
         {
             final Throwable failure = checkpointer.fatalError();
@@ -1260,7 +722,8 @@ public final class StateStore implements AutoCloseable
                         ctx.dir());
                     ctx.errorHandler().onError(error);
                 }
-                else if (checkpointNeeded())
+                else if (ledger.differsFromLatest(
+                    lastSequence, lastPosition, logRecordingId, logInitialTermId, logTermLength, logMtuLength))
                 {
                     checkpointAndAwait();
                 }
@@ -1294,21 +757,12 @@ public final class StateStore implements AutoCloseable
         }
     }
 
-
     private void closeResources()
     {
         closed = true;
         CloseHelper.quietCloseAll(checkpointerRunner, checkpointerInvoker);
         checkpointer.closeDriving(awaitIdleStrategy);
-        IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        if (null != ctx.liveRegionDirectory())
-        {
-            // Outside the store directory (tmpfs, say) the live region is memory: give it back. Every open rewrites it.
-            IoUtil.delete(new File(ctx.liveRegionDirectory(),
-                "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat"), true);
-        }
-        CloseHelper.quietClose(directory);
+        opened.close();
     }
 
     // ------------------------------------------------------------------------------------------------ state
@@ -1366,67 +820,11 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * @return the log position of the snapshot the store was restored from on open.
-     */
-    public long restoredPosition()
-    {
-        return restored.position;
-    }
-
-    /**
-     * @return the sequence of the snapshot the store was restored from on open.
-     */
-    public long restoredSequence()
-    {
-        return restored.sequence;
-    }
-
-    /**
-     * @return the checkpoint id of the snapshot the store was restored from on open.
-     */
-    public long restoredCheckpointId()
-    {
-        return restored.checkpointId;
-    }
-
-    /**
-     * @return the slot restored from on open: 0 for A, 1 for B.
-     */
-    public int restoredSlot()
-    {
-        return restoredSlot;
-    }
-
-    /**
-     * @return true if the newest slot failed verification on open and the store was restored from the older one.
-     */
-    public boolean restoredFromFallback()
-    {
-        return restoredFromFallback;
-    }
-
-    /**
-     * @return nanoseconds open took: lock, header, slot verification and restoring the live region.
-     */
-    public long openDurationNs()
-    {
-        return openDurationNs;
-    }
-
-    /**
      * @return the log position of the newest committed checkpoint.
      */
     public long lastCheckpointPosition()
     {
-        return latestCommitted.position;
-    }
-
-    /**
-     * @return the sequence of the newest committed checkpoint.
-     */
-    public long lastCheckpointSequence()
-    {
-        return latestCommitted.sequence;
+        return ledger.latestCommitted().position;
     }
 
     /**
@@ -1437,10 +835,12 @@ public final class StateStore implements AutoCloseable
      */
     public long retainedPosition()
     {
-        return retainedPosition;
+        return ledger.retainedPosition();
     }
 
     /**
+     * Checkpoints committed since open: a plain field read, cheap enough to poll on every write.
+     *
      * @return checkpoints committed since open.
      */
     public long checkpointsCommitted()
@@ -1449,52 +849,13 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * @return checkpoints aborted (log not durable in time) or failed since open.
+     * What the store found on open and has done since: the same object every call, read-only, its values current.
+     *
+     * @return the store's statistics.
      */
-    public long checkpointsAborted()
+    public StoreStatistics statistics()
     {
-        return checkpointsAborted;
-    }
-
-    /**
-     * @return nanoseconds from start to commit of the last checkpoint that ended.
-     */
-    public long lastCheckpointDurationNs()
-    {
-        return lastCheckpointDurationNs;
-    }
-
-    /**
-     * @return pages the checkpointer copied for the last checkpoint that ended (not counting the writer's).
-     */
-    public int lastCheckpointPagesCopied()
-    {
-        return lastCheckpointPagesCopied;
-    }
-
-    /**
-     * @return pages the writer copied itself (into its pre-image ring, or into the slot), since open, because it
-     * wrote to a page still pending.
-     */
-    public long writerPageCopies()
-    {
-        return tracker.writerCopies();
-    }
-
-    /**
-     * @return pages the writer copied straight into a slot (its pre-image ring full or off) since open.
-     */
-    public long writerSlotCopies()
-    {
-        return tracker.writerSlotCopies();
-    }
-
-    /**
-     * @return pages changed since the slot a checkpoint would write next last held an image.
-     */
-    public int dirtyPages()
-    {
-        return tracker.dirtyCount(1 - latestSlot);
+        return statistics;
     }
 
     /**
@@ -1562,7 +923,7 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * The checkpointer's invoker when {@link Context#useCheckpointerInvoker(boolean)} is set, else null. Call its
+     * The checkpointer's invoker when {@link StoreContext#useCheckpointerInvoker(boolean)} is set, else null. Call its
      * {@code invoke()} regularly from a thread of yours (it may block in a force); the writer thread will do (and
      * {@link #awaitCheckpoint(long)} invokes it too).
      * <p>
@@ -1650,728 +1011,11 @@ public final class StateStore implements AutoCloseable
         ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
     }
 
-    /**
-     * Check a batch whole against this store's geometry before anything is touched: one pass over its operations.
-     */
-    private void checkBatch(final StoreBatch batch)
-    {
-        ArgumentChecks.checkNotNull(batch, "batch");
-        if (batch.keyLength() != keyLength || batch.maxValueLength() != maxValueLength)
-        {
-            throw new IllegalArgumentException("batch built for another store: batch keyLength=" +
-                batch.keyLength() + " maxValueLength=" + batch.maxValueLength() + ", store keyLength=" + keyLength +
-                " maxValueLength=" + maxValueLength + " (make batches with this store's newBatch)");
-        }
-        if (batch.operationCount() > ctx.maxBatchOperations())
-        {
-            throw new IllegalArgumentException("batch too long for this store: operations=" + batch.operationCount() +
-                " maxBatchOperations=" + ctx.maxBatchOperations());
-        }
-        if (!batch.isWrapped())
-        {
-            return; // encoded by its own put and remove methods, each operation checked against this shape then
-        }
-        final int count = StoreBatch.validate(
-            batch.buffer(), batch.offset(), batch.length(), keyLength, maxValueLength, ctx.maxBatchOperations());
-        if (count != batch.operationCount())
-        {
-            throw new IllegalArgumentException("batch operation count changed: operations=" + count + " expected=" +
-                batch.operationCount() + " (its bytes changed after they were wrapped)");
-        }
-    }
-
     private void checkNotFull()
     {
         if (size >= capacity)
         {
             throw new IllegalStateException("table full: capacity=" + capacity + " dir=" + ctx.dir());
-        }
-    }
-
-    /**
-     * System properties for the store's settings, read by {@link Context} as defaults.
-     */
-    public static final class Configuration
-    {
-        /**
-         * Store directory.
-         */
-        public static final String DIR_PROP_NAME = "tidemark.store.dir";
-
-        /**
-         * Key length in bytes, for a new store.
-         */
-        public static final String KEY_LENGTH_PROP_NAME = "tidemark.store.key.length";
-
-        /**
-         * Key length of a new store when not set.
-         */
-        public static final int KEY_LENGTH_DEFAULT = 8;
-
-        /**
-         * Maximum value length in bytes, for a new store.
-         */
-        public static final String MAX_VALUE_LENGTH_PROP_NAME = "tidemark.store.max.value.length";
-
-        /**
-         * Maximum value length of a new store when not set.
-         */
-        public static final int MAX_VALUE_LENGTH_DEFAULT = 64;
-
-        /**
-         * Capacity in entries, for a new store.
-         */
-        public static final String CAPACITY_PROP_NAME = "tidemark.store.capacity";
-
-        /**
-         * Capacity of a new store when not set.
-         */
-        public static final int CAPACITY_DEFAULT = 65536;
-
-        /**
-         * Directory of the live region when not the store directory, e.g. /dev/shm: the live region is never trusted
-         * after a crash, and on tmpfs the kernel never writes it back to disk (nor makes the writer wait for that).
-         */
-        public static final String LIVE_DIR_PROP_NAME = "tidemark.store.live.dir";
-
-        /**
-         * Page size: the unit of dirty tracking, copying and checksums.
-         */
-        public static final String PAGE_SIZE_PROP_NAME = "tidemark.store.page.size";
-
-        /**
-         * Page size when not set.
-         */
-        public static final int PAGE_SIZE_DEFAULT = 4096;
-
-        /**
-         * How long a checkpoint waits for the log to become durable before it aborts, e.g. "30s".
-         */
-        public static final String CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME = "tidemark.store.checkpoint.durable.timeout";
-
-        /**
-         * Durable-log wait of a checkpoint when not set.
-         */
-        public static final long CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
-
-        /**
-         * Pages of anonymous memory where the writer saves pre-images during a checkpoint (0: off).
-         */
-        public static final String CHECKPOINT_PREIMAGE_PAGES_PROP_NAME = "tidemark.store.checkpoint.preimage.pages";
-
-        /**
-         * Most operations in one batch.
-         */
-        public static final String MAX_BATCH_OPERATIONS_PROP_NAME = "tidemark.store.max.batch.operations";
-
-        /**
-         * Most operations in one batch when not set.
-         */
-        public static final int MAX_BATCH_OPERATIONS_DEFAULT = 1024;
-
-        /**
-         * Check that every call comes from the writer thread ("true" or "false"). Read once at class load.
-         */
-        public static final String CHECK_WRITER_THREAD_PROP_NAME = "tidemark.store.check.writer.thread";
-
-        private Configuration()
-        {
-        }
-
-        static boolean checkWriterThread()
-        {
-            return !"false".equals(System.getProperty(CHECK_WRITER_THREAD_PROP_NAME));
-        }
-
-        static int intProperty(final String name, final int defaultValue)
-        {
-            final String value = System.getProperty(name);
-            if (null == value)
-            {
-                return defaultValue;
-            }
-            try
-            {
-                return Integer.parseInt(value.trim());
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException("not an integer: " + name + "=" + value, ex);
-            }
-        }
-    }
-
-    /**
-     * Settings of a store. Call setters, then {@link StateStore#open(Context)}, which concludes it once.
-     */
-    public static final class Context
-    {
-        /**
-         * What a geometry getter returns for a setting left unset (taken from an existing store, or the default for a
-         * new one). Not a value to set: the setters refuse it.
-         */
-        public static final int UNSET = -1;
-
-        private boolean concluded;
-        private File dir;
-        // A geometry setting is UNSET until set, by a setter or a system property; a set value is always checked.
-        private int keyLength = Configuration.intProperty(Configuration.KEY_LENGTH_PROP_NAME, UNSET);
-        private boolean keyLengthSet = null != System.getProperty(Configuration.KEY_LENGTH_PROP_NAME);
-        private int maxValueLength = Configuration.intProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME, UNSET);
-        private boolean maxValueLengthSet = null != System.getProperty(Configuration.MAX_VALUE_LENGTH_PROP_NAME);
-        private int capacity = Configuration.intProperty(Configuration.CAPACITY_PROP_NAME, UNSET);
-        private boolean capacitySet = null != System.getProperty(Configuration.CAPACITY_PROP_NAME);
-        private int pageSize = Configuration.intProperty(
-            Configuration.PAGE_SIZE_PROP_NAME, Configuration.PAGE_SIZE_DEFAULT);
-        private boolean pageSizeSet = null != System.getProperty(Configuration.PAGE_SIZE_PROP_NAME);
-        private boolean createIfMissing = true;
-        private StoreKind kind = StoreKind.PLAIN;
-        private File liveRegionDirectory = null == System.getProperty(Configuration.LIVE_DIR_PROP_NAME) ? null :
-            new File(System.getProperty(Configuration.LIVE_DIR_PROP_NAME));
-        private DurableLog durableLog = DurableLog.NONE;
-        private ErrorHandler errorHandler;
-        private long checkpointDurableTimeoutNs = SystemUtil.getDurationInNanos(
-            Configuration.CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME, Configuration.CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS);
-        private int checkpointPagesPerDutyCycle = 64;
-        private int checkpointPreImagePages = Configuration.intProperty(
-            Configuration.CHECKPOINT_PREIMAGE_PAGES_PROP_NAME, 0);
-        private boolean useCheckpointerInvoker;
-        private IdleStrategy checkpointerIdleStrategy;
-        private ThreadFactory checkpointerThreadFactory;
-        private NanoClock nanoClock;
-        private int maxBatchOperations = Configuration.intProperty(
-            Configuration.MAX_BATCH_OPERATIONS_PROP_NAME, Configuration.MAX_BATCH_OPERATIONS_DEFAULT);
-        private int batchInitialCapacity = 4096;
-
-        /**
-         * Settings from the system properties in {@link Configuration}.
-         */
-        public Context()
-        {
-            final String dirName = System.getProperty(Configuration.DIR_PROP_NAME);
-            if (null != dirName)
-            {
-                dir = new File(dirName);
-            }
-        }
-
-        /**
-         * Check the settings and fill in defaults. Called by {@link StateStore#open(Context)}.
-         *
-         * @return this.
-         */
-        public Context conclude()
-        {
-            if (concluded)
-            {
-                throw new IllegalStateException("context already concluded: a Context opens one store");
-            }
-            concluded = true;
-            if (null == dir)
-            {
-                throw new IllegalArgumentException("store directory not set: dir=null (Context.dir or -D" +
-                    Configuration.DIR_PROP_NAME + ")");
-            }
-            // Values from system properties reach here unchecked; a setter has checked its own already.
-            if (keyLengthSet)
-            {
-                checkKeyLength(keyLength);
-            }
-            if (maxValueLengthSet)
-            {
-                checkMaxValueLength(maxValueLength);
-            }
-            if (capacitySet)
-            {
-                checkCapacity(capacity);
-            }
-            checkPageSize(pageSize);
-            checkPositive("checkpointDurableTimeoutNs", checkpointDurableTimeoutNs);
-            checkPositive("checkpointPagesPerDutyCycle", checkpointPagesPerDutyCycle);
-            checkNotNegative("checkpointPreImagePages", checkpointPreImagePages);
-            checkPositive("maxBatchOperations", maxBatchOperations);
-            checkPositive("batchInitialCapacity", batchInitialCapacity);
-            if (null == errorHandler)
-            {
-                errorHandler = (throwable) -> throwable.printStackTrace(System.err);
-            }
-            if (null == checkpointerIdleStrategy)
-            {
-                checkpointerIdleStrategy = new BackoffIdleStrategy(
-                    10, 20, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
-            }
-            if (null == checkpointerThreadFactory)
-            {
-                checkpointerThreadFactory = (runnable) ->
-                {
-                    final Thread thread = new Thread(runnable);
-                    thread.setDaemon(true);
-                    return thread;
-                };
-            }
-            if (null == nanoClock)
-            {
-                nanoClock = SystemNanoClock.INSTANCE;
-            }
-            return this;
-        }
-
-        /**
-         * @param dir the store directory, created if missing; the store owns it.
-         * @return this.
-         */
-        public Context dir(final File dir)
-        {
-            this.dir = dir;
-            return this;
-        }
-
-        /**
-         * @return the store directory.
-         */
-        public File dir()
-        {
-            return dir;
-        }
-
-        /**
-         * @param keyLength fixed key length of a new store (8 for long keys), in [1, 512]; if set for an existing
-         *                  store, it must match. Leave it unset by not calling this.
-         * @return this.
-         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
-         */
-        public Context keyLength(final int keyLength)
-        {
-            checkKeyLength(keyLength);
-            this.keyLength = keyLength;
-            this.keyLengthSet = true;
-            return this;
-        }
-
-        /**
-         * @return the key length setting, or {@link #UNSET}.
-         */
-        public int keyLength()
-        {
-            return keyLength;
-        }
-
-        /**
-         * @param maxValueLength maximum value length of a new store, in [0, 2^20] (0: keys alone); if set for an
-         *                       existing store, it must match. Leave it unset by not calling this.
-         * @return this.
-         * @throws IllegalArgumentException if out of range, {@link #UNSET} included.
-         */
-        public Context maxValueLength(final int maxValueLength)
-        {
-            checkMaxValueLength(maxValueLength);
-            this.maxValueLength = maxValueLength;
-            this.maxValueLengthSet = true;
-            return this;
-        }
-
-        /**
-         * @return the max value length setting, or {@link #UNSET}.
-         */
-        public int maxValueLength()
-        {
-            return maxValueLength;
-        }
-
-        /**
-         * @param capacity most entries of a new store, positive; if set for an existing store, it must match. Leave
-         *                 it unset by not calling this.
-         * @return this.
-         * @throws IllegalArgumentException if not positive, {@link #UNSET} included.
-         */
-        public Context capacity(final int capacity)
-        {
-            checkCapacity(capacity);
-            this.capacity = capacity;
-            this.capacitySet = true;
-            return this;
-        }
-
-        /**
-         * @return the capacity setting, or {@link #UNSET}.
-         */
-        public int capacity()
-        {
-            return capacity;
-        }
-
-        /**
-         * @param pageSize unit of dirty tracking, copying and checksums for a new store, a power of two >= 512.
-         * @return this.
-         * @throws IllegalArgumentException if not a power of two >= 512.
-         */
-        public Context pageSize(final int pageSize)
-        {
-            checkPageSize(pageSize);
-            this.pageSize = pageSize;
-            this.pageSizeSet = true;
-            return this;
-        }
-
-        /**
-         * @return the page size.
-         */
-        public int pageSize()
-        {
-            return pageSize;
-        }
-
-        /**
-         * @param dir where the live region lives, when not the store directory: a tmpfs such as /dev/shm keeps the
-         *            kernel from writing the live region back to disk, which it never needs (every open rebuilds it
-         *            from a snapshot). Its file is named by the store's id and deleted on close. Default: null, the
-         *            store directory.
-         * @return this.
-         */
-        public Context liveRegionDirectory(final File dir)
-        {
-            this.liveRegionDirectory = dir;
-            return this;
-        }
-
-        /**
-         * @return the live region's directory, or null for the store directory.
-         */
-        public File liveRegionDirectory()
-        {
-            return liveRegionDirectory;
-        }
-
-        /**
-         * @param createIfMissing create a new store if the directory holds none (default true).
-         * @return this.
-         */
-        public Context createIfMissing(final boolean createIfMissing)
-        {
-            this.createIfMissing = createIfMissing;
-            return this;
-        }
-
-        /**
-         * @return whether a missing store is created.
-         */
-        public boolean createIfMissing()
-        {
-            return createIfMissing;
-        }
-
-        /**
-         * @param kind what feeds the store: {@link StoreKind#PLAIN} (the default) for a store used on its own,
-         *             {@link StoreKind#DURABLE} for one fed from a change log. Kept in a new store's header; an
-         *             existing store of the other kind is refused on open, naming both.
-         * @return this.
-         * @throws NullPointerException if {@code kind} is null.
-         */
-        public Context kind(final StoreKind kind)
-        {
-            ArgumentChecks.checkNotNull(kind, "kind");
-            this.kind = kind;
-            return this;
-        }
-
-        /**
-         * @return what feeds the store.
-         */
-        public StoreKind kind()
-        {
-            return kind;
-        }
-
-        /**
-         * @param durableLog how far the log is durable; a checkpoint commits only up to it (default: no log,
-         *                   {@link DurableLog#NONE}).
-         * @return this.
-         * @throws NullPointerException if {@code durableLog} is null.
-         */
-        public Context durableLog(final DurableLog durableLog)
-        {
-            ArgumentChecks.checkNotNull(durableLog, "durableLog");
-            this.durableLog = durableLog;
-            return this;
-        }
-
-        /**
-         * @return the durable log.
-         */
-        public DurableLog durableLog()
-        {
-            return durableLog;
-        }
-
-        /**
-         * @param errorHandler receives errors of the checkpointer and warnings of open (a slot fallback, a bad
-         *                     header copy). Default: printed to standard error.
-         * @return this.
-         */
-        public Context errorHandler(final ErrorHandler errorHandler)
-        {
-            this.errorHandler = errorHandler;
-            return this;
-        }
-
-        /**
-         * @return the error handler.
-         */
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
-        }
-
-        /**
-         * @param timeoutNs how long a checkpoint waits for the log to be durable before it aborts.
-         * @return this.
-         */
-        public Context checkpointDurableTimeoutNs(final long timeoutNs)
-        {
-            checkPositive("checkpointDurableTimeoutNs", timeoutNs);
-            this.checkpointDurableTimeoutNs = timeoutNs;
-            return this;
-        }
-
-        /**
-         * @return the durable-log wait of a checkpoint.
-         */
-        public long checkpointDurableTimeoutNs()
-        {
-            return checkpointDurableTimeoutNs;
-        }
-
-        /**
-         * @param pages pages the checkpointer copies per duty cycle.
-         * @return this.
-         */
-        public Context checkpointPagesPerDutyCycle(final int pages)
-        {
-            checkPositive("checkpointPagesPerDutyCycle", pages);
-            this.checkpointPagesPerDutyCycle = pages;
-            return this;
-        }
-
-        /**
-         * @return pages the checkpointer copies per duty cycle.
-         */
-        public int checkpointPagesPerDutyCycle()
-        {
-            return checkpointPagesPerDutyCycle;
-        }
-
-        /**
-         * @param pages size, in pages, of a ring of anonymous memory where the writer saves the pre-image of a page it
-         *              must copy during a checkpoint, for the checkpointer to write into the slot; when the ring is
-         *              full, or with 0 (the default), the writer writes the page into the slot's file mapping itself.
-         *              Trades memory (pages x page size) for fewer writer stalls under heavy random writes.
-         * @return this.
-         */
-        public Context checkpointPreImagePages(final int pages)
-        {
-            checkNotNegative("checkpointPreImagePages", pages);
-            this.checkpointPreImagePages = pages;
-            return this;
-        }
-
-        /**
-         * @return pages of the writer's pre-image ring (0: off).
-         */
-        public int checkpointPreImagePages()
-        {
-            return checkpointPreImagePages;
-        }
-
-        /**
-         * @param useInvoker run the checkpointer from {@link StateStore#checkpointerInvoker()} on a thread of yours
-         *                   instead of its own thread.
-         * @return this.
-         */
-        public Context useCheckpointerInvoker(final boolean useInvoker)
-        {
-            this.useCheckpointerInvoker = useInvoker;
-            return this;
-        }
-
-        /**
-         * @return whether the checkpointer runs from an invoker.
-         */
-        public boolean useCheckpointerInvoker()
-        {
-            return useCheckpointerInvoker;
-        }
-
-        /**
-         * @param idleStrategy idle strategy of the checkpointer thread (default: backoff to 1 ms parks).
-         * @return this.
-         */
-        public Context checkpointerIdleStrategy(final IdleStrategy idleStrategy)
-        {
-            this.checkpointerIdleStrategy = idleStrategy;
-            return this;
-        }
-
-        /**
-         * @return the checkpointer's idle strategy.
-         */
-        public IdleStrategy checkpointerIdleStrategy()
-        {
-            return checkpointerIdleStrategy;
-        }
-
-        /**
-         * @param threadFactory makes the checkpointer thread (default: a daemon thread).
-         * @return this.
-         */
-        public Context checkpointerThreadFactory(final ThreadFactory threadFactory)
-        {
-            this.checkpointerThreadFactory = threadFactory;
-            return this;
-        }
-
-        /**
-         * @return the checkpointer thread factory.
-         */
-        public ThreadFactory checkpointerThreadFactory()
-        {
-            return checkpointerThreadFactory;
-        }
-
-        /**
-         * @param nanoClock clock for checkpoint timing.
-         * @return this.
-         */
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        /**
-         * @return the clock.
-         */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        /**
-         * @param maxBatchOperations most operations in one batch.
-         * @return this.
-         */
-        public Context maxBatchOperations(final int maxBatchOperations)
-        {
-            checkPositive("maxBatchOperations", maxBatchOperations);
-            this.maxBatchOperations = maxBatchOperations;
-            return this;
-        }
-
-        /**
-         * @return most operations in one batch.
-         */
-        public int maxBatchOperations()
-        {
-            return maxBatchOperations;
-        }
-
-        /**
-         * @param capacity initial buffer capacity of a new batch, in bytes.
-         * @return this.
-         */
-        public Context batchInitialCapacity(final int capacity)
-        {
-            checkPositive("batchInitialCapacity", capacity);
-            this.batchInitialCapacity = capacity;
-            return this;
-        }
-
-        /**
-         * @return initial buffer capacity of a new batch.
-         */
-        public int batchInitialCapacity()
-        {
-            return batchInitialCapacity;
-        }
-
-        int keyLengthOrDefault()
-        {
-            return keyLengthSet ? keyLength : Configuration.KEY_LENGTH_DEFAULT;
-        }
-
-        int maxValueLengthOrDefault()
-        {
-            return maxValueLengthSet ? maxValueLength : Configuration.MAX_VALUE_LENGTH_DEFAULT;
-        }
-
-        int capacityOrDefault()
-        {
-            return capacitySet ? capacity : Configuration.CAPACITY_DEFAULT;
-        }
-
-        boolean keyLengthSet()
-        {
-            return keyLengthSet;
-        }
-
-        boolean maxValueLengthSet()
-        {
-            return maxValueLengthSet;
-        }
-
-        boolean capacitySet()
-        {
-            return capacitySet;
-        }
-
-        private static void checkKeyLength(final int keyLength)
-        {
-            if (keyLength < 1 || keyLength > TableDescriptor.MAX_KEY_LENGTH)
-            {
-                throw new IllegalArgumentException("keyLength out of range [1, " + TableDescriptor.MAX_KEY_LENGTH +
-                    "]: keyLength=" + keyLength);
-            }
-        }
-
-        private static void checkMaxValueLength(final int maxValueLength)
-        {
-            // 0 is a store of keys alone: the format and the table allow it.
-            if (maxValueLength < 0 || maxValueLength > TableDescriptor.MAX_VALUE_LENGTH)
-            {
-                throw new IllegalArgumentException("maxValueLength out of range [0, " +
-                    TableDescriptor.MAX_VALUE_LENGTH + "]: maxValueLength=" + maxValueLength);
-            }
-        }
-
-        private static void checkCapacity(final int capacity)
-        {
-            if (capacity < 1)
-            {
-                throw new IllegalArgumentException("capacity must be positive: capacity=" + capacity);
-            }
-        }
-
-        private static void checkPageSize(final int pageSize)
-        {
-            if (pageSize < 512 || Integer.bitCount(pageSize) != 1)
-            {
-                throw new IllegalArgumentException("pageSize must be a power of two >= 512: pageSize=" + pageSize);
-            }
-        }
-
-        private static void checkPositive(final String name, final long value)
-        {
-            if (value <= 0)
-            {
-                throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
-            }
-        }
-
-        private static void checkNotNegative(final String name, final long value)
-        {
-            if (value < 0)
-            {
-                throw new IllegalArgumentException(name + " must not be negative: " + name + "=" + value);
-            }
         }
     }
 }

@@ -6,15 +6,18 @@
  * The mapped state store: a hash table in a memory-mapped live region, checkpointed into two fsynced snapshot
  * slots (A/B) without stalling the writer, and reopened from the newest slot that verifies.
  * <p>
- * Entry point: {@link dev.tidemark.store.StateStore}. On-disk layouts, one class each:
+ * Entry point: {@link dev.tidemark.store.StateStore}, opened with a {@link dev.tidemark.store.StoreContext} (system
+ * property names and defaults in {@link dev.tidemark.store.StoreConfiguration}), reporting what it found on open and
+ * has done since through {@link dev.tidemark.store.StoreStatistics}. On-disk layouts, one class each:
  * {@link dev.tidemark.store.StoreHeaderDescriptor}, {@link dev.tidemark.store.SlotDescriptor},
  * {@link dev.tidemark.store.PageCrcTableDescriptor}, {@link dev.tidemark.store.TableDescriptor}; the batch
  * encoding the change stream carries: {@link dev.tidemark.store.BatchDescriptor}.
  * <p>
  * Threading: a single writer thread makes every call on a store. The checkpointer runs on its own thread (or
  * through an invoker, on a thread of the user's and on the writer waiting for a checkpoint, one duty cycle at a time
- * under a CAS guard) and shares with the writer only the pending-page set of the checkpoint in progress, coordinated
- * by CAS on its bits, and the request/result hand-offs published through volatile counters. This package knows nothing of Aeron: it checkpoints "at position P" and reports "restored at
- * position P".
+ * under a CAS guard) and shares with the writer only the checkpoint handshake, one class with both ends (the pending
+ * set of the checkpoint in progress, claimed page by page by CAS on its bits, the page the copier is on, and the
+ * writer's pre-image ring), and the request/result hand-offs of the checkpointer, published through volatile counters.
+ * This package knows nothing of Aeron: it checkpoints "at position P" and reports "restored at position P".
  */
 package dev.tidemark.store;

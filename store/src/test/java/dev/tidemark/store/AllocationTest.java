@@ -57,7 +57,7 @@ class AllocationTest
             final long calibrationStart = threads.getThreadAllocatedBytes(threadId);
             final long calibration = threads.getThreadAllocatedBytes(threadId) - calibrationStart;
 
-            final long writerCopiesBefore = store.writerPageCopies();
+            final long writerCopiesBefore = store.statistics().writerPageCopies();
             final long checkpointsBefore = store.checkpointsCommitted();
             // Windows of 40,000 rounds, each ending with a committed checkpoint (waited for under a generous
             // deadline: the background checkpointer may get no core during the rounds). A path that allocates would
@@ -89,7 +89,7 @@ class AllocationTest
 
             assertEquals(2, zeroInARow, "two windows in a row without allocation: " + windows);
             assertTrue(store.checkpointsCommitted() > checkpointsBefore, "no checkpoint ran during the measurement");
-            assertTrue(store.writerPageCopies() >= writerCopiesBefore);
+            assertTrue(store.statistics().writerPageCopies() >= writerCopiesBefore);
         }
     }
 

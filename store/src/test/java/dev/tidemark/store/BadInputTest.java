@@ -110,7 +110,7 @@ class BadInputTest
     @Test
     void shouldRejectLongKeysOnByteKeyStore() throws IOException
     {
-        try (StateStore store = StateStore.open(new StateStore.Context().dir(dir).keyLength(16).maxValueLength(8)
+        try (StateStore store = StateStore.open(new StoreContext().dir(dir).keyLength(16).maxValueLength(8)
             .capacity(10).errorHandler(Fixtures.IGNORED::add)))
         {
             final Map<String, Long> before = Fixtures.digest(dir);
@@ -128,14 +128,14 @@ class BadInputTest
     {
         final File storeDir = new File(dir, "never-created");
         assertThrows(IllegalArgumentException.class,
-            () -> StateStore.open(new StateStore.Context().dir(storeDir).keyLength(0)));
+            () -> StateStore.open(new StoreContext().dir(storeDir).keyLength(0)));
         assertThrows(IllegalArgumentException.class,
-            () -> StateStore.open(new StateStore.Context().dir(storeDir).maxValueLength(-3)));
+            () -> StateStore.open(new StoreContext().dir(storeDir).maxValueLength(-3)));
         assertThrows(IllegalArgumentException.class,
-            () -> StateStore.open(new StateStore.Context().dir(storeDir).capacity(0)));
+            () -> StateStore.open(new StoreContext().dir(storeDir).capacity(0)));
         assertThrows(IllegalArgumentException.class,
-            () -> StateStore.open(new StateStore.Context().dir(storeDir).pageSize(1000)));
-        assertThrows(IllegalArgumentException.class, () -> StateStore.open(new StateStore.Context()));
+            () -> StateStore.open(new StoreContext().dir(storeDir).pageSize(1000)));
+        assertThrows(IllegalArgumentException.class, () -> StateStore.open(new StoreContext()));
         assertFalse(storeDir.exists());
     }
 
@@ -143,26 +143,26 @@ class BadInputTest
     void shouldRefuseNonPositiveExplicitSettingsNamingThem()
     {
         final File storeDir = new File(dir, "never-created");
-        refusesSetting("capacity must be positive: capacity=-1", () -> new StateStore.Context().capacity(-1));
-        refusesSetting("capacity must be positive: capacity=0", () -> new StateStore.Context().capacity(0));
-        refusesSetting("keyLength=-1", () -> new StateStore.Context().keyLength(-1));
-        refusesSetting("keyLength=0", () -> new StateStore.Context().keyLength(0));
-        refusesSetting("maxValueLength=-1", () -> new StateStore.Context().maxValueLength(-1));
-        refusesSetting("pageSize=0", () -> new StateStore.Context().pageSize(0));
-        refusesSetting("pageSize=-4096", () -> new StateStore.Context().pageSize(-4096));
-        refusesSetting("checkpointDurableTimeoutNs=0", () -> new StateStore.Context().checkpointDurableTimeoutNs(0));
-        refusesSetting("checkpointPagesPerDutyCycle=0", () -> new StateStore.Context().checkpointPagesPerDutyCycle(0));
-        refusesSetting("checkpointPreImagePages=-1", () -> new StateStore.Context().checkpointPreImagePages(-1));
-        refusesSetting("maxBatchOperations=0", () -> new StateStore.Context().maxBatchOperations(0));
-        refusesSetting("batchInitialCapacity=-1", () -> new StateStore.Context().batchInitialCapacity(-1));
+        refusesSetting("capacity must be positive: capacity=-1", () -> new StoreContext().capacity(-1));
+        refusesSetting("capacity must be positive: capacity=0", () -> new StoreContext().capacity(0));
+        refusesSetting("keyLength=-1", () -> new StoreContext().keyLength(-1));
+        refusesSetting("keyLength=0", () -> new StoreContext().keyLength(0));
+        refusesSetting("maxValueLength=-1", () -> new StoreContext().maxValueLength(-1));
+        refusesSetting("pageSize=0", () -> new StoreContext().pageSize(0));
+        refusesSetting("pageSize=-4096", () -> new StoreContext().pageSize(-4096));
+        refusesSetting("checkpointDurableTimeoutNs=0", () -> new StoreContext().checkpointDurableTimeoutNs(0));
+        refusesSetting("checkpointPagesPerDutyCycle=0", () -> new StoreContext().checkpointPagesPerDutyCycle(0));
+        refusesSetting("checkpointPreImagePages=-1", () -> new StoreContext().checkpointPreImagePages(-1));
+        refusesSetting("maxBatchOperations=0", () -> new StoreContext().maxBatchOperations(0));
+        refusesSetting("batchInitialCapacity=-1", () -> new StoreContext().batchInitialCapacity(-1));
         refusesSetting("capacity must be positive: capacity=-1",
-            () -> StateStore.open(new StateStore.Context().dir(storeDir).capacity(-1)));
+            () -> StateStore.open(new StoreContext().dir(storeDir).capacity(-1)));
         assertFalse(storeDir.exists());
 
-        final StateStore.Context unset = new StateStore.Context();
-        assertEquals(StateStore.Context.UNSET, unset.capacity(), "not set reads as UNSET");
-        assertEquals(StateStore.Context.UNSET, unset.keyLength());
-        assertEquals(StateStore.Context.UNSET, unset.maxValueLength());
+        final StoreContext unset = new StoreContext();
+        assertEquals(StoreContext.UNSET, unset.capacity(), "not set reads as UNSET");
+        assertEquals(StoreContext.UNSET, unset.keyLength());
+        assertEquals(StoreContext.UNSET, unset.maxValueLength());
     }
 
     @Test
@@ -186,7 +186,7 @@ class BadInputTest
             rejectsNull(store, model, "destination", () -> store.get(key, 0, null, 0));
             rejectsNull(store, model, "key", () -> store.view(null, 0));
             rejectsNull(store, model, "key", () -> store.contains(null, 0));
-            rejectsNull(store, model, "key", () -> store.touch(null, 0));
+            rejectsNull(store, model, "key", () -> store.prefetch(null, 0));
             rejectsNull(store, model, "batch", () -> store.apply(null));
             rejectsNull(store, model, "batch", () -> store.checkApplicable(null));
             rejectsNull(store, model, "consumer", () -> store.forEach(null));
@@ -195,8 +195,8 @@ class BadInputTest
             rejectsNull(store, model, "key", () -> batch.put(null, 0, value, 0, 8));
             rejectsNull(store, model, "key", () -> batch.remove(null, 0));
             rejectsNull(store, model, "buffer", () -> batch.wrap(null, 0, 0));
-            assertThrows(NullPointerException.class, () -> new StateStore.Context().durableLog(null));
-            assertThrows(NullPointerException.class, () -> new StateStore.Context().kind(null));
+            assertThrows(NullPointerException.class, () -> new StoreContext().durableLog(null));
+            assertThrows(NullPointerException.class, () -> new StoreContext().kind(null));
             assertEquals(0, batch.operationCount());
         }
     }

@@ -97,7 +97,7 @@ class BatchValidationTest
     @Test
     void shouldRefuseBatchOfStoreWithOtherKeyLength() throws IOException
     {
-        try (StateStore foreign = StateStore.open(new StateStore.Context().dir(otherDir).keyLength(16)
+        try (StateStore foreign = StateStore.open(new StoreContext().dir(otherDir).keyLength(16)
             .maxValueLength(MAX_VALUE).capacity(CAPACITY).errorHandler(Fixtures.IGNORED::add)))
         {
             final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);

@@ -75,22 +75,24 @@ class CheckpointTest
                 store.checkpointerInvoker().invoke();
             }
             assertEquals(1 + 1, store.checkpointsCommitted(), "seed=" + seed);
-            assertTrue(store.writerPageCopies() > 0, "the writer never met a pending page: seed=" + seed);
+            assertTrue(store.statistics().writerPageCopies() > 0, "the writer never met a pending page: seed=" + seed);
             if (preImagePages > 0)
             {
-                assertTrue(store.writerSlotCopies() < store.writerPageCopies(), "the ring was never used");
-                assertTrue(store.writerSlotCopies() > 0, "the ring never filled: the fallback was not exercised");
+                assertTrue(store.statistics().writerSlotCopies() < store.statistics().writerPageCopies(),
+                    "the ring was never used");
+                assertTrue(store.statistics().writerSlotCopies() > 0,
+                    "the ring never filled: the fallback was not exercised");
             }
             else
             {
-                assertEquals(store.writerPageCopies(), store.writerSlotCopies());
+                assertEquals(store.statistics().writerPageCopies(), store.statistics().writerSlotCopies());
             }
             store.closeWithoutCheckpoint();
         }
 
         try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
         {
-            assertEquals(checkpointSequence, store.restoredSequence(), "seed=" + seed);
+            assertEquals(checkpointSequence, store.statistics().restoredSequence(), "seed=" + seed);
             Fixtures.assertStoreEquals(atCheckpoint, store, "seed=" + seed);
         }
     }
@@ -137,7 +139,7 @@ class CheckpointTest
 
         try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
         {
-            final Map<Long, byte[]> expected = modelAtSequence.get(store.restoredSequence());
+            final Map<Long, byte[]> expected = modelAtSequence.get(store.statistics().restoredSequence());
             assertNotNull(expected, "seed=" + seed);
             Fixtures.assertStoreEquals(expected, store, "seed=" + seed);
         }
@@ -188,7 +190,7 @@ class CheckpointTest
             assertTrue(store.checkpoint());
             assertTrue(store.awaitCheckpoint(TimeUnit.SECONDS.toNanos(10)));
             assertEquals(0, store.checkpointsCommitted());
-            assertEquals(1, store.checkpointsAborted());
+            assertEquals(1, store.statistics().checkpointsAborted());
             assertNull(store.failure(), "an abort is not fatal");
 
             durable.set(Long.MAX_VALUE);
@@ -222,7 +224,7 @@ class CheckpointTest
             assertTrue(ex.getMessage().contains("checkpoint at position=200 did not commit"), ex.getMessage());
             assertTrue(ex.getMessage().contains("log not durable to position=200"), ex.getMessage());
             assertEquals(1, store.checkpointsCommitted());
-            assertEquals(1, store.checkpointsAborted());
+            assertEquals(1, store.statistics().checkpointsAborted());
             assertEquals(100, store.lastCheckpointPosition());
 
             durable.set(Long.MAX_VALUE);
@@ -349,8 +351,9 @@ class CheckpointTest
             store.put(5L, value, 0, MAX_VALUE);
             store.put(6L, value, 0, MAX_VALUE);
             store.checkpointAndAwait();
-            assertTrue(store.lastCheckpointPagesCopied() <= 4,
-                "copied " + store.lastCheckpointPagesCopied() + " of " + regionPages + " pages for two puts");
+            assertTrue(store.statistics().lastCheckpointPagesCopied() <= 4,
+                "copied " + store.statistics().lastCheckpointPagesCopied() + " of " + regionPages +
+                " pages for two puts");
         }
     }
 

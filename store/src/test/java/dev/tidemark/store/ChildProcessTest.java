@@ -32,14 +32,14 @@ class ChildProcessTest
     @Test
     void shouldRefuseSecondOpenInSameJvm()
     {
-        try (StateStore first = StateStore.open(new StateStore.Context().dir(dir)))
+        try (StateStore first = StateStore.open(new StoreContext().dir(dir)))
         {
             assertFalse(first.isClosed());
             final IllegalStateException ex = assertThrows(
-                IllegalStateException.class, () -> StateStore.open(new StateStore.Context().dir(dir)));
+                IllegalStateException.class, () -> StateStore.open(new StoreContext().dir(dir)));
             assertTrue(ex.getMessage().startsWith("store already open in this JVM"), ex.getMessage());
         }
-        try (StateStore store = StateStore.open(new StateStore.Context().dir(dir)))
+        try (StateStore store = StateStore.open(new StoreContext().dir(dir)))
         {
             assertEquals(0, store.size());
         }
@@ -56,7 +56,7 @@ class ChildProcessTest
             assertEquals("READY", out.readLine());
 
             final IllegalStateException ex = assertThrows(
-                IllegalStateException.class, () -> StateStore.open(new StateStore.Context().dir(dir)));
+                IllegalStateException.class, () -> StateStore.open(new StoreContext().dir(dir)));
             assertTrue(ex.getMessage().startsWith("store already open by another process"), ex.getMessage());
         }
         finally
@@ -66,7 +66,7 @@ class ChildProcessTest
         }
         assertEquals(137, child.exitValue(), "killed with SIGKILL");
 
-        try (StateStore store = StateStore.open(new StateStore.Context().dir(dir)))
+        try (StateStore store = StateStore.open(new StoreContext().dir(dir)))
         {
             assertEquals(100, store.size(), "the committed checkpoint, not the uncommitted tail");
             final UnsafeBuffer value = new UnsafeBuffer(new byte[8]);
@@ -83,7 +83,7 @@ class ChildProcessTest
     void shouldGoFailStopWhenFdatasyncFails() throws Exception
     {
         assumeTrue(new File("/usr/bin/strace").canExecute(), "strace not installed");
-        try (StateStore store = StateStore.open(new StateStore.Context().dir(dir)))
+        try (StateStore store = StateStore.open(new StoreContext().dir(dir)))
         {
             store.put(1L, Fixtures.value(1, 1, 8), 0, 8);
         }
@@ -111,7 +111,7 @@ class ChildProcessTest
         assertTrue(output.contains("Input/output error"), output);
         assertTrue(lines.contains("CLOSED"), output);
 
-        try (StateStore store = StateStore.open(new StateStore.Context().dir(dir)))
+        try (StateStore store = StateStore.open(new StoreContext().dir(dir)))
         {
             assertTrue(store.contains(1L));
             assertFalse(store.contains(77L), "a checkpoint whose force failed must not be restored");

@@ -74,7 +74,7 @@ class CorruptionTest
         try (StateStore store = open())
         {
             Fixtures.assertStoreEquals(m2, store, "copy 0 garbage");
-            assertEquals(m2Sequence, store.restoredSequence());
+            assertEquals(m2Sequence, store.statistics().restoredSequence());
             assertTrue(errors.toString().contains("header copy 0 invalid"), errors.toString());
         }
     }
@@ -223,7 +223,7 @@ class CorruptionTest
         writeRandom(file("slot-a.dat"), PAGE + 20L * PAGE, 16);
         try (StateStore store = open())
         {
-            assertTrue(store.restoredFromFallback());
+            assertTrue(store.statistics().restoredFromFallback());
             store.put(9999L, Fixtures.value(9999, 1, 8), 0, 8);
             m1.put(9999L, Fixtures.bytes(Fixtures.value(9999, 1, 8), 0, 8));
             store.checkpointAndAwait();
@@ -232,7 +232,7 @@ class CorruptionTest
         writeRandom(file("slot-b.dat"), PAGE + 2L * PAGE, 16);
         try (StateStore store = open())
         {
-            assertFalse(store.restoredFromFallback());
+            assertFalse(store.statistics().restoredFromFallback());
             Fixtures.assertStoreEquals(m1, store, "healed slot A");
         }
     }
@@ -241,9 +241,9 @@ class CorruptionTest
     {
         try (StateStore store = open())
         {
-            assertTrue(store.restoredFromFallback());
-            assertEquals(1, store.restoredSlot());
-            assertEquals(m1Sequence, store.restoredSequence());
+            assertTrue(store.statistics().restoredFromFallback());
+            assertEquals(1, store.statistics().restoredSlot());
+            assertEquals(m1Sequence, store.statistics().restoredSequence());
             Fixtures.assertStoreEquals(m1, store, "fallback to slot B");
             assertTrue(errors.toString().contains("newest snapshot slot A invalid"), errors.toString());
             assertTrue(errors.toString().contains(expectedReason), errors.toString());

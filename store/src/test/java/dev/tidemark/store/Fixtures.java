@@ -32,9 +32,9 @@ final class Fixtures
     {
     }
 
-    static StateStore.Context context(final File dir, final int capacity, final int maxValueLength)
+    static StoreContext context(final File dir, final int capacity, final int maxValueLength)
     {
-        return new StateStore.Context()
+        return new StoreContext()
             .dir(dir)
             .keyLength(8)
             .maxValueLength(maxValueLength)

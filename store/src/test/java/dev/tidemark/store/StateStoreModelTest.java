@@ -101,21 +101,21 @@ class StateStoreModelTest
                 store.close();
                 store = open(invokerMode);
                 Fixtures.assertStoreEquals(model, store, where + " clean reopen");
-                assertEquals(store.lastSequence(), store.restoredSequence(), where);
+                assertEquals(store.lastSequence(), store.statistics().restoredSequence(), where);
             }
             else
             {
                 store.closeWithoutCheckpoint();
                 store = open(invokerMode);
-                final long restoredSequence = store.restoredSequence();
+                final long restoredSequence = store.statistics().restoredSequence();
                 final Map<Long, byte[]> expected = modelAtSequence.get(restoredSequence);
                 assertNotNull(expected, where + " restored a sequence no checkpoint was taken at: " + restoredSequence);
                 Fixtures.assertStoreEquals(expected, store, where + " crash reopen at sequence " + restoredSequence);
-                assertEquals(restoredSequence * 32, store.restoredPosition(), where);
+                assertEquals(restoredSequence * 32, store.statistics().restoredPosition(), where);
                 model.clear();
                 model.putAll(expected);
             }
-            assertFalse(store.restoredFromFallback(), where);
+            assertFalse(store.statistics().restoredFromFallback(), where);
             modelAtSequence.put(store.lastSequence(), new HashMap<>(model));
             batch = store.newBatch();
         }

@@ -62,10 +62,10 @@ class StateStoreTest
             for (long k = 0; k < 1000; k++)
             {
                 key.putLong(4, k, java.nio.ByteOrder.LITTLE_ENDIAN);
-                store.touch(key, 4);
+                store.prefetch(key, 4);
             }
-            assertEquals(0, store.touch(key, 9), "a key running past its buffer is ignored");
-            assertEquals(0, store.touch(key, -1), "a negative offset is ignored");
+            assertEquals(0, store.prefetch(key, 9), "a key running past its buffer is ignored");
+            assertEquals(0, store.prefetch(key, -1), "a negative offset is ignored");
             assertEquals(sequence, store.lastSequence());
             assertEquals(500, store.size());
             assertEquals(before, Fixtures.digest(dir), "no file byte changed");
@@ -88,7 +88,7 @@ class StateStoreTest
     @Test
     void shouldStoreWideByteKeys()
     {
-        final StateStore.Context ctx = new StateStore.Context().dir(dir).keyLength(21).maxValueLength(32)
+        final StoreContext ctx = new StoreContext().dir(dir).keyLength(21).maxValueLength(32)
             .capacity(500).errorHandler(Fixtures.IGNORED::add);
         final Map<String, byte[]> model = new HashMap<>();
         try (StateStore store = StateStore.open(ctx))
@@ -168,9 +168,9 @@ class StateStoreTest
         try (StateStore store = StateStore.open(Fixtures.context(dir, 5000, 100)))
         {
             Fixtures.assertStoreEquals(model, store, "after clean reopen");
-            assertEquals(3000, store.restoredSequence());
-            assertEquals(2999 * 64, store.restoredPosition());
-            assertFalse(store.restoredFromFallback());
+            assertEquals(3000, store.statistics().restoredSequence());
+            assertEquals(2999 * 64, store.statistics().restoredPosition());
+            assertFalse(store.statistics().restoredFromFallback());
         }
     }
 }

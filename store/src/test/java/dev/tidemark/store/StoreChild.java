@@ -30,7 +30,7 @@ public final class StoreChild
         final String mode = args[0];
         final File dir = new File(args[1]);
         final List<Throwable> errors = new ArrayList<>();
-        final StateStore store = StateStore.open(new StateStore.Context().dir(dir).errorHandler(errors::add));
+        final StateStore store = StateStore.open(new StoreContext().dir(dir).errorHandler(errors::add));
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
 
         switch (mode)

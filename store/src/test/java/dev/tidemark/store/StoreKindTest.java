@@ -117,7 +117,7 @@ class StoreKindTest
         }
     }
 
-    private StateStore.Context context()
+    private StoreContext context()
     {
         return Fixtures.context(dir, CAPACITY, MAX_VALUE);
     }

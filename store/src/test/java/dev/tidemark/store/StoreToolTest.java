@@ -76,10 +76,10 @@ class StoreToolTest
         assertTrue(output.contains("2 valid slot(s)"), output);
         try (StateStore store = StateStore.open(context().kind(StoreKind.DURABLE)))
         {
-            assertEquals(0, store.restoredSlot());
-            assertEquals(m2Sequence, store.restoredSequence());
-            assertEquals(2000, store.restoredPosition());
-            assertFalse(store.restoredFromFallback());
+            assertEquals(0, store.statistics().restoredSlot());
+            assertEquals(m2Sequence, store.statistics().restoredSequence());
+            assertEquals(2000, store.statistics().restoredPosition());
+            assertFalse(store.statistics().restoredFromFallback());
             Fixtures.assertStoreEquals(m2, store, "restored header, newest slot");
             store.closeWithoutCheckpoint();
         }
@@ -90,8 +90,8 @@ class StoreToolTest
         writeGarbage(new File(dir, "slot-a.dat"), SlotDescriptor.imageOffset(4096) + 4096L * 2);
         try (StateStore store = StateStore.open(context().kind(StoreKind.DURABLE)))
         {
-            assertTrue(store.restoredFromFallback());
-            assertEquals(1000, store.restoredPosition());
+            assertTrue(store.statistics().restoredFromFallback());
+            assertEquals(1000, store.statistics().restoredPosition());
             Fixtures.assertStoreEquals(m1, store, "restored header, older slot");
         }
     }
@@ -135,7 +135,7 @@ class StoreToolTest
         return new File(dir, StoreHeaderDescriptor.HEADER_FILE_NAME);
     }
 
-    private StateStore.Context context()
+    private StoreContext context()
     {
         return Fixtures.context(dir, CAPACITY, MAX_VALUE);
     }

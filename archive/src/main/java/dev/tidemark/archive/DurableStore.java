@@ -5,6 +5,7 @@ package dev.tidemark.archive;
 
 import dev.tidemark.store.EntryConsumer;
 import dev.tidemark.store.LongEntryConsumer;
+import dev.tidemark.store.ReadOnlyStore;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreBatch;
 import dev.tidemark.store.TidemarkException;
@@ -340,6 +341,18 @@ public final class DurableStore implements AutoCloseable
     }
 
     /**
+     * Wait for the checkpoint in progress, if any, to end.
+     *
+     * @param timeoutNs how long to wait.
+     * @return true if no checkpoint is in progress on return.
+     * @see StateStore#awaitCheckpoint(long)
+     */
+    public boolean awaitCheckpoint(final long timeoutNs)
+    {
+        return store.awaitCheckpoint(timeoutNs);
+    }
+
+    /**
      * Take a checkpoint now and wait until it commits (and the log below the older snapshot is purged).
      */
     public void checkpointAndAwait()
@@ -432,11 +445,12 @@ public final class DurableStore implements AutoCloseable
     // ------------------------------------------------------------------------------------------------ state
 
     /**
-     * @return the underlying state store (for its statistics; write only through this durable store).
+     * @return a read-only view of the mapped store under the log: its reads, identity and statistics. Every write
+     * goes through this durable store, so that the log holds it first.
      */
-    public StateStore stateStore()
+    public ReadOnlyStore storeView()
     {
-        return store;
+        return store.readOnly();
     }
 
     /**

@@ -48,12 +48,12 @@ class AllocationTest
             {
                 run(store, value, out, batch, 20_000);
                 store.poll();
-                awaitCommittedCheckpoint(store, store.stateStore().checkpointsCommitted()); // warms the wait up too
+                awaitCommittedCheckpoint(store, store.storeView().checkpointsCommitted()); // warms the wait up too
             }
             final long threadId = Thread.currentThread().getId();
             final long calibrationStart = threads.getThreadAllocatedBytes(threadId);
             final long calibration = threads.getThreadAllocatedBytes(threadId) - calibrationStart;
-            final long checkpointsBefore = store.stateStore().checkpointsCommitted();
+            final long checkpointsBefore = store.storeView().checkpointsCommitted();
 
             // Windows of 100,000 rounds. A path that allocates would allocate in every window, at least 16 bytes
             // each time it runs (the rarest, the RECORDED batch, runs 1,560 times a window). What a window may
@@ -65,7 +65,7 @@ class AllocationTest
             for (int window = 0; window < 10 && zeroInARow < 2; window++)
             {
                 final long start = threads.getThreadAllocatedBytes(threadId);
-                final long committed = store.stateStore().checkpointsCommitted();
+                final long committed = store.storeView().checkpointsCommitted();
                 for (int round = 0; round < 5; round++)
                 {
                     run(store, value, out, batch, 20_000);
@@ -81,18 +81,18 @@ class AllocationTest
             }
             store.poll();
             assertEquals(2, zeroInARow, "two windows in a row without allocation: " + windows);
-            assertTrue(store.stateStore().checkpointsCommitted() > checkpointsBefore, "no checkpoint ran");
+            assertTrue(store.storeView().checkpointsCommitted() > checkpointsBefore, "no checkpoint ran");
         }
     }
 
     private static void awaitCommittedCheckpoint(final DurableStore store, final long committedBefore)
     {
         final long timeoutNs = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-        assertTrue(store.stateStore().awaitCheckpoint(timeoutNs), "a checkpoint did not end within the deadline");
-        if (store.stateStore().checkpointsCommitted() == committedBefore)
+        assertTrue(store.awaitCheckpoint(timeoutNs), "a checkpoint did not end within the deadline");
+        if (store.storeView().checkpointsCommitted() == committedBefore)
         {
             assertTrue(store.checkpoint(), "no checkpoint could be started");
-            assertTrue(store.stateStore().awaitCheckpoint(timeoutNs), "the window's checkpoint did not end in time");
+            assertTrue(store.awaitCheckpoint(timeoutNs), "the window's checkpoint did not end in time");
         }
     }
 

@@ -62,7 +62,7 @@ class CreationImageFallbackTest
 
         try (DurableStore store = open())
         {
-            assertTrue(store.stateStore().statistics().restoredFromFallback());
+            assertTrue(store.storeView().statistics().restoredFromFallback());
             assertEquals(recordingId, store.recordingId(), "the same recording, not a new one");
             assertEquals(100, store.size(), errors.toString());
             assertEquals(100, store.recovery().replayedMessages());

@@ -592,7 +592,7 @@ class DurableStoreBadInputTest
         final Map<String, String> contents = probeContents;
         final long sequence = probeSequence;
         final long before = store.position();
-        final boolean longKeys = 8 == store.stateStore().keyLength();
+        final boolean longKeys = 8 == store.storeView().keyLength();
         value.putLong(0, 424242L);
         final long after = longKeys ? store.put(999L, value, 0, 8, Durability.RECORDED) :
             store.put(byteKey(999), 0, value, 0, 8, Durability.RECORDED);

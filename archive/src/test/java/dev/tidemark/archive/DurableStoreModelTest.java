@@ -192,7 +192,7 @@ class DurableStoreModelTest
                 storeDefault = Durability.values()[choices.nextInt(3)];
                 store = DurableStore.open(kind.context(dir, storeDefault, errors::add));
 
-                final long restoredSequence = store.stateStore().statistics().restoredSequence();
+                final long restoredSequence = store.storeView().statistics().restoredSequence();
                 final String after = "kind=" + kind + " withinOneMtu=" + withinOneMtu + " phase=" + phase +
                     " after " + how + " and reopen (replayed=" + store.recovery().replayedMessages() +
                     " restoredSequence=" +
@@ -469,7 +469,7 @@ class DurableStoreModelTest
             try
             {
                 final long k = store.sequence();
-                final long restoredSequence = store.stateStore().statistics().restoredSequence();
+                final long restoredSequence = store.storeView().statistics().restoredSequence();
                 final String where = cycleText + "acknowledged=" + acknowledged + " issued=" + issued +
                     " recovered=" + k + " restoredSequence=" + restoredSequence + " replayed=" +
                     store.recovery().replayedMessages() + " truncatedAt=" + store.recovery().truncatedAt() +

@@ -119,22 +119,22 @@ class DurableStoreTest
         try (DurableStore store = DurableStore.open(context()
             .checkpointIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20))))
         {
-            final long before = store.stateStore().checkpointsCommitted();
+            final long before = store.storeView().checkpointsCommitted();
             store.put(1L, value, 0, 8);
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (store.stateStore().checkpointsCommitted() == before)
+            while (store.storeView().checkpointsCommitted() == before)
             {
                 assertTrue(System.nanoTime() < deadline, "no time-based checkpoint within 10 s");
                 store.poll();
             }
-            assertEquals(store.position(), store.stateStore().lastCheckpointPosition());
-            final long after = store.stateStore().checkpointsCommitted();
+            assertEquals(store.position(), store.storeView().lastCheckpointPosition());
+            final long after = store.storeView().checkpointsCommitted();
             final long idleUntil = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
             while (System.nanoTime() < idleUntil)
             {
                 store.poll();
             }
-            assertEquals(after, store.stateStore().checkpointsCommitted(), "nothing changed: no new checkpoint");
+            assertEquals(after, store.storeView().checkpointsCommitted(), "nothing changed: no new checkpoint");
         }
     }
 

@@ -113,8 +113,8 @@ class RecoveryTest
         }
         try (DurableStore store = open())
         {
-            assertTrue(store.stateStore().statistics().restoredFromFallback());
-            assertEquals(olderSequence, store.stateStore().statistics().restoredSequence());
+            assertTrue(store.storeView().statistics().restoredFromFallback());
+            assertEquals(olderSequence, store.storeView().statistics().restoredSequence());
             assertEquals(store.sequence() - olderSequence, store.recovery().replayedMessages());
             assertModel(store, "fallback to the older snapshot");
         }

@@ -52,7 +52,7 @@ class RetentionTest
                 if (0 == i % 5000)
                 {
                     store.awaitDurable(store.position());
-                    final long retained = store.stateStore().retainedPosition();
+                    final long retained = store.storeView().retainedPosition();
                     store.poll();
                     // The archive refuses a purge while it still deletes the last one's files: poll again.
                     final long purgeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -83,9 +83,9 @@ class RetentionTest
             assertTrue(archiveBytes() <= 2L * SEGMENT_LENGTH,
                 "after two checkpoints at the same position only the segment holding it need remain: " +
                 archiveBytes() + " bytes");
-            assertTrue(store.stateStore().checkpointsCommitted() > 20, "checkpoints by log bytes");
+            assertTrue(store.storeView().checkpointsCommitted() > 20, "checkpoints by log bytes");
             assertTrue(store.recordingStartPosition() > 0, "nothing purged");
-            assertTrue(store.recordingStartPosition() <= store.stateStore().retainedPosition());
+            assertTrue(store.recordingStartPosition() <= store.storeView().retainedPosition());
 
             try (Aeron observer = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
             {

@@ -103,7 +103,7 @@ public final class CrashChild
         final StoreBatch batch = store.newBatch();
         long k = TransferWorkload.operations(store);
         out.println("RECOVERED k=" + k + " replayed=" + store.recovery().replayedMessages() + " openNs=" + openNs +
-            " fallback=" + store.stateStore().statistics().restoredFromFallback() + " truncatedAt=" + store.recovery()
+            " fallback=" + store.storeView().statistics().restoredFromFallback() + " truncatedAt=" + store.recovery()
             .truncatedAt());
         out.flush();
 
@@ -166,7 +166,7 @@ public final class CrashChild
         // Log position of each recent operation, to name the operation count a committed checkpoint holds.
         final long[] positions = new long[POSITION_RING];
         final long startPosition = store.position();
-        long commits = store.stateStore().checkpointsCommitted();
+        long commits = store.storeView().checkpointsCommitted();
         long operation = from;
         try
         {
@@ -191,11 +191,11 @@ public final class CrashChild
                     out.println("CKPT " + operation);
                     out.flush();
                 }
-                store.stateStore().isCheckpointInProgress();
-                if (store.stateStore().checkpointsCommitted() != commits)
+                store.storeView().isCheckpointInProgress();
+                if (store.storeView().checkpointsCommitted() != commits)
                 {
-                    commits = store.stateStore().checkpointsCommitted();
-                    final long checkpointPosition = store.stateStore().lastCheckpointPosition();
+                    commits = store.storeView().checkpointsCommitted();
+                    final long checkpointPosition = store.storeView().lastCheckpointPosition();
                     final long k = operationAt(positions, checkpointPosition, from, operation, startPosition);
                     if (k >= 0)
                     {

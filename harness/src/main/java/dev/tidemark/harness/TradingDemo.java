@@ -145,7 +145,7 @@ public final class TradingDemo
         long nextReport = start + TimeUnit.SECONDS.toNanos(1);
         long fills = 0;
         long fillsAtReport = 0;
-        final long checkpointsAtStart = store.stateStore().checkpointsCommitted();
+        final long checkpointsAtStart = store.storeView().checkpointsCommitted();
         out.printf("%8s %12s %12s %12s %12s %12s%n", "second", "fills/s", "p50 us", "p99 us", "max us",
             "checkpoints");
         long now = start;
@@ -166,7 +166,7 @@ public final class TradingDemo
                 out.printf("%8d %12d %12.2f %12.2f %12.2f %12d%n", (now - start) / 1_000_000_000L,
                     fills - fillsAtReport, interval.getValueAtPercentile(50) / 1000.0,
                     interval.getValueAtPercentile(99) / 1000.0, interval.getMaxValue() / 1000.0,
-                    store.stateStore().checkpointsCommitted() - checkpointsAtStart);
+                    store.storeView().checkpointsCommitted() - checkpointsAtStart);
                 interval.reset();
                 fillsAtReport = fills;
                 nextReport += TimeUnit.SECONDS.toNanos(1);
@@ -181,8 +181,8 @@ public final class TradingDemo
             latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
             latency.getValueAtPercentile(99.99) / 1000.0, latency.getMaxValue() / 1000.0);
         out.printf("checkpoints committed: %d (last took %.1f ms, copied %d pages)%n",
-            store.stateStore().checkpointsCommitted() - checkpointsAtStart,
-            ms(store.stateStore().statistics().lastCheckpointDurationNs()), store.stateStore().statistics()
+            store.storeView().checkpointsCommitted() - checkpointsAtStart,
+            ms(store.storeView().statistics().lastCheckpointDurationNs()), store.storeView().statistics()
             .lastCheckpointPagesCopied());
     }
 
@@ -238,7 +238,7 @@ public final class TradingDemo
             out.printf("recovered in %.1f ms (of which replay and archive %.1f ms): %d fills, %d messages " +
                 "replayed, restored from the snapshot at position %d%n", ms(took), ms(store.recovery()
                 .recoveryDurationNs()),
-                recovered, store.recovery().replayedMessages(), store.stateStore().statistics().restoredPosition());
+                recovered, store.recovery().replayedMessages(), store.storeView().statistics().restoredPosition());
             boolean ok = report("every acknowledged fill recovered (" + recovered + " >= " + acknowledged + ")",
                 recovered >= acknowledged ? null : "lost " + (acknowledged - recovered) + " acknowledged fills", out);
             ok &= report("invariants after the crash", TradingBook.verify(store, accounts), out);

@@ -498,7 +498,7 @@ final class TransferWorkload
     private String verifyBlob(final DurableStore store, final int blob, final long k)
     {
         final DirectBuffer view = isLongKeyBlob(blob) ?
-            store.view(blobLongKey(blob)) : store.stateStore().view(blobByteKey(blob), 0);
+            store.view(blobLongKey(blob)) : store.storeView().view(blobByteKey(blob), 0);
         final String name = "blob " + blob + (isLongKeyBlob(blob) ? " (long key)" : " (byte key)");
         final int length = blobLength[blob];
         if (length < 0)

@@ -310,7 +310,7 @@ final class RestartAndCheckpointMeasurements
                 }
                 store.checkpointAndAwait();
                 store.checkpointAndAwait();
-                final long before = store.stateStore().checkpointsCommitted();
+                final long before = store.storeView().checkpointsCommitted();
                 final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
                 final long intervalNs = TimeUnit.SECONDS.toNanos(1) / 100_000;
                 final long start = System.nanoTime();
@@ -326,7 +326,7 @@ final class RestartAndCheckpointMeasurements
                         if (window[1] > TimeUnit.MILLISECONDS.toNanos(10))
                         {
                             log.printf(Locale.ROOT, "    t=%.1f s: worst %.1f ms, checkpoint in progress: %b%n",
-                                window[0] / 10.0, window[1] / 1e6, store.stateStore().isCheckpointInProgress());
+                                window[0] / 10.0, window[1] / 1e6, store.storeView().isCheckpointInProgress());
                         }
                         window[0] = index;
                         window[1] = 0;
@@ -342,7 +342,7 @@ final class RestartAndCheckpointMeasurements
                     checkpointLogBytes > (1L << 40) ? "no checkpoints" : "checkpoint every 64 MiB",
                     histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
                     histogram.getValueAtPercentile(99.99) / 1e3, histogram.getMaxValue() / 1e3,
-                    store.stateStore().checkpointsCommitted() - before);
+                    store.storeView().checkpointsCommitted() - before);
                 store.closeWithoutCheckpoint();
             }
             BenchmarkSupport.delete(dir);

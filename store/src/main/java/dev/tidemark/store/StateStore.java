@@ -58,6 +58,7 @@ public final class StateStore implements AutoCloseable
     private final Checkpointer checkpointer;
     private final CheckpointLedger ledger;
     private final StoreStatistics statistics;
+    private final ReadOnlyStore readOnly = new ReadOnlyStore(this);
     private final AgentRunner checkpointerRunner;
     private final AgentInvoker checkpointerInvoker;
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
@@ -856,6 +857,14 @@ public final class StateStore implements AutoCloseable
     public StoreStatistics statistics()
     {
         return statistics;
+    }
+
+    /**
+     * @return a read-only view of this store (the same object every call): its reads, identity and statistics.
+     */
+    public ReadOnlyStore readOnly()
+    {
+        return readOnly;
     }
 
     /**

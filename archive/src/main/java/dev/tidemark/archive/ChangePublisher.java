@@ -27,6 +27,7 @@ final class ChangePublisher
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
     private final int maxPayloadLength;
     private long claimPosition;
+    private int stagedLength;
 
     ChangePublisher(
         final ExclusivePublication publication, final BackPressure backPressure, final ChangeMessageFlyweight message)
@@ -105,14 +106,17 @@ final class ChangePublisher
     }
 
     /**
-     * Offer a batch too long for one claim as one message, which Aeron fragments; it cannot be aborted once offered.
+     * Stage a batch too long for one claim as one sealed message in a buffer of its own, and wrap a view over the
+     * staged operations: that copy is what is then checked, offered and applied.
      *
      * @param sequence the mutation's sequence number.
-     * @param batch    the operations, already checked to apply.
-     * @return the log position after the message.
-     * @throws IllegalArgumentException if the message is longer than the publication's maximum (nothing offered).
+     * @param batch    the operations.
+     * @param view     a batch of the store's, wrapped over the staged operations.
+     * @return {@code view}.
+     * @throws IllegalArgumentException if the message is longer than the publication's maximum, or the staged
+     *                                  operations are malformed (nothing offered).
      */
-    long offer(final long sequence, final StoreBatch batch)
+    StoreBatch stage(final long sequence, final StoreBatch batch, final StoreBatch view)
     {
         final int operationsLength = batch.length();
         final int length = HEADER_LENGTH + operationsLength;
@@ -123,12 +127,24 @@ final class ChangePublisher
         }
         scratch.checkLimit(length);
         scratch.putBytes(OPERATIONS_OFFSET, batch.buffer(), batch.offset(), operationsLength);
+        view.wrap(scratch, OPERATIONS_OFFSET, operationsLength, batch.operationCount());
         message.wrapForWrite(scratch, 0, length)
             .writeHeader(sequence, batch.operationCount(), operationsLength)
             .seal();
+        stagedLength = length;
+        return view;
+    }
+
+    /**
+     * Offer the staged message whole, which Aeron fragments; it cannot be aborted once offered.
+     *
+     * @return the log position after the message.
+     */
+    long offerStaged()
+    {
         backPressure.begin();
         long position;
-        while ((position = publication.offer(scratch, 0, length)) < 0)
+        while ((position = publication.offer(scratch, 0, stagedLength)) < 0)
         {
             backPressure.onRefused(position);
         }

@@ -18,7 +18,8 @@ import java.io.File;
  * <em>validate</em> (the store writable, the key and value against its geometry, the durability level);
  * <em>claim</em> space for the change message ({@link ChangePublisher}, under {@link BackPressure});
  * <em>encode</em> the operation there ({@link OperationEncoder}, the encoder {@link StoreBatch} uses);
- * <em>apply</em> it to the table (a refusal aborts the claim: nothing applied, nothing published);
+ * <em>apply</em> it to the table from the encoded bytes, so that the table holds exactly what the log does (a
+ * refusal aborts the claim: nothing applied, nothing published);
  * <em>commit</em> the message, sealed with its CRC and the sequence the apply took;
  * <em>wait</em> for the durability asked for ({@link DurabilityWait}), after the checkpoint policy has seen the
  * write. Writer thread only; zero allocation.
@@ -31,6 +32,8 @@ final class ChangeWriter
     private final CheckpointControl checkpoints;
     private final int keyLength;
     private final int maxValueLength;
+    private final int claimValueOffset;
+    private final StoreBatch claimedBatch;
     private final File dir;
 
     ChangeWriter(
@@ -46,6 +49,8 @@ final class ChangeWriter
         this.checkpoints = checkpoints;
         this.keyLength = store.keyLength();
         this.maxValueLength = store.maxValueLength();
+        this.claimValueOffset = BatchDescriptor.valueOffset(keyLength);
+        this.claimedBatch = store.newBatch();
         this.dir = dir;
     }
     /**
@@ -80,10 +85,10 @@ final class ChangeWriter
         final int at = publisher.claim(length);
         // encode
         OperationEncoder.putLong(publisher.buffer(), at, keyLength, key, value, valueOffset, valueLength);
-        // apply
+        // apply, from the encoded bytes: the table holds exactly what the log does
         try
         {
-            store.put(key, value, valueOffset, valueLength);
+            store.put(key, publisher.buffer(), at + claimValueOffset, valueLength);
         }
         catch (final RuntimeException ex)
         {
@@ -122,7 +127,8 @@ final class ChangeWriter
         OperationEncoder.put(publisher.buffer(), at, keyLength, key, keyOffset, value, valueOffset, valueLength);
         try
         {
-            store.put(key, keyOffset, value, valueOffset, valueLength);
+            store.put(publisher.buffer(), at + BatchDescriptor.KEY_OFFSET, publisher.buffer(), at + claimValueOffset,
+                valueLength);
         }
         catch (final RuntimeException ex)
         {
@@ -177,7 +183,7 @@ final class ChangeWriter
         OperationEncoder.remove(publisher.buffer(), at, keyLength, key, keyOffset);
         try
         {
-            store.remove(key, keyOffset);
+            store.remove(publisher.buffer(), at + BatchDescriptor.KEY_OFFSET);
         }
         catch (final RuntimeException ex)
         {
@@ -213,14 +219,15 @@ final class ChangeWriter
         publisher.buffer().putBytes(at, batch.buffer(), batch.offset(), length);
         try
         {
-            store.apply(batch);
+            // The claimed copy is what is checked and applied, so the table holds exactly what the log does.
+            store.apply(claimedBatch.wrap(publisher.buffer(), at, length, batch.operationCount()));
         }
         catch (final RuntimeException ex)
         {
             publisher.abort();
             throw ex;
         }
-        return commitAndWait(batch.operationCount(), length, durability);
+        return commitAndWait(claimedBatch.operationCount(), length, durability);
     }
 
     private long applyLarge(final StoreBatch batch, final Durability durability)
@@ -228,10 +235,13 @@ final class ChangeWriter
         // Offered, it cannot be taken back: every check of the batch ran before (checkApplicable); after the offer
         // only a store that failed meanwhile (fail-stop) can refuse the apply, and then the message is in the log
         // but not in memory, which the next open's replay puts right. The caller is told.
-        final long position = publisher.offer(store.lastSequence() + 1, batch);
+        // The staged copy is checked, offered and applied: the log and the table hold the same bytes.
+        final StoreBatch staged = publisher.stage(store.lastSequence() + 1, batch, claimedBatch);
+        store.checkApplicable(staged);
+        final long position = publisher.offerStaged();
         try
         {
-            store.apply(batch);
+            store.apply(staged);
         }
         catch (final RuntimeException ex)
         {

@@ -341,6 +341,16 @@ public final class DurableStore implements AutoCloseable
     }
 
     /**
+     * Is a checkpoint still in progress? Takes the result of one that has ended.
+     *
+     * @return true while a started checkpoint has not committed, aborted or failed.
+     */
+    public boolean isCheckpointInProgress()
+    {
+        return store.isCheckpointInProgress();
+    }
+
+    /**
      * Wait for the checkpoint in progress, if any, to end.
      *
      * @param timeoutNs how long to wait.

@@ -5,6 +5,7 @@ package dev.tidemark.archive;
 
 import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.KillPoints;
+import dev.tidemark.store.LogIdentity;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreContext;
 import dev.tidemark.store.StoreKind;
@@ -83,15 +84,15 @@ final class Recovery
         long replayed = 0;
         long replayDurationNs = 0;
         long truncatedAt = -1;
-        if (0 == store.logTermLength() && !store.statistics().restoredFromFallback())
+        if (store.logIdentity().isNone() && !store.statistics().restoredFromFallback())
         {
             extension = startRecording();
             recording = new RecordingIdentity(RecordingPos.getRecordingId(connection.aeron().countersReader(),
                 extension.counterId()), publication.position(), AeronArchive.NULL_POSITION,
                 publication.termBufferLength(), ctx.segmentFileLength(), publication.initialTermId(),
                 ctx.mtuLength(), ctx.streamId());
-            store.logIdentity(recording.recordingId(), recording.initialTermId(), recording.termLength(),
-                recording.mtuLength());
+            store.logIdentity(new LogIdentity(recording.recordingId(), recording.initialTermId(),
+                recording.termLength(), recording.mtuLength()));
             store.logPosition(publication.position());
             // The recording's identity must be durable before any write is acknowledged against it.
             bindDurableLog(recording, extension, recording.startPosition());
@@ -99,7 +100,7 @@ final class Recovery
         }
         else
         {
-            if (0 == store.logTermLength())
+            if (store.logIdentity().isNone())
             {
                 adoptRecording();
             }
@@ -214,8 +215,8 @@ final class Recovery
         errorHandler.onError(new TidemarkException(TidemarkException.Category.ERROR,
             "the newest snapshot is damaged and the older one is the store's creation image: replaying recording " +
             newest[0] + " whole from position 0 onto it; dir=" + ctx.dir()));
-        store.logIdentity(newest[0], description.initialTermId, description.termBufferLength,
-            description.mtuLength);
+        store.logIdentity(new LogIdentity(newest[0], description.initialTermId, description.termBufferLength,
+            description.mtuLength));
     }
 
     /**
@@ -224,7 +225,8 @@ final class Recovery
      */
     private RecordingIdentity findRecording()
     {
-        final long recordingId = store.logRecordingId();
+        final LogIdentity log = store.logIdentity();
+        final long recordingId = log.recordingId();
         final AeronArchive archive = connection.archive();
         final RecordingDescription description = new RecordingDescription();
         if (1 != archive.listRecording(recordingId, description))
@@ -261,15 +263,15 @@ final class Recovery
                 " which stops at position=" + description.stopPosition + ": the archive lost acknowledged log; dir=" +
                 ctx.dir());
         }
-        if (description.termBufferLength != store.logTermLength() ||
-            description.initialTermId != store.logInitialTermId() ||
-            description.mtuLength != store.logMtuLength())
+        if (description.termBufferLength != log.termLength() ||
+            description.initialTermId != log.initialTermId() ||
+            description.mtuLength != log.mtuLength())
         {
             throw new TidemarkException(TidemarkException.Category.FATAL,
                 "recording " + recordingId + " in the archive does not match the store's snapshot: termLength=" +
                 description.termBufferLength + " initialTermId=" + description.initialTermId + " mtu=" +
-                description.mtuLength + " in the catalog, termLength=" + store.logTermLength() + " initialTermId=" +
-                store.logInitialTermId() + " mtu=" + store.logMtuLength() + " in the snapshot (another store's " +
+                description.mtuLength + " in the catalog, termLength=" + log.termLength() + " initialTermId=" +
+                log.initialTermId() + " mtu=" + log.mtuLength() + " in the snapshot (another store's " +
                 "archive, or a damaged catalog); dir=" + ctx.dir());
         }
         return RecordingIdentity.of(recordingId, description);

@@ -204,7 +204,7 @@ class DamagedLogTest
         final int initialTermId;
         try (DurableStore store = open())
         {
-            initialTermId = store.storeView().logInitialTermId();
+            initialTermId = store.storeView().logIdentity().initialTermId();
         }
         final File catalog = new File(new File(dir, "archive"), "archive.catalog");
         final byte[] bytes = Files.readAllBytes(catalog.toPath());

@@ -191,7 +191,7 @@ public final class CrashChild
                     out.println("CKPT " + operation);
                     out.flush();
                 }
-                store.storeView().isCheckpointInProgress();
+                store.isCheckpointInProgress();
                 if (store.storeView().checkpointsCommitted() != commits)
                 {
                     commits = store.storeView().checkpointsCommitted();

@@ -326,7 +326,7 @@ final class RestartAndCheckpointMeasurements
                         if (window[1] > TimeUnit.MILLISECONDS.toNanos(10))
                         {
                             log.printf(Locale.ROOT, "    t=%.1f s: worst %.1f ms, checkpoint in progress: %b%n",
-                                window[0] / 10.0, window[1] / 1e6, store.storeView().isCheckpointInProgress());
+                                window[0] / 10.0, window[1] / 1e6, store.isCheckpointInProgress());
                         }
                         window[0] = index;
                         window[1] = 0;

@@ -52,10 +52,7 @@ final class CheckpointLedger
         final long position,
         final long sequence,
         final int entryCount,
-        final long recordingId,
-        final int initialTermId,
-        final int termLength,
-        final int mtuLength)
+        final LogIdentity log)
     {
         if (inFlight)
         {
@@ -68,10 +65,10 @@ final class CheckpointLedger
         pendingRecord.entryCount = entryCount;
         pendingRecord.pageCount = pageCount;
         pendingRecord.pageTableCrc = 0;
-        pendingRecord.recordingId = recordingId;
-        pendingRecord.initialTermId = initialTermId;
-        pendingRecord.termLength = termLength;
-        pendingRecord.mtuLength = mtuLength;
+        pendingRecord.recordingId = log.recordingId();
+        pendingRecord.initialTermId = log.initialTermId();
+        pendingRecord.termLength = log.termLength();
+        pendingRecord.mtuLength = log.mtuLength();
         tracker.beginCheckpoint(target);
         checkpointer.submit(pendingRecord);
         inFlight = true;
@@ -112,17 +109,11 @@ final class CheckpointLedger
     /**
      * @return true if the state described differs from the newest committed checkpoint's record.
      */
-    boolean differsFromLatest(
-        final long sequence,
-        final long position,
-        final long recordingId,
-        final int initialTermId,
-        final int termLength,
-        final int mtuLength)
+    boolean differsFromLatest(final long sequence, final long position, final LogIdentity log)
     {
         return sequence != latestCommitted.sequence || position != latestCommitted.position ||
-            recordingId != latestCommitted.recordingId || initialTermId != latestCommitted.initialTermId ||
-            termLength != latestCommitted.termLength || mtuLength != latestCommitted.mtuLength;
+            log.recordingId() != latestCommitted.recordingId || log.initialTermId() != latestCommitted.initialTermId ||
+            log.termLength() != latestCommitted.termLength || log.mtuLength() != latestCommitted.mtuLength;
     }
 
     /**

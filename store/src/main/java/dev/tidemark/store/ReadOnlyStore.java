@@ -134,14 +134,6 @@ public final class ReadOnlyStore
     }
 
     /**
-     * @return true while a started checkpoint has not committed, aborted or failed.
-     */
-    public boolean isCheckpointInProgress()
-    {
-        return store.isCheckpointInProgress();
-    }
-
-    /**
      * @return the log position of the newest committed checkpoint.
      */
     public long lastCheckpointPosition()
@@ -175,19 +167,11 @@ public final class ReadOnlyStore
     }
 
     /**
-     * @return the log recording id kept with the state (0 if never set).
+     * @return the log the positions belong to.
      */
-    public long logRecordingId()
+    public LogIdentity logIdentity()
     {
-        return store.logRecordingId();
-    }
-
-    /**
-     * @return the log initial term id kept with the state.
-     */
-    public int logInitialTermId()
-    {
-        return store.logInitialTermId();
+        return store.logIdentity();
     }
 
     /**

@@ -39,23 +39,14 @@ import java.util.concurrent.TimeUnit;
  * <b>Bad input</b> (a key or value of the wrong size, a full table, a closed or failed store) throws before anything
  * is changed.
  */
-public final class StateStore implements AutoCloseable
+public final class StateStore extends StoreAccess implements AutoCloseable
 {
     /**
      * Returned by the get methods for a key that is not present.
      */
     public static final int MISSING = -1;
 
-    private static final boolean CHECK_WRITER_THREAD = StoreConfiguration.checkWriterThread();
-
-    private final StoreContext ctx;
     private final OpenedStore opened;
-    private final StoreGeometry geometry;
-    private final UnsafeBuffer live;
-    private final CheckpointHandshake handshake;
-    private final PageTracker tracker;
-    private final HashTable table;
-    private final Checkpointer checkpointer;
     private final CheckpointLedger ledger;
     private final StoreStatistics statistics;
     private final ReadOnlyStore readOnly = new ReadOnlyStore(this);
@@ -63,56 +54,25 @@ public final class StateStore implements AutoCloseable
     private final AgentInvoker checkpointerInvoker;
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
         10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
-    private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
-    private final int valueOffset;
-    private final int keyLength;
-    private final int maxValueLength;
-    private final int capacity;
 
-    private Thread writerThread;
-    private boolean closed;
-    private boolean iterating;
-    private int size;
     private long lastSequence;
     private long lastPosition;
-    private long logRecordingId;
-    private int logInitialTermId;
-    private int logTermLength;
-    private int logMtuLength;
+    private LogIdentity logIdentity;
     private long checkpointsCommitted;
 
     private StateStore(final OpenedStore opened)
     {
+        super(opened);
         this.opened = opened;
-        this.ctx = opened.ctx();
         final HeaderFile header = opened.header();
-        final SnapshotSlot[] slots = opened.slots();
         final int restoredSlot = opened.chosenSlot();
-        this.geometry = header.geometry();
-        this.live = new UnsafeBuffer(opened.liveMapping());
-        this.keyLength = geometry.keyLength;
-        this.maxValueLength = geometry.maxValueLength;
-        this.capacity = geometry.capacity;
-
-        handshake = new CheckpointHandshake(live, slots, geometry.pageSize, ctx.checkpointPreImagePages());
-        checkpointer = new Checkpointer(
-            handshake, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
-            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle());
-        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
-        table = new HashTable(live, tracker, geometry);
-        valueOffset = table.valueOffset();
-
         final SlotRecord record = header.record(restoredSlot);
         ledger = new CheckpointLedger(header, restoredSlot, geometry.pageCount, tracker, checkpointer);
-        size = (int)record.entryCount;
         lastSequence = record.sequence;
         lastPosition = record.position;
-        logRecordingId = record.recordingId;
-        logInitialTermId = record.initialTermId;
-        logTermLength = record.termLength;
-        logMtuLength = record.mtuLength;
-        writerThread = Thread.currentThread();
+        logIdentity = LogIdentity.of(record);
+        statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
+            System.nanoTime() - opened.openStartNs());
 
         if (ctx.useCheckpointerInvoker())
         {
@@ -127,8 +87,6 @@ public final class StateStore implements AutoCloseable
                 ctx.checkpointerIdleStrategy(), ctx.errorHandler(), null, checkpointer);
             AgentRunner.startOnThread(checkpointerRunner, ctx.checkpointerThreadFactory());
         }
-        statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
-            System.nanoTime() - opened.openStartNs());
     }
 
     /**
@@ -144,174 +102,6 @@ public final class StateStore implements AutoCloseable
     public static StateStore open(final StoreContext ctx)
     {
         return StoreOpener.open(ctx, StateStore::new);
-    }
-
-    // ------------------------------------------------------------------------------------------------ reads
-
-    /**
-     * Copy the value of a long key into a buffer.
-     *
-     * @param key         the key.
-     * @param destination buffer to copy the value into.
-     * @param offset      offset in {@code destination}.
-     * @return the value's length, or {@link #MISSING}.
-     * @throws IllegalArgumentException if the value does not fit in {@code destination} at {@code offset}.
-     */
-    public int get(final long key, final MutableDirectBuffer destination, final int offset)
-    {
-        checkRead();
-        checkLongKey();
-        ArgumentChecks.checkNotNull(destination, "destination");
-        final int entry = table.probe(key);
-        return entry < 0 ? MISSING : copyValue(entry, destination, offset);
-    }
-
-    /**
-     * Copy the value of a byte key into a buffer.
-     *
-     * @param key         buffer holding the key, of the store's key length.
-     * @param keyOffset   offset of the key in {@code key}.
-     * @param destination buffer to copy the value into.
-     * @param offset      offset in {@code destination}.
-     * @return the value's length, or {@link #MISSING}.
-     * @throws IllegalArgumentException if the value does not fit in {@code destination} at {@code offset}.
-     */
-    public int get(
-        final DirectBuffer key, final int keyOffset, final MutableDirectBuffer destination, final int offset)
-    {
-        checkRead();
-        checkKey(key, keyOffset);
-        ArgumentChecks.checkNotNull(destination, "destination");
-        final int entry = table.probe(key, keyOffset);
-        return entry < 0 ? MISSING : copyValue(entry, destination, offset);
-    }
-
-    /**
-     * A zero-copy view of the value of a long key, valid until the next call on this store.
-     *
-     * @param key the key.
-     * @return a view of the value (the same view object every call), or null if the key is not present.
-     */
-    public DirectBuffer view(final long key)
-    {
-        checkRead();
-        checkLongKey();
-        final int entry = table.probe(key);
-        return entry < 0 ? null : wrapValue(entry);
-    }
-
-    /**
-     * A zero-copy view of the value of a byte key, valid until the next call on this store.
-     *
-     * @param key       buffer holding the key, of the store's key length.
-     * @param keyOffset offset of the key in {@code key}.
-     * @return a view of the value (the same view object every call), or null if the key is not present.
-     */
-    public DirectBuffer view(final DirectBuffer key, final int keyOffset)
-    {
-        checkRead();
-        checkKey(key, keyOffset);
-        final int entry = table.probe(key, keyOffset);
-        return entry < 0 ? null : wrapValue(entry);
-    }
-
-    /**
-     * A hint, changing nothing: load the home bucket of a key that is about to be written, so its cache miss is
-     * taken now, alongside others, rather than when the write needs it. Replay prefetches the keys of a group of
-     * messages ahead of the one it applies. A key that would run past the end of its buffer is ignored.
-     *
-     * @param key       buffer holding the key.
-     * @param keyOffset offset of the key.
-     * @return the tag found (meaningless; returned so that the load is not optimised away).
-     */
-    public int prefetch(final DirectBuffer key, final int keyOffset)
-    {
-        ArgumentChecks.checkNotNull(key, "key");
-        if (keyOffset < 0 || keyOffset > key.capacity() - keyLength)
-        {
-            return 0;
-        }
-        return table.prefetch(key, keyOffset);
-    }
-
-    /**
-     * Is a long key present?
-     *
-     * @param key the key.
-     * @return true if present.
-     */
-    public boolean contains(final long key)
-    {
-        checkRead();
-        checkLongKey();
-        return table.probe(key) >= 0;
-    }
-
-    /**
-     * Is a byte key present?
-     *
-     * @param key       buffer holding the key, of the store's key length.
-     * @param keyOffset offset of the key in {@code key}.
-     * @return true if present.
-     */
-    public boolean contains(final DirectBuffer key, final int keyOffset)
-    {
-        checkRead();
-        checkKey(key, keyOffset);
-        return table.probe(key, keyOffset) >= 0;
-    }
-
-    /**
-     * Number of entries.
-     *
-     * @return number of entries.
-     */
-    public int size()
-    {
-        checkRead();
-        return size;
-    }
-
-    /**
-     * Visit every entry, in table order, without allocating. The consumer must not change the store.
-     *
-     * @param consumer receives each key and value as views valid during the call.
-     */
-    public void forEach(final EntryConsumer consumer)
-    {
-        checkRead();
-        ArgumentChecks.checkNotNull(consumer, "consumer");
-        iterating = true;
-        try
-        {
-            table.forEach(consumer, keyView, valueView);
-        }
-        finally
-        {
-            iterating = false;
-        }
-    }
-
-    /**
-     * Visit every entry of a store with long keys, in table order, without allocating. The consumer must not change
-     * the store.
-     *
-     * @param consumer receives each key, and its value as a view valid during the call.
-     */
-    public void forEachLong(final LongEntryConsumer consumer)
-    {
-        checkRead();
-        checkLongKey();
-        ArgumentChecks.checkNotNull(consumer, "consumer");
-        iterating = true;
-        try
-        {
-            table.forEachLong(consumer, valueView);
-        }
-        finally
-        {
-            iterating = false;
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ writes
@@ -538,19 +328,14 @@ public final class StateStore implements AutoCloseable
     /**
      * Identify the log the positions belong to; kept in every checkpoint's record from now on and restored on open.
      *
-     * @param recordingId   the log's recording id.
-     * @param initialTermId the log's initial term id.
-     * @param termLength    the log's term length.
-     * @param mtuLength     the log's MTU length.
+     * @param identity the log's identity.
+     * @throws NullPointerException if {@code identity} is null.
      */
-    public void logIdentity(
-        final long recordingId, final int initialTermId, final int termLength, final int mtuLength)
+    public void logIdentity(final LogIdentity identity)
     {
         checkWrite();
-        logRecordingId = recordingId;
-        logInitialTermId = initialTermId;
-        logTermLength = termLength;
-        logMtuLength = mtuLength;
+        ArgumentChecks.checkNotNull(identity, "identity");
+        logIdentity = identity;
     }
 
     // ------------------------------------------------------------------------------------------------ checkpoints
@@ -567,8 +352,7 @@ public final class StateStore implements AutoCloseable
     {
         checkWrite();
         pollCheckpoint();
-        return ledger.start(
-            lastPosition, lastSequence, size, logRecordingId, logInitialTermId, logTermLength, logMtuLength);
+        return ledger.start(lastPosition, lastSequence, size, logIdentity);
     }
 
     /**
@@ -667,19 +451,6 @@ public final class StateStore implements AutoCloseable
     // ------------------------------------------------------------------------------------------------ lifecycle
 
     /**
-     * Make the calling thread the writer. Hand the store over through a happens-before edge (a thread start, a
-     * queue), and stop using it on the old thread.
-     */
-    public void claimWriter()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException("store closed: dir=" + ctx.dir());
-        }
-        writerThread = Thread.currentThread();
-    }
-
-    /**
      * Close cleanly: wait for a checkpoint in progress, take a final checkpoint if anything changed since the last
      * one (so a clean reopen restores exactly this state), stop the checkpointer, unmap, release the lock.
      * Idempotent.
@@ -723,8 +494,7 @@ public final class StateStore implements AutoCloseable
                         ctx.dir());
                     ctx.errorHandler().onError(error);
                 }
-                else if (ledger.differsFromLatest(
-                    lastSequence, lastPosition, logRecordingId, logInitialTermId, logTermLength, logMtuLength))
+                else if (ledger.differsFromLatest(lastSequence, lastPosition, logIdentity))
                 {
                     checkpointAndAwait();
                 }
@@ -789,35 +559,12 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * @return the log recording id kept with the state (0 if never set).
+     * @return the log the positions belong to, as the restored snapshot named it or as last set;
+     * {@link LogIdentity#NONE} if never set.
      */
-    public long logRecordingId()
+    public LogIdentity logIdentity()
     {
-        return logRecordingId;
-    }
-
-    /**
-     * @return the log initial term id kept with the state.
-     */
-    public int logInitialTermId()
-    {
-        return logInitialTermId;
-    }
-
-    /**
-     * @return the log term length kept with the state.
-     */
-    public int logTermLength()
-    {
-        return logTermLength;
-    }
-
-    /**
-     * @return the log MTU length kept with the state.
-     */
-    public int logMtuLength()
-    {
-        return logMtuLength;
+        return logIdentity;
     }
 
     /**
@@ -868,70 +615,6 @@ public final class StateStore implements AutoCloseable
     }
 
     /**
-     * @return the fatal error that made the store fail-stop, or null.
-     */
-    public Throwable failure()
-    {
-        return checkpointer.fatalError();
-    }
-
-    /**
-     * @return true once closed.
-     */
-    public boolean isClosed()
-    {
-        return closed;
-    }
-
-    /**
-     * @return the random id given to the store at creation, kept in its header and slot files.
-     */
-    public long storeId()
-    {
-        return geometry.storeId;
-    }
-
-    /**
-     * @return the fixed key length.
-     */
-    public int keyLength()
-    {
-        return keyLength;
-    }
-
-    /**
-     * @return the maximum value length.
-     */
-    public int maxValueLength()
-    {
-        return maxValueLength;
-    }
-
-    /**
-     * @return the most entries the table accepts.
-     */
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    /**
-     * @return the length of the mapped region.
-     */
-    public long regionLength()
-    {
-        return geometry.regionLength;
-    }
-
-    /**
-     * @return the store directory.
-     */
-    public File dir()
-    {
-        return ctx.dir();
-    }
-
-    /**
      * The checkpointer's invoker when {@link StoreContext#useCheckpointerInvoker(boolean)} is set, else null. Call its
      * {@code invoke()} regularly from a thread of yours (it may block in a force); the writer thread will do (and
      * {@link #awaitCheckpoint(long)} invokes it too).
@@ -947,84 +630,4 @@ public final class StateStore implements AutoCloseable
         return checkpointerInvoker;
     }
 
-    // ------------------------------------------------------------------------------------------------ checks
-
-    private int copyValue(final int entry, final MutableDirectBuffer destination, final int offset)
-    {
-        final int length = table.valueLength(entry);
-        if (offset < 0 || destination.capacity() - offset < length)
-        {
-            throw new IllegalArgumentException("destination too small: valueLength=" + length + " offset=" +
-                offset + " capacity=" + destination.capacity());
-        }
-        destination.putBytes(offset, live, entry + valueOffset, length);
-        return length;
-    }
-
-    private DirectBuffer wrapValue(final int entry)
-    {
-        valueView.wrap(live.addressOffset() + entry + valueOffset, table.valueLength(entry));
-        return valueView;
-    }
-
-    private void checkRead()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException("store closed: dir=" + ctx.dir());
-        }
-        checkWriterThread();
-    }
-
-    private void checkWrite()
-    {
-        checkRead();
-        if (iterating)
-        {
-            throw new IllegalStateException("store changed during forEach: dir=" + ctx.dir());
-        }
-        checkNotFailed();
-    }
-
-    private void checkNotFailed()
-    {
-        final Throwable failure = checkpointer.fatalError();
-        if (null != failure)
-        {
-            throw new TidemarkException(TidemarkException.Category.FATAL,
-                "store is fail-stop after an earlier failure: dir=" + ctx.dir(), failure);
-        }
-    }
-
-    private void checkWriterThread()
-    {
-        if (CHECK_WRITER_THREAD && Thread.currentThread() != writerThread)
-        {
-            throw new IllegalStateException("not the writer thread: thread=" + Thread.currentThread().getName() +
-                " writer=" + writerThread.getName() + " (see StateStore.claimWriter)");
-        }
-    }
-
-    private void checkLongKey()
-    {
-        ArgumentChecks.checkLongKey(keyLength);
-    }
-
-    private void checkKey(final DirectBuffer key, final int keyOffset)
-    {
-        ArgumentChecks.checkKey(key, keyOffset, keyLength);
-    }
-
-    private void checkValue(final DirectBuffer value, final int valueOffset, final int valueLength)
-    {
-        ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
-    }
-
-    private void checkNotFull()
-    {
-        if (size >= capacity)
-        {
-            throw new IllegalStateException("table full: capacity=" + capacity + " dir=" + ctx.dir());
-        }
-    }
 }

@@ -74,7 +74,7 @@ class StoreHeaderDescriptorTest
         {
             store.put(1L, Fixtures.value(1, 1, 8), 0, 8);
             store.logPosition(4242);
-            store.logIdentity(77, 5, 1 << 20, 1408);
+            store.logIdentity(new LogIdentity(77, 5, 1 << 20, 1408));
             store.checkpointAndAwait();
         }
         final ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(new File(dir, HEADER_FILE_NAME).toPath()))

@@ -140,7 +140,7 @@ public final class DurableStoreContext
 
     /**
      * The settings of the mapped store inside the durable store: its directory (where the embedded archive lives
-     * too, in its {@code archive} subdirectory), key length, max value length, capacity, page size, live-region
+     * too, in its {@code archive} subdirectory; by default {@code -Dtidemark.store.dir}), key length, max value length, capacity, page size, live-region
      * directory, pre-image ring and checkpointer. The durable store sets four of them at open, overriding what they
      * hold: {@link StoreContext#kind(dev.tidemark.store.StoreKind) kind} (DURABLE), the
      * {@link StoreContext#durableLog(DurableLog) durable log} (the archive's recording position; refused if set), the

@@ -8,7 +8,12 @@
  * <p>
  * Entry point: {@link dev.tidemark.store.StateStore}, opened with a {@link dev.tidemark.store.StoreContext} (system
  * property names and defaults in {@link dev.tidemark.store.StoreConfiguration}), reporting what it found on open and
- * has done since through {@link dev.tidemark.store.StoreStatistics}. On-disk layouts, one class each:
+ * has done since through {@link dev.tidemark.store.StoreStatistics}, and handing out a
+ * {@link dev.tidemark.store.ReadOnlyStore}. Inside: {@code StoreOpener} (the open as steps, ending in the immutable
+ * {@code OpenedStore}), {@code StoreAccess} (the wired table and checkpointer, the reads and the call rules),
+ * {@code HashTable}, {@code PageTracker}, {@code CheckpointHandshake}, {@code Checkpointer}, {@code CheckpointLedger},
+ * {@code BatchCheck}; {@link dev.tidemark.store.OperationEncoder} is the one encoder of operations, for batches and
+ * for the change stream alike. On-disk layouts, one class each:
  * {@link dev.tidemark.store.StoreHeaderDescriptor}, {@link dev.tidemark.store.SlotDescriptor},
  * {@link dev.tidemark.store.PageCrcTableDescriptor}, {@link dev.tidemark.store.TableDescriptor}; the batch
  * encoding the change stream carries: {@link dev.tidemark.store.BatchDescriptor}.

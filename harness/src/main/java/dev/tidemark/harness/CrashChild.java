@@ -103,8 +103,8 @@ public final class CrashChild
         final StoreBatch batch = store.newBatch();
         long k = TransferWorkload.operations(store);
         out.println("RECOVERED k=" + k + " replayed=" + store.recovery().replayedMessages() + " openNs=" + openNs +
-            " fallback=" + store.storeView().statistics().restoredFromFallback() + " truncatedAt=" + store.recovery()
-            .truncatedAt());
+            " fallback=" + store.storeView().statistics().restoredFromFallback() +
+            " truncatedAt=" + store.recovery().truncatedAt());
         out.flush();
 
         if (k < 0)

@@ -182,8 +182,8 @@ public final class TradingDemo
             latency.getValueAtPercentile(99.99) / 1000.0, latency.getMaxValue() / 1000.0);
         out.printf("checkpoints committed: %d (last took %.1f ms, copied %d pages)%n",
             store.storeView().checkpointsCommitted() - checkpointsAtStart,
-            ms(store.storeView().statistics().lastCheckpointDurationNs()), store.storeView().statistics()
-            .lastCheckpointPagesCopied());
+            ms(store.storeView().statistics().lastCheckpointDurationNs()),
+            store.storeView().statistics().lastCheckpointPagesCopied());
     }
 
     private static boolean crashRestart(final File dir, final int accounts, final long seed, final PrintStream out)

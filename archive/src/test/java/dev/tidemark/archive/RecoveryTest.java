@@ -76,10 +76,10 @@ class RecoveryTest
             assertModel(store, "crash reopen seed=" + seed);
             assertEquals(store.sequence() - replayedFrom, store.recovery().replayedMessages());
             assertTrue(store.recovery().replayedMessages() >= 1500);
-            assertTrue(store.recovery().replayDurationNs() > 0 && store.recovery()
-                .replayDurationNs() < store.recovery().recoveryDurationNs(),
-                "replay " + store.recovery().replayDurationNs() + " ns within an open of " + store.recovery()
-                .recoveryDurationNs() + " ns");
+            final RecoveryReport recovery = store.recovery();
+            assertTrue(recovery.replayDurationNs() > 0 && recovery.replayDurationNs() < recovery.recoveryDurationNs(),
+                "replay " + recovery.replayDurationNs() + " ns within an open of " + recovery.recoveryDurationNs() +
+                " ns");
             randomOperations(store, random, 100, false);
             store.closeWithoutCheckpoint();
         }

@@ -236,9 +236,8 @@ public final class TradingDemo
             final long took = System.nanoTime() - start;
             final long recovered = TradingBook.fills(store);
             out.printf("recovered in %.1f ms (of which replay and archive %.1f ms): %d fills, %d messages " +
-                "replayed, restored from the snapshot at position %d%n", ms(took), ms(store.recovery()
-                .recoveryDurationNs()),
-                recovered, store.recovery().replayedMessages(), store.storeView().statistics().restoredPosition());
+                "replayed, restored from the snapshot at position %d%n", ms(took),
+                ms(store.recovery().recoveryDurationNs()), recovered, store.recovery().replayedMessages(), store.storeView().statistics().restoredPosition());
             boolean ok = report("every acknowledged fill recovered (" + recovered + " >= " + acknowledged + ")",
                 recovered >= acknowledged ? null : "lost " + (acknowledged - recovered) + " acknowledged fills", out);
             ok &= report("invariants after the crash", TradingBook.verify(store, accounts), out);

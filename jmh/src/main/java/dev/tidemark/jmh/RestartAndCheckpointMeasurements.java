@@ -6,6 +6,7 @@ package dev.tidemark.jmh;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
+import dev.tidemark.archive.RecoveryReport;
 import dev.tidemark.store.StateStore;
 import dev.tidemark.store.StoreContext;
 import io.aeron.CommonContext;
@@ -168,14 +169,13 @@ final class RestartAndCheckpointMeasurements
             {
                 final long took = System.nanoTime() - start;
                 final double openRate = store.recovery().replayedMessages() / (took / 1e9);
-                final double replayRate = store.recovery().replayedMessages() / (store.recovery()
-                    .replayDurationNs() / 1e9);
+                final RecoveryReport recovery = store.recovery();
+                final double replayRate = recovery.replayedMessages() / (recovery.replayDurationNs() / 1e9);
                 // The physical limit: the same range replayed by the same archive to a plain subscription that
                 // only counts the messages.
                 final double rawRate = rawReplayRate(aeronDir, store.recordingId(), from, logBytes);
                 replays.add(new String[]{ Integer.toString(messages), mib(logBytes),
-                    Long.toString(store.recovery().replayedMessages()), ms(took), ms(store.recovery()
-                    .replayDurationNs()),
+                    Long.toString(recovery.replayedMessages()), ms(took), ms(recovery.replayDurationNs()),
                     String.format(Locale.ROOT, "%.2f", openRate / 1e6),
                     String.format(Locale.ROOT, "%.2f", replayRate / 1e6),
                     String.format(Locale.ROOT, "%.2f", rawRate / 1e6),
@@ -246,8 +246,8 @@ final class RestartAndCheckpointMeasurements
                         Integer.toString(dirty), Integer.toString(store.statistics().lastCheckpointPagesCopied()),
                         ms(store.statistics().lastCheckpointDurationNs()) });
                     log.printf("  checkpoint: %d entries (%d pages), %d keys changed: %d pages copied, %s ms%n",
-                        entries, pages, dirty, store.statistics().lastCheckpointPagesCopied(), ms(store.statistics()
-                        .lastCheckpointDurationNs()));
+                        entries, pages, dirty, store.statistics().lastCheckpointPagesCopied(),
+                        ms(store.statistics().lastCheckpointDurationNs()));
                 }
             }
             BenchmarkSupport.delete(dir);

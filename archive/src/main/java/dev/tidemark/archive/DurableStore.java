@@ -40,31 +40,6 @@ import java.io.IOException;
  */
 public final class DurableStore implements AutoCloseable
 {
-    /**
-     * Counter type: log position of the last mutation published.
-     */
-    public static final int PUBLISHED_POSITION_TYPE_ID = 4101;
-    /**
-     * Counter type: log position of the newest committed checkpoint.
-     */
-    public static final int CHECKPOINT_POSITION_TYPE_ID = 4102;
-    /**
-     * Counter type: checkpoints committed since open.
-     */
-    public static final int CHECKPOINTS_TYPE_ID = 4103;
-    /**
-     * Counter type: duration of the last checkpoint in nanoseconds.
-     */
-    public static final int CHECKPOINT_DURATION_TYPE_ID = 4104;
-    /**
-     * Counter type: messages replayed on open.
-     */
-    public static final int REPLAYED_MESSAGES_TYPE_ID = 4105;
-    /**
-     * Counter type: errors reported.
-     */
-    public static final int ERRORS_TYPE_ID = 4106;
-
     private final DurableStoreContext ctx;
     private final StateStore store;
     private final ArchiveConnection connection;
@@ -580,7 +555,9 @@ public final class DurableStore implements AutoCloseable
                 error = ex;
             }
         }
-        CloseHelper.quietCloseAll(forcer, publication, counters, connection);
+        CloseHelper.quietCloseAll(forcer, publication);
+        counters.close();
+        CloseHelper.quietClose(connection);
         if (null != error)
         {
             throw error;

@@ -10,13 +10,38 @@ import org.agrona.CloseHelper;
 import java.io.File;
 
 /**
- * The durable store's Aeron counters, readable from outside the process (AeronStat lists them by the type ids on
- * {@link DurableStore}): published position, checkpoint position, checkpoints committed, last checkpoint duration,
+ * The durable store's Aeron counters, readable from outside the process (AeronStat lists them; the type ids are
+ * the public constants here): published position, checkpoint position, checkpoints committed, last checkpoint duration,
  * messages replayed on open, errors reported. Each is labelled with the store's directory. Written by the writer
  * thread with ordered stores (the error counter by any thread that reports an error); zero allocation after open.
  */
-final class DurableStoreCounters implements AutoCloseable
+public final class DurableStoreCounters
 {
+    /**
+     * Counter type: log position of the last mutation published.
+     */
+    public static final int PUBLISHED_POSITION_TYPE_ID = 4101;
+    /**
+     * Counter type: log position of the newest committed checkpoint.
+     */
+    public static final int CHECKPOINT_POSITION_TYPE_ID = 4102;
+    /**
+     * Counter type: checkpoints committed since open.
+     */
+    public static final int CHECKPOINTS_TYPE_ID = 4103;
+    /**
+     * Counter type: duration of the last checkpoint in nanoseconds.
+     */
+    public static final int CHECKPOINT_DURATION_TYPE_ID = 4104;
+    /**
+     * Counter type: messages replayed on open.
+     */
+    public static final int REPLAYED_MESSAGES_TYPE_ID = 4105;
+    /**
+     * Counter type: errors reported.
+     */
+    public static final int ERRORS_TYPE_ID = 4106;
+
     private final Counter publishedPosition;
     private final Counter checkpointPosition;
     private final Counter checkpoints;
@@ -29,15 +54,15 @@ final class DurableStoreCounters implements AutoCloseable
     {
         final String label = " dir=" + dir;
         publishedPosition = aeron.addCounter(
-            DurableStore.PUBLISHED_POSITION_TYPE_ID, "tidemark published position" + label);
+            PUBLISHED_POSITION_TYPE_ID, "tidemark published position" + label);
         checkpointPosition = aeron.addCounter(
-            DurableStore.CHECKPOINT_POSITION_TYPE_ID, "tidemark checkpoint position" + label);
-        checkpoints = aeron.addCounter(DurableStore.CHECKPOINTS_TYPE_ID, "tidemark checkpoints" + label);
+            CHECKPOINT_POSITION_TYPE_ID, "tidemark checkpoint position" + label);
+        checkpoints = aeron.addCounter(CHECKPOINTS_TYPE_ID, "tidemark checkpoints" + label);
         checkpointDuration = aeron.addCounter(
-            DurableStore.CHECKPOINT_DURATION_TYPE_ID, "tidemark checkpoint duration ns" + label);
+            CHECKPOINT_DURATION_TYPE_ID, "tidemark checkpoint duration ns" + label);
         replayedMessages = aeron.addCounter(
-            DurableStore.REPLAYED_MESSAGES_TYPE_ID, "tidemark replayed messages" + label);
-        errors = aeron.addCounter(DurableStore.ERRORS_TYPE_ID, "tidemark errors" + label);
+            REPLAYED_MESSAGES_TYPE_ID, "tidemark replayed messages" + label);
+        errors = aeron.addCounter(ERRORS_TYPE_ID, "tidemark errors" + label);
         errorHandler.counter = errors;
         errors.setRelease(errorHandler.early);
     }
@@ -72,7 +97,10 @@ final class DurableStoreCounters implements AutoCloseable
         checkpointDuration.setRelease(durationNs);
     }
 
-    public void close()
+    /**
+     * Close the counters; each is freed in the driver.
+     */
+    void close()
     {
         CloseHelper.quietCloseAll(
             publishedPosition, checkpointPosition, checkpoints, checkpointDuration, replayedMessages, errors);

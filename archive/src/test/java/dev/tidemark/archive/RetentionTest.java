@@ -93,10 +93,10 @@ class RetentionTest
                 final CountersReader counters = observer.countersReader();
                 counters.forEach((counterId, typeId, keyBuffer, label) ->
                     byType.put(typeId, counters.getCounterValue(counterId)));
-                assertEquals(store.position(), byType.get(DurableStore.PUBLISHED_POSITION_TYPE_ID));
-                assertTrue(byType.get(DurableStore.CHECKPOINTS_TYPE_ID) > 20);
-                assertTrue(byType.get(DurableStore.CHECKPOINT_POSITION_TYPE_ID) > 0);
-                assertEquals(0L, byType.get(DurableStore.ERRORS_TYPE_ID));
+                assertEquals(store.position(), byType.get(DurableStoreCounters.PUBLISHED_POSITION_TYPE_ID));
+                assertTrue(byType.get(DurableStoreCounters.CHECKPOINTS_TYPE_ID) > 20);
+                assertTrue(byType.get(DurableStoreCounters.CHECKPOINT_POSITION_TYPE_ID) > 0);
+                assertEquals(0L, byType.get(DurableStoreCounters.ERRORS_TYPE_ID));
             }
             store.closeWithoutCheckpoint();
         }

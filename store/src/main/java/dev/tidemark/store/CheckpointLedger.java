@@ -20,6 +20,7 @@ final class CheckpointLedger
     private long retainedPosition;
     private long nextCheckpointId;
     private boolean inFlight;
+    private long checkpointsCommitted;
     private long checkpointsAborted;
     private long lastCheckpointDurationNs;
     private int lastCheckpointPagesCopied;
@@ -94,6 +95,7 @@ final class CheckpointLedger
                 latestSlot = 1 - latestSlot;
                 retainedPosition = latestCommitted.position;
                 latestCommitted.set(pendingRecord);
+                checkpointsCommitted++;
                 return true;
             }
             checkpointsAborted++;
@@ -135,6 +137,11 @@ final class CheckpointLedger
     long retainedPosition()
     {
         return retainedPosition;
+    }
+
+    long checkpointsCommitted()
+    {
+        return checkpointsCommitted;
     }
 
     long checkpointsAborted()

@@ -3,14 +3,9 @@
  */
 package dev.tidemark.store;
 
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
@@ -50,15 +45,11 @@ public final class StateStore extends StoreAccess implements AutoCloseable
     private final CheckpointLedger ledger;
     private final StoreStatistics statistics;
     private final ReadOnlyStore readOnly = new ReadOnlyStore(this);
-    private final AgentRunner checkpointerRunner;
-    private final AgentInvoker checkpointerInvoker;
-    private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
-        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    private final CheckpointerDriver driver;
 
     private long lastSequence;
     private long lastPosition;
     private LogIdentity logIdentity;
-    private long checkpointsCommitted;
 
     private StateStore(final OpenedStore opened)
     {
@@ -73,20 +64,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
         logIdentity = LogIdentity.of(record);
         statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
             System.nanoTime() - opened.openStartNs());
-
-        if (ctx.useCheckpointerInvoker())
-        {
-            checkpointerRunner = null;
-            checkpointerInvoker = new AgentInvoker(ctx.errorHandler(), null, checkpointer);
-            checkpointerInvoker.start();
-        }
-        else
-        {
-            checkpointerInvoker = null;
-            checkpointerRunner = new AgentRunner(
-                ctx.checkpointerIdleStrategy(), ctx.errorHandler(), null, checkpointer);
-            AgentRunner.startOnThread(checkpointerRunner, ctx.checkpointerThreadFactory());
-        }
+        driver = new CheckpointerDriver(checkpointer, ctx); // last: it starts the checkpointer
     }
 
     /**
@@ -351,7 +329,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
     public boolean checkpoint()
     {
         checkWrite();
-        pollCheckpoint();
+        ledger.poll();
         return ledger.start(lastPosition, lastSequence, size, logIdentity);
     }
 
@@ -363,7 +341,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
     public boolean isCheckpointInProgress()
     {
         checkRead();
-        pollCheckpoint();
+        ledger.poll();
         return ledger.isInFlight();
     }
 
@@ -379,30 +357,12 @@ public final class StateStore extends StoreAccess implements AutoCloseable
     public boolean awaitCheckpoint(final long timeoutNs)
     {
         checkRead();
-        final NanoClock clock = ctx.nanoClock();
-        final long deadline = clock.nanoTime() + timeoutNs;
-        awaitIdleStrategy.reset();
-        while (true)
+        if (!driver.await(timeoutNs, ledger))
         {
-            pollCheckpoint();
-            if (!ledger.isInFlight())
-            {
-                checkNotFailed();
-                return true;
-            }
-            if (clock.nanoTime() - deadline > 0)
-            {
-                return false;
-            }
-            if (null != checkpointerInvoker)
-            {
-                awaitIdleStrategy.idle(checkpointerInvoker.invoke());
-            }
-            else
-            {
-                awaitIdleStrategy.idle();
-            }
+            return false;
         }
+        checkNotFailed();
+        return true;
     }
 
     /**
@@ -437,14 +397,6 @@ public final class StateStore extends StoreAccess implements AutoCloseable
             throw new TidemarkException(TidemarkException.Category.ERROR, "checkpoint at position=" + position +
                 " did not commit (" + (null == cause ? "no reason given" : cause.getMessage()) + "): dir=" +
                 ctx.dir(), cause);
-        }
-    }
-
-    private void pollCheckpoint()
-    {
-        if (ledger.poll())
-        {
-            checkpointsCommitted++;
         }
     }
 
@@ -531,8 +483,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
     private void closeResources()
     {
         closed = true;
-        CloseHelper.quietCloseAll(checkpointerRunner, checkpointerInvoker);
-        checkpointer.closeDriving(awaitIdleStrategy);
+        driver.close();
         opened.close();
     }
 
@@ -593,7 +544,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
      */
     public long checkpointsCommitted()
     {
-        return checkpointsCommitted;
+        return ledger.checkpointsCommitted();
     }
 
     /**
@@ -627,7 +578,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
      */
     public AgentInvoker checkpointerInvoker()
     {
-        return checkpointerInvoker;
+        return driver.invoker();
     }
 
 }

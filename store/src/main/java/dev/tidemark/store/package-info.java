@@ -11,7 +11,8 @@
  * has done since through {@link dev.tidemark.store.StoreStatistics}, and handing out a
  * {@link dev.tidemark.store.ReadOnlyStore}. Inside: {@code StoreOpener} (the open as steps, ending in the immutable
  * {@code OpenedStore}), {@code StoreAccess} (the wired table and checkpointer, the reads and the call rules),
- * {@code HashTable}, {@code PageTracker}, {@code CheckpointHandshake}, {@code Checkpointer}, {@code CheckpointLedger},
+ * {@code HashTable}, {@code PageTracker}, {@code CheckpointHandshake}, {@code Checkpointer},
+ * {@code CheckpointerDriver}, {@code CheckpointLedger},
  * {@code BatchCheck}; {@link dev.tidemark.store.OperationEncoder} is the one encoder of operations, for batches and
  * for the change stream alike. On-disk layouts, one class each:
  * {@link dev.tidemark.store.StoreHeaderDescriptor}, {@link dev.tidemark.store.SlotDescriptor},

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.harness;
 
+import dev.tidemark.store.StoreConfiguration;
 import dev.tidemark.store.StoreHeaderDescriptor;
 
 import java.io.File;
@@ -193,8 +194,11 @@ final class Corruptor
             }
             case "live-deleted":
             {
-                Files.delete(new File(dir, "live.dat").toPath());
-                damage.done = "live.dat deleted";
+                // In the store directory, or (the default) named by the store's id in the tmpfs directory.
+                final File inDir = new File(dir, "live.dat");
+                final File live = inDir.exists() ? inDir : new File(StoreConfiguration.LIVE_DIR_DEFAULT,
+                    "tidemark-live-" + Long.toHexString(StoreInspection.headerStoreId(dir)) + ".dat");
+                damage.done = live + (Files.deleteIfExists(live.toPath()) ? " deleted" : " absent (given back on close)");
                 break;
             }
             case "archive-tail-garbage":

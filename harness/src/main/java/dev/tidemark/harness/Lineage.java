@@ -5,6 +5,7 @@ package dev.tidemark.harness;
 
 import dev.tidemark.archive.Durability;
 import dev.tidemark.harness.CrashHarness.Result;
+import dev.tidemark.store.StoreConfiguration;
 import dev.tidemark.store.StoreHeaderDescriptor;
 import io.aeron.CommonContext;
 import org.agrona.IoUtil;
@@ -97,6 +98,9 @@ final class Lineage
         {
             IoUtil.delete(new File(CommonContext.getAeronDirectoryName() + "-tidemark-" +
                 Long.toHexString(storeId)), true);
+            // And its live region, which a killed child leaves in the default tmpfs directory.
+            IoUtil.delete(new File(StoreConfiguration.LIVE_DIR_DEFAULT, "tidemark-live-" + Long.toHexString(storeId) +
+                ".dat"), true);
         }
     }
 

@@ -6,6 +6,7 @@ package dev.tidemark.store;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -103,7 +104,8 @@ final class CheckpointHandshake
     private final UnsafeBuffer preImages;
     private final int[] preImagePages;
     private final ByteBuffer[] writerViews;
-    private final ByteBuffer[] copierViews;
+    private final ByteBuffer copierLiveView;
+    private final ByteBuffer copierPreImageView;
     private final PageChecksum writerChecksum = new PageChecksum();
     private final PageChecksum copierChecksum = new PageChecksum();
 
@@ -118,11 +120,13 @@ final class CheckpointHandshake
         this.slots = slots;
         this.pageSize = pageSize;
         this.preImageCapacity = preImageCapacity;
-        this.preImages = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(1, preImageCapacity) * pageSize));
+        final ByteBuffer preImageMemory = ByteBuffer.allocateDirect(Math.max(1, preImageCapacity) * pageSize);
+        this.preImages = new UnsafeBuffer(preImageMemory);
         this.preImages.setMemory(0, preImages.capacity(), (byte)0);
         this.preImagePages = new int[Math.max(1, preImageCapacity)];
         this.writerViews = new ByteBuffer[] { slots[0].newImageView(), slots[1].newImageView() };
-        this.copierViews = new ByteBuffer[] { slots[0].newImageView(), slots[1].newImageView() };
+        this.copierLiveView = live.byteBuffer().duplicate();
+        this.copierPreImageView = preImageMemory.duplicate();
     }
 
     // ---------------------------------------------------------------- writer half
@@ -247,8 +251,9 @@ final class CheckpointHandshake
      * Write the pre-images the writer saved into the target slot.
      *
      * @return the pages written, at most {@code limit}.
+     * @throws IOException if a write to the slot fails.
      */
-    int copierDrainPreImages(final int limit)
+    int copierDrainPreImages(final int limit) throws IOException
     {
         long head = preImageHead;
         final long tail = preImageTail;
@@ -257,12 +262,11 @@ final class CheckpointHandshake
             return 0;
         }
         final SnapshotSlot slot = slots[target];
-        final ByteBuffer view = copierViews[target];
         int drained = 0;
         while (head < tail && drained < limit)
         {
             final int index = (int)(head % preImageCapacity);
-            slot.copyPageFrom(preImages, index * pageSize, preImagePages[index], view, copierChecksum);
+            slot.writePage(copierPreImageView, index * pageSize, preImagePages[index], copierChecksum);
             head++;
             preImageHead = head;
             REMAINING.getAndAdd(this, -1L);
@@ -276,12 +280,13 @@ final class CheckpointHandshake
      * stopped.
      *
      * @return the pages copied, at most {@code limit}.
+     * @throws IOException if a write to the slot fails (the page is released to a waiting writer all the same;
+     *                     the checkpoint then fails and the store is fail-stop).
      */
-    int copierCopyPending(final int limit)
+    int copierCopyPending(final int limit) throws IOException
     {
         final long[] pending = this.pending;
         final SnapshotSlot slot = slots[target];
-        final ByteBuffer view = copierViews[target];
         int copied = 0;
 
         while (scanWord < pending.length && copied < limit)
@@ -299,8 +304,14 @@ final class CheckpointHandshake
             copierPage = page;
             if (LONG_ARRAY.compareAndSet(pending, word, bits, bits & ~(1L << bitIndex)))
             {
-                slot.copyPage(live, page, view, copierChecksum);
-                copierPage = NO_PAGE;
+                try
+                {
+                    slot.writePage(copierLiveView, page * pageSize, page, copierChecksum);
+                }
+                finally
+                {
+                    copierPage = NO_PAGE;
+                }
                 REMAINING.getAndAdd(this, -1L);
                 copied++;
             }

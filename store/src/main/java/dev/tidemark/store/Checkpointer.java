@@ -34,6 +34,7 @@ final class Checkpointer implements Agent
     private static final int AWAITING_COPIES = 2;
     private static final int AWAITING_DURABLE = 3;
     private static final int COMMITTING = 4;
+    private static final int AWAITING_COMMIT = 5;
 
     private final CheckpointHandshake handshake;
     private final SnapshotSlot[] slots;
@@ -43,6 +44,10 @@ final class Checkpointer implements Agent
     private final NanoClock clock;
     private final long durableTimeoutNs;
     private final int pagesPerDutyCycle;
+    private final CheckpointWriteBack writeBack;
+    private final CheckpointForcer forcer;
+    private final CheckpointForcer.Task flushTask = this::flushTarget;
+    private final CheckpointForcer.Task commitTask = this::commitWork;
 
     private final PageChecksum checksum = new PageChecksum();
     private final SlotRecord committing = new SlotRecord();
@@ -72,7 +77,9 @@ final class Checkpointer implements Agent
         final ErrorHandler errorHandler,
         final NanoClock clock,
         final long durableTimeoutNs,
-        final int pagesPerDutyCycle)
+        final int pagesPerDutyCycle,
+        final CheckpointWriteBack writeBack,
+        final CheckpointForcer forcer)
     {
         this.handshake = handshake;
         this.slots = slots;
@@ -82,6 +89,8 @@ final class Checkpointer implements Agent
         this.clock = clock;
         this.durableTimeoutNs = durableTimeoutNs;
         this.pagesPerDutyCycle = pagesPerDutyCycle;
+        this.writeBack = writeBack;
+        this.forcer = forcer;
     }
 
     public String roleName()
@@ -146,6 +155,10 @@ final class Checkpointer implements Agent
     void closeDriving(final IdleStrategy idleStrategy)
     {
         handshake.writerCloseCopier(idleStrategy);
+        if (null != forcer)
+        {
+            forcer.close();
+        }
     }
 
     // ---------------------------------------------------------------- agent side
@@ -177,15 +190,16 @@ final class Checkpointer implements Agent
                 }
                 phase = COPYING;
                 handshake.copierBegin();
+                writeBack.begin(clock.nanoTime());
                 pagesCopied = 0;
                 return 1;
 
             case COPYING:
-                return drainPreImages() + copyPendingPages();
+                return copy(true);
 
             case AWAITING_COPIES:
-                final int drained = drainPreImages();
-                if (handshake.copierAllCopied())
+                final int drained = copy(false);
+                if (AWAITING_COPIES == phase && handshake.copierAllCopied())
                 {
                     phase = AWAITING_DURABLE;
                     deadlineNs = clock.nanoTime() + durableTimeoutNs;
@@ -197,30 +211,77 @@ final class Checkpointer implements Agent
                 return awaitDurable();
 
             case COMMITTING:
-                commit();
-                return 1;
+                return commit();
+
+            case AWAITING_COMMIT:
+                return awaitCommit();
 
             default:
                 throw new IllegalStateException("unknown phase: " + phase);
         }
     }
 
-    private int drainPreImages()
+    /**
+     * One duty cycle of copying: the writer's pre-images first (they free its ring), then, while scanning, pending
+     * pages from the live region as the write-back rate allows; a force of the slot when enough is unforced.
+     */
+    private int copy(final boolean scanning)
     {
-        final int drained = handshake.copierDrainPreImages(pagesPerDutyCycle);
-        pagesCopied += drained;
-        return drained;
-    }
-
-    private int copyPendingPages()
-    {
-        final int copied = handshake.copierCopyPending(pagesPerDutyCycle);
-        pagesCopied += copied;
-        if (handshake.copierScanDone())
+        final int target = handshake.copierTarget();
+        try
         {
-            phase = AWAITING_COPIES;
+            int written = handshake.copierDrainPreImages(pagesPerDutyCycle);
+            boolean forceDue = writeBack.onWritten(written);
+            if (scanning)
+            {
+                final int allowed = writeBack.allowance(clock.nanoTime(), pagesPerDutyCycle);
+                if (allowed > 0)
+                {
+                    final int copied = handshake.copierCopyPending(allowed);
+                    forceDue |= writeBack.onWritten(copied);
+                    written += copied;
+                }
+                if (handshake.copierScanDone())
+                {
+                    phase = AWAITING_COPIES;
+                }
+            }
+            pagesCopied += written;
+            if (null != forcer && forcer.isIdle())
+            {
+                final Throwable flushFailure = forcer.takeFailure();
+                if (null != flushFailure)
+                {
+                    throw flushFailure instanceof IOException ? (IOException)flushFailure :
+                        new IOException("slot force failed", flushFailure);
+                }
+            }
+            if (forceDue)
+            {
+                if (null == forcer)
+                {
+                    flushTarget();
+                    writeBack.onForced();
+                }
+                else if (forcer.isIdle())
+                {
+                    forcer.submit(flushTask);
+                    writeBack.onForced();
+                }
+            }
+            return written;
         }
-        return copied;
+        catch (final IOException | RuntimeException ex)
+        {
+            final TidemarkException failure = new TidemarkException(
+                TidemarkException.Category.FATAL,
+                "checkpoint at position=" + requestRecord.position + " failed writing slot " +
+                SlotDescriptor.slotName(target) + " (" + slots[target].file() + "), store is fail-stop: no " +
+                "further writes or checkpoints", ex);
+            fail(failure);
+            complete(STATUS_FAILED, failure);
+            return 1;
+        }
     }
 
     private int awaitDurable()
@@ -243,36 +304,95 @@ final class Checkpointer implements Agent
         return 0;
     }
 
-    private void commit()
+    private void flushTarget() throws IOException
+    {
+        slots[handshake.copierTarget()].force();
+    }
+
+    /**
+     * Commit inline, or hand the commit to the forcer once a flush it runs has ended.
+     */
+    private int commit()
+    {
+        if (null == forcer)
+        {
+            try
+            {
+                commitWork();
+                complete(STATUS_COMMITTED, null);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                commitFailed(ex);
+            }
+            return 1;
+        }
+        if (!forcer.isIdle())
+        {
+            return 0;
+        }
+        final Throwable flushFailure = forcer.takeFailure();
+        if (null != flushFailure)
+        {
+            commitFailed(flushFailure);
+            return 1;
+        }
+        forcer.submit(commitTask);
+        phase = AWAITING_COMMIT;
+        return 1;
+    }
+
+    private int awaitCommit()
+    {
+        if (!forcer.isIdle())
+        {
+            return 0;
+        }
+        final Throwable failure = forcer.takeFailure();
+        if (null == failure)
+        {
+            complete(STATUS_COMMITTED, null);
+        }
+        else
+        {
+            commitFailed(failure);
+        }
+        return 1;
+    }
+
+    /**
+     * The blocking part of a commit: the log forced to the checkpoint's position, the slot's CRC table and header
+     * copy, the slot forced, the header record written and forced. On the forcer's thread if there is one.
+     */
+    private void commitWork() throws IOException
     {
         final int target = handshake.copierTarget();
         final SnapshotSlot slot = slots[target];
-        try
-        {
-            durableLog.forceTo(requestRecord.position);
-            // Every page is in the slot, so its CRC table is final: the record, and the header copy the slot keeps
-            // (forced with the image, before the header commit) can be made now.
-            committing.set(requestRecord);
-            committing.pageTableCrc = slot.pageTableCrc(checksum);
-            header.prepareCommit(target, committing);
-            slot.writeHeaderCopy(header.preparedCopy());
-            KillPoints.reach(KillPoints.CHECKPOINT_BEFORE_DATA_FORCE);
-            slot.force();
-            KillPoints.reach(KillPoints.CHECKPOINT_AFTER_DATA_FORCE);
-            header.writeCommit();
-            KillPoints.reach(KillPoints.CHECKPOINT_AFTER_HEADER_FORCE);
-            complete(STATUS_COMMITTED, null);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            final TidemarkException failure = new TidemarkException(
-                TidemarkException.Category.FATAL,
-                "checkpoint at position=" + requestRecord.position + " to slot " + SlotDescriptor.slotName(target) +
-                " failed (log force, " + slot.file() + ", header " + header.file() + "), store is fail-stop: no " +
-                "further writes or checkpoints", ex);
-            fail(failure);
-            complete(STATUS_FAILED, failure);
-        }
+        durableLog.forceTo(requestRecord.position);
+        // Every page is in the slot, so its CRC table is final: the record, and the header copy the slot keeps
+        // (forced with the image, before the header commit) can be made now.
+        committing.set(requestRecord);
+        committing.pageTableCrc = slot.pageTableCrc(checksum);
+        header.prepareCommit(target, committing);
+        slot.writeHeaderCopy(header.preparedCopy());
+        KillPoints.reach(KillPoints.CHECKPOINT_BEFORE_DATA_FORCE);
+        slot.force();
+        KillPoints.reach(KillPoints.CHECKPOINT_AFTER_DATA_FORCE);
+        header.writeCommit();
+        KillPoints.reach(KillPoints.CHECKPOINT_AFTER_HEADER_FORCE);
+    }
+
+    private void commitFailed(final Throwable ex)
+    {
+        final int target = handshake.copierTarget();
+        final SnapshotSlot slot = slots[target];
+        final TidemarkException failure = new TidemarkException(
+            TidemarkException.Category.FATAL,
+            "checkpoint at position=" + requestRecord.position + " to slot " + SlotDescriptor.slotName(target) +
+            " failed (log force, " + slot.file() + ", header " + header.file() + "), store is fail-stop: no " +
+            "further writes or checkpoints", ex);
+        fail(failure);
+        complete(STATUS_FAILED, failure);
     }
 
     private void complete(final int status, final Throwable cause)

@@ -46,7 +46,7 @@ record OpenedStore(
     {
         IoUtil.unmap(liveMapping);
         CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        if (null != ctx.liveRegionDirectory())
+        if (!liveFile.getAbsoluteFile().getParentFile().equals(directory.dir().getAbsoluteFile()))
         {
             IoUtil.delete(liveFile, true);
         }

@@ -348,6 +348,34 @@ final class SnapshotSlot implements AutoCloseable
             LITTLE_ENDIAN);
     }
 
+    /**
+     * Write one page into the image with a positional write, not through the mapping: on a file system with
+     * writeback (ext4, XFS) the first store to each clean mapped page takes a write fault through the file
+     * system's page_mkwrite, which costs more than the write itself and is what made a checkpoint of a
+     * random-key workload slow; a write puts the bytes into the page cache without it. The page's CRC is taken
+     * from the source, which the caller owns for the duration (the copier's claim). Checkpointer thread only:
+     * a file channel is closed by an interrupt of the thread in it, and the checkpointer's thread is the store's.
+     *
+     * @param source       a view of the bytes to write (its position and limit are changed).
+     * @param sourceOffset where the page starts in {@code source}.
+     * @param page         the page of the image it becomes.
+     * @param checksum     the caller's checksum.
+     * @throws IOException if the write fails.
+     */
+    void writePage(final ByteBuffer source, final int sourceOffset, final int page, final PageChecksum checksum)
+        throws IOException
+    {
+        final int pageSize = geometry.pageSize;
+        final int crc = checksum.compute(source, sourceOffset, pageSize);
+        source.limit(sourceOffset + pageSize).position(sourceOffset);
+        long at = imageOffset(pageSize) + (long)page * pageSize;
+        while (source.hasRemaining())
+        {
+            at += channel.write(source, at);
+        }
+        crcTable.putInt(PageCrcTableDescriptor.crcOffset(page), crc, LITTLE_ENDIAN);
+    }
+
     int pageCrc(final int page)
     {
         return crcTable.getInt(PageCrcTableDescriptor.crcOffset(page), LITTLE_ENDIAN);

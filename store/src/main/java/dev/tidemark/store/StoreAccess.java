@@ -52,7 +52,10 @@ abstract class StoreAccess
         handshake = new CheckpointHandshake(live, slots, geometry.pageSize, ctx.checkpointPreImagePages());
         checkpointer = new Checkpointer(
             handshake, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
-            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle());
+            ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle(), new CheckpointWriteBack(
+            geometry.pageSize, ctx.checkpointFlushBytes(), ctx.checkpointWriteBytesPerSecond(),
+            ctx.checkpointPagesPerDutyCycle()),
+            ctx.checkpointForcerThread() ? new CheckpointForcer(ctx.checkpointerThreadFactory()) : null);
         tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
         table = new HashTable(live, tracker, geometry);
         valueOffset = table.valueOffset();

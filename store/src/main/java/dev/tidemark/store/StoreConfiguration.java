@@ -3,6 +3,7 @@
  */
 package dev.tidemark.store;
 
+import java.io.File;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +53,22 @@ public final class StoreConfiguration
     public static final String LIVE_DIR_PROP_NAME = "tidemark.store.live.dir";
 
     /**
+     * The value of {@link #LIVE_DIR_PROP_NAME} that keeps the live region in the store directory.
+     */
+    public static final String LIVE_DIR_STORE = "store";
+
+    /**
+     * Where the live region goes when nothing is set, if it is a writable directory with room for the region:
+     * memory a second process can map, never written back to disk.
+     */
+    public static final String LIVE_DIR_DEFAULT = "/dev/shm";
+
+    /**
+     * Room the default live region directory must keep free beyond the region, or the store directory is used.
+     */
+    public static final long LIVE_DIR_DEFAULT_HEADROOM = 64L * 1024 * 1024;
+
+    /**
      * Page size: the unit of dirty tracking, copying and checksums.
      */
     public static final String PAGE_SIZE_PROP_NAME = "tidemark.store.page.size";
@@ -75,6 +92,22 @@ public final class StoreConfiguration
      * Pages of anonymous memory where the writer saves pre-images during a checkpoint (0: off).
      */
     public static final String CHECKPOINT_PREIMAGE_PAGES_PROP_NAME = "tidemark.store.checkpoint.preimage.pages";
+
+    /**
+     * Bytes a checkpoint writes to its slot between two forces (0: force only at the commit).
+     */
+    public static final String CHECKPOINT_FLUSH_BYTES_PROP_NAME = "tidemark.store.checkpoint.flush.bytes";
+
+    /**
+     * Bytes a checkpoint writes between two forces when not set: 0, only at the commit (forcing every few MiB made
+     * RECORDED acknowledgements during checkpoints slower here, not faster: perf-reports/2026-12-01-latency).
+     */
+    public static final int CHECKPOINT_FLUSH_BYTES_DEFAULT = 0;
+
+    /**
+     * Rate, in bytes per second, at which a checkpoint copies pages from the live region (0: as fast as it can).
+     */
+    public static final String CHECKPOINT_WRITE_RATE_PROP_NAME = "tidemark.store.checkpoint.write.rate";
 
     /**
      * Most operations in one batch.
@@ -115,5 +148,20 @@ public final class StoreConfiguration
         {
             throw new IllegalArgumentException("not an integer: " + name + "=" + value, ex);
         }
+    }
+
+    /**
+     * @return the live region's directory from {@link #LIVE_DIR_PROP_NAME}, else {@link #LIVE_DIR_DEFAULT} if it is a
+     *         writable directory; null for the store directory.
+     */
+    static File liveRegionDirectory()
+    {
+        final String property = System.getProperty(LIVE_DIR_PROP_NAME);
+        if (null != property)
+        {
+            return LIVE_DIR_STORE.equals(property) ? null : new File(property);
+        }
+        final File shm = new File(LIVE_DIR_DEFAULT);
+        return shm.isDirectory() && shm.canWrite() ? shm : null;
     }
 }

@@ -24,7 +24,7 @@ import static dev.tidemark.store.ArgumentChecks.checkPositive;
 /**
  * Settings of a store. Call setters, then {@link StateStore#open(StoreContext)}, which concludes it once.
  */
-public final class StoreContext
+public final class StoreContext extends CheckpointSettings<StoreContext>
 {
     /**
      * What a geometry getter returns for a setting left unset (taken from an existing store, or the default for a
@@ -46,19 +46,10 @@ public final class StoreContext
     private boolean pageSizeSet = null != System.getProperty(StoreConfiguration.PAGE_SIZE_PROP_NAME);
     private boolean createIfMissing = true;
     private StoreKind kind = StoreKind.PLAIN;
-    private File liveRegionDirectory = null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME) ? null :
-        new File(System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME));
+    private File liveRegionDirectory = StoreConfiguration.liveRegionDirectory();
+    private boolean liveRegionDirectoryDefault = null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME);
     private DurableLog durableLog = DurableLog.NONE;
     private ErrorHandler errorHandler;
-    private long checkpointDurableTimeoutNs = SystemUtil.getDurationInNanos(
-        StoreConfiguration.CHECKPOINT_DURABLE_TIMEOUT_PROP_NAME,
-        StoreConfiguration.CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS);
-    private int checkpointPagesPerDutyCycle = 64;
-    private int checkpointPreImagePages = StoreConfiguration.intProperty(
-        StoreConfiguration.CHECKPOINT_PREIMAGE_PAGES_PROP_NAME, 0);
-    private boolean useCheckpointerInvoker;
-    private IdleStrategy checkpointerIdleStrategy;
-    private ThreadFactory checkpointerThreadFactory;
     private NanoClock nanoClock;
     private int maxBatchOperations = StoreConfiguration.intProperty(
         StoreConfiguration.MAX_BATCH_OPERATIONS_PROP_NAME, StoreConfiguration.MAX_BATCH_OPERATIONS_DEFAULT);
@@ -81,6 +72,11 @@ public final class StoreContext
      *
      * @return this.
      */
+    StoreContext self()
+    {
+        return this;
+    }
+
     public StoreContext conclude()
     {
         if (concluded)
@@ -107,28 +103,12 @@ public final class StoreContext
             checkCapacity(capacity);
         }
         checkPageSize(pageSize);
-        checkPositive("checkpointDurableTimeoutNs", checkpointDurableTimeoutNs);
-        checkPositive("checkpointPagesPerDutyCycle", checkpointPagesPerDutyCycle);
-        checkNotNegative("checkpointPreImagePages", checkpointPreImagePages);
+        concludeCheckpointSettings();
         checkPositive("maxBatchOperations", maxBatchOperations);
         checkPositive("batchInitialCapacity", batchInitialCapacity);
         if (null == errorHandler)
         {
             errorHandler = (throwable) -> throwable.printStackTrace(System.err);
-        }
-        if (null == checkpointerIdleStrategy)
-        {
-            checkpointerIdleStrategy = new BackoffIdleStrategy(
-                10, 20, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        if (null == checkpointerThreadFactory)
-        {
-            checkpointerThreadFactory = (runnable) ->
-            {
-                final Thread thread = new Thread(runnable);
-                thread.setDaemon(true);
-                return thread;
-            };
         }
         if (null == nanoClock)
         {
@@ -243,16 +223,32 @@ public final class StoreContext
     }
 
     /**
-     * @param dir where the live region lives, when not the store directory: a tmpfs such as /dev/shm keeps the
-     *            kernel from writing the live region back to disk, which it never needs (every open rebuilds it
-     *            from a snapshot). Its file is named by the store's id and deleted on close. Default: null, the
-     *            store directory.
+     * @param dir where the live region lives: a tmpfs such as /dev/shm keeps the kernel from writing the live region
+     *            back to disk, which it never needs (every open rebuilds it from a snapshot), and from making the
+     *            writer wait on that writeback; its file is named by the store's id, and deleted on close (a killed
+     *            process leaves it behind, and the next open of the store reuses it). null keeps it in the store
+     *            directory, as {@code live.dat}. Default: {@value StoreConfiguration#LIVE_DIR_DEFAULT} where that
+     *            is a writable directory with room for the region and
+     *            {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more, else the store directory; the
+     *            property {@value StoreConfiguration#LIVE_DIR_PROP_NAME} sets a directory, or
+     *            {@value StoreConfiguration#LIVE_DIR_STORE} for the store directory. A directory set here must have
+     *            the room, or the open refuses.
      * @return this.
      */
     public StoreContext liveRegionDirectory(final File dir)
     {
         this.liveRegionDirectory = dir;
+        this.liveRegionDirectoryDefault = false;
         return this;
+    }
+
+    /**
+     * @return true if the live region's directory is the default, which falls back to the store directory when it
+     *         lacks room.
+     */
+    public boolean isLiveRegionDirectoryDefault()
+    {
+        return liveRegionDirectoryDefault;
     }
 
     /**
@@ -341,121 +337,6 @@ public final class StoreContext
     public ErrorHandler errorHandler()
     {
         return errorHandler;
-    }
-
-    /**
-     * @param timeoutNs how long a checkpoint waits for the log to be durable before it aborts.
-     * @return this.
-     */
-    public StoreContext checkpointDurableTimeoutNs(final long timeoutNs)
-    {
-        checkPositive("checkpointDurableTimeoutNs", timeoutNs);
-        this.checkpointDurableTimeoutNs = timeoutNs;
-        return this;
-    }
-
-    /**
-     * @return the durable-log wait of a checkpoint.
-     */
-    public long checkpointDurableTimeoutNs()
-    {
-        return checkpointDurableTimeoutNs;
-    }
-
-    /**
-     * @param pages pages the checkpointer copies per duty cycle.
-     * @return this.
-     */
-    public StoreContext checkpointPagesPerDutyCycle(final int pages)
-    {
-        checkPositive("checkpointPagesPerDutyCycle", pages);
-        this.checkpointPagesPerDutyCycle = pages;
-        return this;
-    }
-
-    /**
-     * @return pages the checkpointer copies per duty cycle.
-     */
-    public int checkpointPagesPerDutyCycle()
-    {
-        return checkpointPagesPerDutyCycle;
-    }
-
-    /**
-     * @param pages size, in pages, of a ring of anonymous memory where the writer saves the pre-image of a page it
-     *              must copy during a checkpoint, for the checkpointer to write into the slot; when the ring is
-     *              full, or with 0 (the default), the writer writes the page into the slot's file mapping itself.
-     *              Trades memory (pages x page size) for fewer writer stalls under heavy random writes.
-     * @return this.
-     */
-    public StoreContext checkpointPreImagePages(final int pages)
-    {
-        checkNotNegative("checkpointPreImagePages", pages);
-        this.checkpointPreImagePages = pages;
-        return this;
-    }
-
-    /**
-     * @return pages of the writer's pre-image ring (0: off).
-     */
-    public int checkpointPreImagePages()
-    {
-        return checkpointPreImagePages;
-    }
-
-    /**
-     * @param useInvoker run the checkpointer from {@link StateStore#checkpointerInvoker()} on a thread of yours
-     *                   instead of its own thread.
-     * @return this.
-     */
-    public StoreContext useCheckpointerInvoker(final boolean useInvoker)
-    {
-        this.useCheckpointerInvoker = useInvoker;
-        return this;
-    }
-
-    /**
-     * @return whether the checkpointer runs from an invoker.
-     */
-    public boolean useCheckpointerInvoker()
-    {
-        return useCheckpointerInvoker;
-    }
-
-    /**
-     * @param idleStrategy idle strategy of the checkpointer thread (default: backoff to 1 ms parks).
-     * @return this.
-     */
-    public StoreContext checkpointerIdleStrategy(final IdleStrategy idleStrategy)
-    {
-        this.checkpointerIdleStrategy = idleStrategy;
-        return this;
-    }
-
-    /**
-     * @return the checkpointer's idle strategy.
-     */
-    public IdleStrategy checkpointerIdleStrategy()
-    {
-        return checkpointerIdleStrategy;
-    }
-
-    /**
-     * @param threadFactory makes the checkpointer thread (default: a daemon thread).
-     * @return this.
-     */
-    public StoreContext checkpointerThreadFactory(final ThreadFactory threadFactory)
-    {
-        this.checkpointerThreadFactory = threadFactory;
-        return this;
-    }
-
-    /**
-     * @return the checkpointer thread factory.
-     */
-    public ThreadFactory checkpointerThreadFactory()
-    {
-        return checkpointerThreadFactory;
     }
 
     /**

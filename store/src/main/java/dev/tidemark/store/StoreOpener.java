@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -241,6 +243,22 @@ final class StoreOpener
         createdLiveFile = liveFile.exists() ? null : liveFile;
         liveChannel = FileChannel.open(
             liveFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // The store's lock covers its directory; a live region elsewhere is named by the store's id, which a copy of
+        // the directory shares, so it has a lock of its own: two copies open at once must never share one region.
+        FileLock liveLock;
+        try
+        {
+            liveLock = liveChannel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            liveLock = null;
+        }
+        if (null == liveLock)
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR, "live region " + liveFile + " is in use " +
+                "by another open store with the same id (a copy of this store directory?): dir=" + directory.dir());
+        }
         copyImageToLive(image, liveChannel, geometry.regionLength);
         liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
         return new LiveRegion(liveFile, liveChannel, liveMapping);
@@ -252,8 +270,27 @@ final class StoreOpener
      */
     static File liveFile(final StoreContext ctx, final StoreDirectory directory, final StoreGeometry geometry)
     {
-        return null == ctx.liveRegionDirectory() ? directory.liveFile() :
-            new File(ctx.liveRegionDirectory(), "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
+        final File dir = ctx.liveRegionDirectory();
+        if (null == dir)
+        {
+            return directory.liveFile();
+        }
+        final File file = new File(dir, "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
+        // Room for the region, counting what a file of an earlier open already holds: a tmpfs that runs out under
+        // the mapping raises SIGBUS in the writer, so the room is checked before the mapping is made.
+        final long needed = geometry.regionLength - (file.isFile() ? file.length() : 0) +
+            (ctx.isLiveRegionDirectoryDefault() ? StoreConfiguration.LIVE_DIR_DEFAULT_HEADROOM : 0);
+        if (dir.getUsableSpace() < needed)
+        {
+            if (ctx.isLiveRegionDirectoryDefault())
+            {
+                return directory.liveFile();
+            }
+            throw new TidemarkException(TidemarkException.Category.ERROR, "no room for the live region in " + dir +
+                ": usable " + dir.getUsableSpace() + " bytes, region " + geometry.regionLength + " bytes; free " +
+                "space, or set liveRegionDirectory(null) for the store directory: dir=" + directory.dir());
+        }
+        return file;
     }
 
     /**

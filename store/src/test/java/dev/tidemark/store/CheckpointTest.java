@@ -50,7 +50,7 @@ class CheckpointTest
 
     private void commitExactStateWhileWriterRewritesPendingPages(final int preImagePages)
     {
-        final long seed = System.nanoTime();
+        final long seed = Long.getLong("tidemark.test.seed", System.nanoTime());
         final Random random = new Random(seed);
         final Map<Long, byte[]> model = new HashMap<>();
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE));
@@ -98,6 +98,52 @@ class CheckpointTest
     }
 
     @Test
+    void shouldCommitExactStateWithForcesOnTheirOwnThreadFlushedInStepsAndPaced()
+    {
+        final long seed = Long.getLong("tidemark.test.seed", System.nanoTime());
+        final Random random = new Random(seed);
+        final Map<Long, byte[]> model = new HashMap<>();
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE));
+        final Map<Long, byte[]> atCheckpoint;
+        final long checkpointSequence;
+
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)
+            .useCheckpointerInvoker(true).checkpointForcerThread(true).checkpointPagesPerDutyCycle(2)
+            .checkpointFlushBytes(8 * 4096).checkpointWriteBytesPerSecond(32L << 20).checkpointPreImagePages(8)))
+        {
+            assertTrue(forcerThreadRunning(), "no forcer thread");
+            fill(store, model, value, random, 30_000);
+            store.checkpointAndAwait();
+            fill(store, model, value, random, 30_000);
+
+            assertTrue(store.checkpoint());
+            checkpointSequence = store.lastSequence();
+            atCheckpoint = new HashMap<>(model);
+            while (store.isCheckpointInProgress())
+            {
+                fill(store, model, value, random, 5);
+                store.checkpointerInvoker().invoke();
+            }
+            assertEquals(1 + 1, store.checkpointsCommitted(), "seed=" + seed);
+            assertTrue(store.statistics().writerPageCopies() > 0, "the writer never met a pending page: seed=" + seed);
+            store.closeWithoutCheckpoint();
+        }
+        assertFalse(forcerThreadRunning(), "close left the forcer thread running");
+
+        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
+        {
+            assertEquals(checkpointSequence, store.statistics().restoredSequence(), "seed=" + seed);
+            Fixtures.assertStoreEquals(atCheckpoint, store, "seed=" + seed);
+        }
+    }
+
+    private static boolean forcerThreadRunning()
+    {
+        return Thread.getAllStackTraces().keySet().stream()
+            .anyMatch((thread) -> thread.getName().equals("tidemark-checkpoint-forcer") && thread.isAlive());
+    }
+
+    @Test
     void shouldCommitExactStateAtPositionWhileWriterRacesCheckpointerThread()
     {
         commitExactStateWhileWriterRacesCheckpointerThread(0);
@@ -111,7 +157,7 @@ class CheckpointTest
 
     private void commitExactStateWhileWriterRacesCheckpointerThread(final int preImagePages)
     {
-        final long seed = System.nanoTime();
+        final long seed = Long.getLong("tidemark.test.seed", System.nanoTime());
         final Random random = new Random(seed);
         final Map<Long, byte[]> model = new HashMap<>();
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE));

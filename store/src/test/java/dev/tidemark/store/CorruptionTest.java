@@ -48,7 +48,7 @@ class CorruptionTest
     {
         final Random random = new Random(7);
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE));
-        try (StateStore store = StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE)))
+        try (StateStore store = StateStore.open(Fixtures.contextInStoreDir(dir, CAPACITY, MAX_VALUE)))
         {
             for (int i = 0; i < 2000; i++)
             {
@@ -130,7 +130,7 @@ class CorruptionTest
     @Test
     void shouldFallBackWhenNewestSlotFileBelongsToAnotherStore(@TempDir final File otherDir) throws IOException
     {
-        try (StateStore other = StateStore.open(Fixtures.context(otherDir, CAPACITY, MAX_VALUE)))
+        try (StateStore other = StateStore.open(Fixtures.contextInStoreDir(otherDir, CAPACITY, MAX_VALUE)))
         {
             other.put(1L, Fixtures.value(1, 1, 8), 0, 8);
         }
@@ -161,7 +161,7 @@ class CorruptionTest
         for (final boolean createIfMissing : new boolean[]{ true, false })
         {
             final TidemarkException ex = assertThrows(TidemarkException.class,
-                () -> StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE).createIfMissing(createIfMissing)));
+                () -> StateStore.open(Fixtures.contextInStoreDir(dir, CAPACITY, MAX_VALUE).createIfMissing(createIfMissing)));
             assertTrue(ex.getMessage().contains("store header missing: file=" + file("header.dat")), ex.getMessage());
             assertTrue(ex.getMessage().contains("slot-a.dat"), ex.getMessage());
             assertTrue(ex.getMessage().contains("slot-b.dat"), ex.getMessage());
@@ -211,7 +211,7 @@ class CorruptionTest
     {
         final Map<String, Long> before = Fixtures.digest(dir);
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> StateStore.open(Fixtures.context(dir, CAPACITY + 1, MAX_VALUE).keyLength(16)));
+            () -> StateStore.open(Fixtures.contextInStoreDir(dir, CAPACITY + 1, MAX_VALUE).keyLength(16)));
         assertTrue(ex.getMessage().contains("keyLength: settings=16 store=8"), ex.getMessage());
         assertTrue(ex.getMessage().contains("capacity: settings=3001 store=3000"), ex.getMessage());
         assertEquals(before, Fixtures.digest(dir));
@@ -252,7 +252,7 @@ class CorruptionTest
 
     private StateStore open()
     {
-        return StateStore.open(Fixtures.context(dir, CAPACITY, MAX_VALUE).errorHandler(errors::add));
+        return StateStore.open(Fixtures.contextInStoreDir(dir, CAPACITY, MAX_VALUE).errorHandler(errors::add));
     }
 
     private File file(final String name)

@@ -42,6 +42,15 @@ final class Fixtures
             .errorHandler(IGNORED::add);
     }
 
+    /**
+     * A context whose live region stays in the store directory (as {@code live.dat}), for tests that look at the
+     * directory's files.
+     */
+    static StoreContext contextInStoreDir(final File dir, final int capacity, final int maxValueLength)
+    {
+        return context(dir, capacity, maxValueLength).liveRegionDirectory(null);
+    }
+
     static UnsafeBuffer value(final long key, final long version, final int length)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(length, 1)));

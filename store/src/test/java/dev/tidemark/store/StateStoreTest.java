@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class StateStoreTest
 {
@@ -147,6 +148,81 @@ class StateStoreTest
             final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
             assertEquals(16, store.get(3L, out, 0));
             assertArrayEquals(Fixtures.bytes(value, 0, 16), Fixtures.bytes(out, 0, 16));
+        }
+    }
+
+    @Test
+    void shouldKeepLiveRegionInSharedMemoryByDefaultWhereThereIsRoom()
+    {
+        final File shm = new File(StoreConfiguration.LIVE_DIR_DEFAULT);
+        assumeTrue(shm.isDirectory() && shm.canWrite() && null == System.getProperty(
+            StoreConfiguration.LIVE_DIR_PROP_NAME), "no writable " + shm + " here, or the property overrides it");
+        final File live;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        {
+            store.put(4L, Fixtures.value(4, 4, 16), 0, 16);
+            live = new File(shm, "tidemark-live-" + Long.toHexString(store.storeId()) + ".dat");
+            assertTrue(live.isFile(), "live region not in " + shm);
+            assertFalse(new File(dir, "live.dat").exists(), "live region also in the store directory");
+        }
+        assertFalse(live.exists(), "live region not given back on close");
+    }
+
+    @Test
+    void shouldKeepLiveRegionInStoreDirectoryWhenAsked()
+    {
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(null)))
+        {
+            store.put(5L, Fixtures.value(5, 5, 16), 0, 16);
+            assertTrue(new File(dir, "live.dat").isFile());
+        }
+        assertTrue(new File(dir, "live.dat").isFile(), "the store directory's live region stays, as before");
+    }
+
+    @Test
+    void shouldRefuseToOpenACopyOfAnOpenStoreOnTheSameLiveRegion(@TempDir final File liveDir, @TempDir final File copy)
+        throws Exception
+    {
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            store.put(6L, Fixtures.value(6, 6, 16), 0, 16);
+            store.checkpointAndAwait();
+            for (final File file : java.util.Objects.requireNonNull(dir.listFiles()))
+            {
+                if (file.isFile() && !file.getName().endsWith(".lock"))
+                {
+                    java.nio.file.Files.copy(file.toPath(), new File(copy, file.getName()).toPath());
+                }
+            }
+            // The copy has the same store id, so the same live region name: it must not map the open store's.
+            final TidemarkException refused = assertThrows(TidemarkException.class,
+                () -> StateStore.open(Fixtures.context(copy, 100, 16).liveRegionDirectory(liveDir)).close());
+            assertTrue(refused.getMessage().contains("in use by another open store with the same id"),
+                refused.getMessage());
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
+            assertEquals(16, store.get(6L, out, 0), "the open store is untouched");
+        }
+    }
+
+    @Test
+    void shouldRefuseALiveRegionDirectoryWithoutRoomAndWriteNothingThere(@TempDir final File mountPoint)
+        throws Exception
+    {
+        // A real tmpfs of 1 MiB (root only: skipped where mount is refused) against a region of several MiB.
+        assumeTrue(0 == new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tidemark-test", mountPoint.getPath())
+            .redirectErrorStream(true).start().waitFor(), "cannot mount a tmpfs here");
+        try
+        {
+            final TidemarkException refused = assertThrows(TidemarkException.class, () -> StateStore.open(
+                Fixtures.context(dir, 20_000, 200).liveRegionDirectory(mountPoint)).close());
+            assertTrue(refused.getMessage().contains("no room for the live region in " + mountPoint),
+                refused.getMessage());
+            assertEquals(0, java.util.Objects.requireNonNull(mountPoint.listFiles()).length,
+                "the refused open wrote into the small directory");
+        }
+        finally
+        {
+            new ProcessBuilder("umount", mountPoint.getPath()).start().waitFor();
         }
     }
 

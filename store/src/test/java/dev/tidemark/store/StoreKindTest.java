@@ -119,6 +119,6 @@ class StoreKindTest
 
     private StoreContext context()
     {
-        return Fixtures.context(dir, CAPACITY, MAX_VALUE);
+        return Fixtures.contextInStoreDir(dir, CAPACITY, MAX_VALUE);
     }
 }

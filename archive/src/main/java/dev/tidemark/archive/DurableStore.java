@@ -71,7 +71,7 @@ public final class DurableStore implements AutoCloseable
             ctx.dir());
         retention = new Retention(connection.archive(), recordingId, recovered.recording().startPosition(),
             recovered.recording().termLength(), recovered.recording().segmentFileLength(), ctx.errorHandler(),
-            ctx.dir());
+            ctx.dir(), ctx.embedded() ? ArchiveConnection.archiveDirectory(ctx) : null);
         counters = new DurableStoreCounters(connection.aeron(), ctx.dir(), recovered.errorHandler());
         counters.onOpen(publication.position(), store.lastCheckpointPosition(), recovery.replayedMessages(),
             store.checkpointsCommitted());
@@ -555,7 +555,7 @@ public final class DurableStore implements AutoCloseable
                 error = ex;
             }
         }
-        CloseHelper.quietCloseAll(forcer, publication);
+        CloseHelper.quietCloseAll(forcer, publication, retention);
         counters.close();
         CloseHelper.quietClose(connection);
         if (null != error)

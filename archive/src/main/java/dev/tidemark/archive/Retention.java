@@ -9,19 +9,30 @@ import io.aeron.archive.client.ArchiveException;
 import org.agrona.ErrorHandler;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The retention policy of the recording: keep every segment a restart may need (from the older of the two snapshots'
- * positions, {@code StateStore.retainedPosition()}), purge the whole segments below it. A purge is a request to the
- * archive, so it runs from poll and after an awaited checkpoint, never inside a write. A refused purge is retried
+ * positions, {@code StateStore.retainedPosition()}), drop the whole segments below it. A drop is a request to the
+ * archive, so it runs from poll and after an awaited checkpoint, never inside a write. A refused drop is retried
  * every {@value #RETRY_INTERVAL_MS} ms; a failure is reported once per target. Writer thread only.
+ * <p>
+ * With an external archive the drop is a purge: the archive detaches the segments and deletes their files. With the
+ * embedded archive the segments are detached (the catalog's start moves up) and their files deleted here, on a
+ * thread of this class's own: the archive deletes on its conductor thread, which also records, and deleting a 32 MiB
+ * file can take tens of milliseconds (ext4 mounted with {@code discard} frees its blocks synchronously), every RECORDED
+ * acknowledgement waiting behind it.
  */
-final class Retention
+final class Retention implements AutoCloseable
 {
     static final long RETRY_INTERVAL_MS = 10;
     private static final long RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(RETRY_INTERVAL_MS);
     private static final String DELETE_IN_PROGRESS = "another delete operation in progress";
+
+    private static final File POISON = new File("");
 
     private final AeronArchive archive;
     private final long recordingId;
@@ -29,6 +40,9 @@ final class Retention
     private final int segmentFileLength;
     private final ErrorHandler errorHandler;
     private final File dir;
+    private final File archiveDir;
+    private final LinkedBlockingQueue<File> doomed;
+    private final Thread deleter;
     private long startPosition;
     private long purgedBelow = Long.MIN_VALUE;
     private long nextAttemptNs = System.nanoTime();
@@ -41,7 +55,8 @@ final class Retention
         final int termLength,
         final int segmentFileLength,
         final ErrorHandler errorHandler,
-        final File dir)
+        final File dir,
+        final File archiveDir)
     {
         this.archive = archive;
         this.recordingId = recordingId;
@@ -50,6 +65,19 @@ final class Retention
         this.segmentFileLength = segmentFileLength;
         this.errorHandler = errorHandler;
         this.dir = dir;
+        this.archiveDir = archiveDir;
+        if (null != archiveDir)
+        {
+            doomed = new LinkedBlockingQueue<>();
+            deleter = new Thread(this::deleteDetached, "tidemark-retention");
+            deleter.setDaemon(true);
+            deleter.start();
+        }
+        else
+        {
+            doomed = null;
+            deleter = null;
+        }
     }
 
     /**
@@ -97,7 +125,20 @@ final class Retention
         {
             try
             {
-                archive.purgeSegments(recordingId, newStart);
+                if (null == archiveDir)
+                {
+                    archive.purgeSegments(recordingId, newStart);
+                }
+                else
+                {
+                    archive.detachSegments(recordingId, newStart);
+                    for (long base = AeronArchive.segmentFileBasePosition(
+                        startPosition, startPosition, termLength, segmentFileLength);
+                        base < newStart; base += segmentFileLength)
+                    {
+                        doomed.add(new File(archiveDir, recordingId + "-" + base + ".rec"));
+                    }
+                }
                 startPosition = newStart;
             }
             catch (final ArchiveException ex)
@@ -119,6 +160,63 @@ final class Retention
             }
         }
         return true;
+    }
+
+    private void deleteDetached()
+    {
+        while (true)
+        {
+            final File file;
+            try
+            {
+                file = doomed.take();
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (file == POISON)
+            {
+                return;
+            }
+            try
+            {
+                Files.deleteIfExists(file.toPath());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                errorHandler.onError(new TidemarkException(TidemarkException.Category.ERROR,
+                    "could not delete detached segment " + file + " (the archive no longer reads it; delete it by " +
+                    "hand): dir=" + dir, ex));
+            }
+        }
+    }
+
+    /**
+     * Delete what is detached and still queued, then stop the deleting thread.
+     */
+    public void close()
+    {
+        if (null != deleter)
+        {
+            doomed.add(POISON);
+            boolean interrupted = false;
+            while (deleter.isAlive())
+            {
+                try
+                {
+                    deleter.join();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void reportFailure(final long newStart, final RuntimeException ex)

@@ -47,7 +47,6 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     private boolean createIfMissing = true;
     private StoreKind kind = StoreKind.PLAIN;
     private File liveRegionDirectory = StoreConfiguration.liveRegionDirectory();
-    private boolean liveRegionDirectoryDefault = null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME);
     private DurableLog durableLog = DurableLog.NONE;
     private ErrorHandler errorHandler;
     private NanoClock nanoClock;
@@ -223,32 +222,19 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     }
 
     /**
-     * @param dir where the live region lives: a tmpfs such as /dev/shm keeps the kernel from writing the live region
-     *            back to disk, which it never needs (every open rebuilds it from a snapshot), and from making the
-     *            writer wait on that writeback; its file is named by the store's id, and deleted on close (a killed
-     *            process leaves it behind, and the next open of the store reuses it). null keeps it in the store
-     *            directory, as {@code live.dat}. Default: {@value StoreConfiguration#LIVE_DIR_DEFAULT} where that
-     *            is a writable directory with room for the region and
-     *            {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more, else the store directory; the
-     *            property {@value StoreConfiguration#LIVE_DIR_PROP_NAME} sets a directory, or
-     *            {@value StoreConfiguration#LIVE_DIR_STORE} for the store directory. A directory set here must have
-     *            the room, or the open refuses.
+     * @param dir where the live region lives; null (the default) for the store directory, as {@code live.dat}. A
+     *            tmpfs such as /dev/shm keeps the kernel from writing the live region back to disk, which it never
+     *            needs (every open rebuilds it from a snapshot); its file is then named by the store's id, locked
+     *            while open (a copy of the store directory cannot share it) and deleted on close (a killed process
+     *            leaves it behind; the next open of the store reuses it). The open refuses a directory without room
+     *            for the region and {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more. Not the default:
+     *            see checkpoints.md. Property: {@value StoreConfiguration#LIVE_DIR_PROP_NAME}.
      * @return this.
      */
     public StoreContext liveRegionDirectory(final File dir)
     {
         this.liveRegionDirectory = dir;
-        this.liveRegionDirectoryDefault = false;
         return this;
-    }
-
-    /**
-     * @return true if the live region's directory is the default, which falls back to the store directory when it
-     *         lacks room.
-     */
-    public boolean isLiveRegionDirectoryDefault()
-    {
-        return liveRegionDirectoryDefault;
     }
 
     /**

@@ -279,13 +279,9 @@ final class StoreOpener
         // Room for the region, counting what a file of an earlier open already holds: a tmpfs that runs out under
         // the mapping raises SIGBUS in the writer, so the room is checked before the mapping is made.
         final long needed = geometry.regionLength - (file.isFile() ? file.length() : 0) +
-            (ctx.isLiveRegionDirectoryDefault() ? StoreConfiguration.LIVE_DIR_DEFAULT_HEADROOM : 0);
+            StoreConfiguration.LIVE_DIR_DEFAULT_HEADROOM;
         if (dir.getUsableSpace() < needed)
         {
-            if (ctx.isLiveRegionDirectoryDefault())
-            {
-                return directory.liveFile();
-            }
             throw new TidemarkException(TidemarkException.Category.ERROR, "no room for the live region in " + dir +
                 ": usable " + dir.getUsableSpace() + " bytes, region " + geometry.regionLength + " bytes; free " +
                 "space, or set liveRegionDirectory(null) for the store directory: dir=" + directory.dir());

@@ -152,18 +152,23 @@ class StateStoreTest
     }
 
     @Test
-    void shouldKeepLiveRegionInSharedMemoryByDefaultWhereThereIsRoom()
+    void shouldKeepLiveRegionInStoreDirectoryByDefaultAndInSharedMemoryWhenAsked()
     {
-        final File shm = new File(StoreConfiguration.LIVE_DIR_DEFAULT);
-        assumeTrue(shm.isDirectory() && shm.canWrite() && null == System.getProperty(
-            StoreConfiguration.LIVE_DIR_PROP_NAME), "no writable " + shm + " here, or the property overrides it");
-        final File live;
+        assumeTrue(null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME), "the property overrides it");
         try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
         {
             store.put(4L, Fixtures.value(4, 4, 16), 0, 16);
+            assertTrue(new File(dir, "live.dat").isFile(), "live region not in the store directory by default");
+        }
+        final File shm = new File(StoreConfiguration.LIVE_DIR_DEFAULT);
+        assumeTrue(shm.isDirectory() && shm.canWrite(), "no writable " + shm + " here");
+        final File live;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(shm)))
+        {
             live = new File(shm, "tidemark-live-" + Long.toHexString(store.storeId()) + ".dat");
             assertTrue(live.isFile(), "live region not in " + shm);
-            assertFalse(new File(dir, "live.dat").exists(), "live region also in the store directory");
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
+            assertEquals(16, store.get(4L, out, 0), "the state came back from the slot into the new place");
         }
         assertFalse(live.exists(), "live region not given back on close");
     }

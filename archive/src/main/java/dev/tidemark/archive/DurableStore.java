@@ -28,13 +28,11 @@ import java.io.IOException;
  * <em>apply</em> it to the table (a failure aborts the claim: nothing applied, nothing published); <em>commit</em>
  * the message, whose end is the mutation's position, returned by the call; <em>wait</em> for the requested
  * {@link Durability} ({@link DurabilityWait}): {@code NONE} returns at once, {@code RECORDED} and {@code SYNCED} wait
- * for the archive's recording position to pass the message. For group commit write with {@code NONE} and call
- * {@link #awaitDurable(long)} once for the last position.
+ * for the archive's recording position to pass the message. To be told of each write once durable without waiting
+ * in it, write with {@code NONE} and track it in {@link Acknowledgements}.
  * <p>
- * <b>Checkpoints</b> are taken by {@link CheckpointPolicy} (log bytes since the last one, elapsed time), on demand,
- * and on clean close; a checkpoint commits only once the recording position has reached its position. After each
- * commit {@link Retention} purges the recording's segments below the older snapshot's position, so disk use stays
- * bounded.
+ * <b>Checkpoints</b> are taken by {@link CheckpointPolicy} (log bytes, time), on demand and on clean close; one
+ * commits only once the log is durable to its position. {@link Retention} then drops the log below the older one.
  * <p>
  * <b>Threading:</b> one writer thread makes every call, as for {@link StateStore}.
  */
@@ -289,6 +287,11 @@ public final class DurableStore implements AutoCloseable
     public long durablePosition()
     {
         return durabilityWait.durablePosition();
+    }
+
+    long durableTimeoutNs()
+    {
+        return ctx.durableTimeoutNs();
     }
 
     // ------------------------------------------------------------------------------------------------ checkpoints

@@ -30,6 +30,7 @@ class AllocationTest
 
     private long sink;
 
+    private Acknowledgements acks;
     @Test
     void shouldNotAllocateOnDurableHotPaths()
     {
@@ -44,6 +45,7 @@ class AllocationTest
             final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
             final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
             final StoreBatch batch = store.newBatch();
+            acks = new Acknowledgements(store, (id, position) -> sink += id, 1024, 1 << 20);
             for (int round = 0; round < 20; round++)
             {
                 run(store, value, out, batch, 20_000);
@@ -76,7 +78,7 @@ class AllocationTest
                 final long allocated = threads.getThreadAllocatedBytes(threadId) - start - calibration;
                 windows.add(allocated);
                 assertTrue(allocated < 1024, "bytes allocated by 100,000 rounds of durable " +
-                    "put/get/view/remove/batch: " + windows);
+                    "put/get/view/remove/batch/acknowledgements: " + windows);
                 zeroInARow = 0 == allocated ? zeroInARow + 1 : 0;
             }
             store.poll();
@@ -104,13 +106,14 @@ class AllocationTest
         {
             final long key = (i * 7919L) % 20_000;
             value.putLong(0, i);
-            store.put(key, value, 0, 32, Durability.NONE);
+            acks.track(i, store.put(key, value, 0, 32, Durability.NONE));
             sink += store.get(key, out, 0);
             final DirectBuffer view = store.view(key + 1);
             sink += null == view ? 0 : view.getByte(0);
             if (0 == (i & 7))
             {
                 store.remove(key + 2, Durability.NONE);
+                acks.poll();
             }
             if (0 == (i & 63))
             {
@@ -119,5 +122,6 @@ class AllocationTest
             }
         }
         store.awaitDurable(store.position());
+        acks.poll();
     }
 }

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.harness;
 
+import dev.tidemark.archive.Acknowledgements;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
@@ -30,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * there, cash is conserved and positions net to zero.
  * <p>
  * Arguments, all optional, as name=value: {@code seconds} (10), {@code accounts} (20000), {@code durability}
- * (RECORDED), {@code dir} (a new temporary directory, deleted at the end), {@code seed}.
+ * (RECORDED), {@code acks} ({@code async}: each fill written at NONE and confirmed through {@link Acknowledgements}
+ * once durable at that level, the latency taken to the confirmation; {@code sync}: each fill waits in its write),
+ * {@code dir} (a new temporary directory, deleted at the end), {@code seed}.
  */
 public final class TradingDemo
 {
@@ -78,12 +81,14 @@ public final class TradingDemo
         final int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
         final int accounts = Integer.parseInt(options.getOrDefault("accounts", "20000"));
         final Durability durability = Durability.valueOf(options.getOrDefault("durability", "RECORDED"));
+        final boolean asyncAcks = !"sync".equals(options.getOrDefault("acks", "async"));
         final long seed = Long.parseLong(options.getOrDefault("seed", Long.toString(System.nanoTime())));
         final boolean temporary = !options.containsKey("dir");
         final File dir = temporary ? Files.createTempDirectory("tidemark-demo").toFile() : new File(options.get("dir"));
 
-        out.printf("Tidemark trading demo: %d accounts x %d instruments, durability %s, %d s, seed %d%n",
-            accounts, TradingBook.INSTRUMENTS, durability, seconds, seed);
+        out.printf("Tidemark trading demo: %d accounts x %d instruments, durability %s acknowledged %s, %d s, " +
+            "seed %d%n", accounts, TradingBook.INSTRUMENTS, durability, asyncAcks ? "asynchronously" :
+            "in each write", seconds, seed);
         out.printf("store directory %s (embedded media driver and archive)%n%n", dir);
         boolean ok = true;
         try
@@ -97,7 +102,7 @@ public final class TradingDemo
                     ms(System.nanoTime() - openStart), store.size(), store.recovery().replayedMessages());
                 final TradingBook book = new TradingBook(store, accounts);
                 book.openAccounts();
-                trade(store, book, new SplittableRandom(seed), durability, seconds, out);
+                trade(store, book, new SplittableRandom(seed), durability, asyncAcks, seconds, out);
                 digestAtClose = TradingBook.digest(store);
                 fillsAtClose = TradingBook.fills(store);
                 ok &= report("invariants before the restart", TradingBook.verify(store, accounts), out);
@@ -135,11 +140,23 @@ public final class TradingDemo
         final TradingBook book,
         final SplittableRandom random,
         final Durability durability,
+        final boolean asyncAcks,
         final int seconds,
         final PrintStream out)
     {
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Histogram interval = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        // Asynchronous: each fill is written at NONE and confirmed when its acknowledgement arrives; the latency is
+        // from the fill's start to that moment, which is what a counterparty waits for.
+        final int window = 1 << 14;
+        final long[] startedAt = new long[window];
+        final Acknowledgements acks = !asyncAcks || Durability.NONE == durability ? null :
+            new Acknowledgements(store, (fill, position) ->
+            {
+                final long took = System.nanoTime() - startedAt[(int)fill & (window - 1)];
+                latency.recordValue(Math.min(took, latency.getHighestTrackableValue()));
+                interval.recordValue(Math.min(took, interval.getHighestTrackableValue()));
+            }, window, 1 << 20);
         final long start = System.nanoTime();
         final long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long nextReport = start + TimeUnit.SECONDS.toNanos(1);
@@ -152,10 +169,21 @@ public final class TradingDemo
         while (now < end)
         {
             final long before = System.nanoTime();
-            book.fill(random, durability);
-            now = System.nanoTime();
-            latency.recordValue(now - before);
-            interval.recordValue(now - before);
+            if (null == acks)
+            {
+                book.fill(random, durability);
+                now = System.nanoTime();
+                latency.recordValue(now - before);
+                interval.recordValue(now - before);
+            }
+            else
+            {
+                final long fill = book.fill(random, Durability.NONE);
+                startedAt[(int)fill & (window - 1)] = before;
+                acks.track(fill, store.position());
+                acks.poll();
+                now = System.nanoTime();
+            }
             fills++;
             if (0 == (fills & 1023))
             {
@@ -172,11 +200,15 @@ public final class TradingDemo
                 nextReport += TimeUnit.SECONDS.toNanos(1);
             }
         }
+        while (null != acks && acks.pending() > 0)
+        {
+            acks.poll();
+        }
         final double elapsed = (now - start) / 1e9;
         out.printf("%n%d fills in %.1f s: %.0f fills/s (each fill: 4 reads and an atomic batch of 5 puts)%n",
             fills, elapsed, fills / elapsed);
-        out.printf("fill latency at %s, microseconds: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  p99.99 %.2f  " +
-            "max %.2f%n", durability,
+        out.printf("fill latency at %s%s, microseconds: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  p99.99 %.2f  " +
+            "max %.2f%n", durability, null == acks ? "" : " (from the fill to its acknowledgement)",
             latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(90) / 1000.0,
             latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
             latency.getValueAtPercentile(99.99) / 1000.0, latency.getMaxValue() / 1000.0);

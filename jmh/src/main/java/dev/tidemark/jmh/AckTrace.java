@@ -3,6 +3,7 @@
  */
 package dev.tidemark.jmh;
 
+import dev.tidemark.archive.Acknowledgements;
 import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
@@ -81,6 +82,11 @@ public final class AckTrace
                 "[--seconds S <= " + MAX_SECONDS + "] [--entries N] [--value B] [--checkpoints default|off]");
         }
         Files.createDirectories(out.toPath());
+        if (0 == rate)
+        {
+            acknowledgedThroughput(level, seconds, entries, valueLength);
+            return;
+        }
         run(out, label, level, rate, seconds, entries, valueLength, checkpoints);
     }
 
@@ -259,6 +265,56 @@ public final class AckTrace
             whole.getValueAtPercentile(50) / 1e3, whole.getValueAtPercentile(99) / 1e3,
             whole.getValueAtPercentile(99.9) / 1e3, whole.getValueAtPercentile(99.99) / 1e3,
             whole.getMaxValue() / 1e3, checkpointsAfter - checkpointsBefore, lagAtEndNs / 1e3, cpuMean);
+    }
+
+    /**
+     * With --rate 0: as many writes as the store takes, each acknowledged one by one through {@link Acknowledgements}
+     * once durable at the level's archive sync level (SYNCED: recorded and forced); prints acknowledged writes/s.
+     */
+    private static void acknowledgedThroughput(
+        final Durability level, final int seconds, final int entries, final int valueLength) throws Exception
+    {
+        final File dir = BenchmarkSupport.newDirectory("ack-throughput");
+        final long[] keys = BenchmarkSupport.randomKeys(entries, 13);
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
+        final long[] acknowledged = { 0 };
+        try (DurableStore store = DurableStore.open(new DurableStoreContext()
+            .storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(valueLength).capacity(entries))
+            .durability(level).errorHandler(Throwable::printStackTrace)))
+        {
+            final Acknowledgements acks = new Acknowledgements(store, (id, position) -> acknowledged[0]++,
+                1 << 16, 1 << 20);
+            for (int warm = 0; warm < 2; warm++)
+            {
+                final long start = System.nanoTime();
+                final long end = start + TimeUnit.SECONDS.toNanos(seconds);
+                final long before = acknowledged[0];
+                int i = 0;
+                while (System.nanoTime() < end)
+                {
+                    acks.track(i, store.put(keys[i & (keys.length - 1)], value, 0, valueLength, Durability.NONE));
+                    i++;
+                    if (0 == (i & 63))
+                    {
+                        acks.poll();
+                        store.poll();
+                    }
+                }
+                while (acks.pending() > 0)
+                {
+                    acks.poll();
+                }
+                final double elapsed = (System.nanoTime() - start) / 1e9;
+                System.out.printf(Locale.ROOT, "%s: %,.0f writes/s acknowledged one by one (%s, %d s, every one " +
+                    "durable before the clock stopped)%n", 0 == warm ? "warm-up" : "measured",
+                    (acknowledged[0] - before) / elapsed, level, seconds);
+            }
+            store.closeWithoutCheckpoint();
+        }
+        finally
+        {
+            BenchmarkSupport.delete(dir);
+        }
     }
 
     private static void closeSecond(

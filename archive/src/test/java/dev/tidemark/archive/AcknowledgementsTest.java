@@ -1,0 +1,143 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.archive;
+
+import dev.tidemark.store.StoreContext;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Asynchronous acknowledgements against a real embedded archive: each write delivered once, in order, only once
+ * durable, within both bounds; bad input refused with nothing tracked.
+ */
+class AcknowledgementsTest
+{
+    private static final int VALUE = 32;
+
+    @TempDir
+    File dir;
+
+    private final List<Throwable> errors = new ArrayList<>();
+
+    @Test
+    void shouldDeliverEveryWriteOnceInOrderAndOnlyOnceDurable()
+    {
+        try (DurableStore store = open())
+        {
+            final List<long[]> delivered = new ArrayList<>();
+            final Acknowledgements acks = new Acknowledgements(store, (id, position) ->
+            {
+                assertTrue(position <= store.durablePosition(), "delivered before durable: " + position);
+                delivered.add(new long[]{ id, position });
+            }, 1 << 14, 1 << 20);
+            final long[] positions = new long[10_000];
+            for (int i = 0; i < positions.length; i++)
+            {
+                positions[i] = acks.track(1000 + i, store.put(i % 500, value(i), 0, VALUE, Durability.NONE));
+                if (0 == (i & 31))
+                {
+                    acks.poll();
+                }
+            }
+            drain(acks);
+            assertEquals(positions.length, delivered.size());
+            for (int i = 0; i < positions.length; i++)
+            {
+                assertEquals(1000 + i, delivered.get(i)[0], "order");
+                assertEquals(positions[i], delivered.get(i)[1]);
+            }
+            assertEquals(0, acks.poll(), "nothing delivered twice");
+            assertEquals(-1, acks.oldestPendingPosition());
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void shouldHoldBothBoundsByWaitingInTrack()
+    {
+        try (DurableStore store = open())
+        {
+            final long[] count = { 0 };
+            final Acknowledgements byCount = new Acknowledgements(store, (id, position) -> count[0]++, 4, 1 << 30);
+            for (int i = 0; i < 2_000; i++)
+            {
+                byCount.track(i, store.put(i % 500, value(i), 0, VALUE, Durability.NONE));
+                assertTrue(byCount.pending() <= 4, "more pending than the capacity: " + byCount.pending());
+            }
+            drain(byCount);
+            assertEquals(2_000, count[0]);
+
+            final long maxBytes = 4096;
+            final Acknowledgements byBytes = new Acknowledgements(store, (id, position) -> count[0]++, 1 << 16,
+                maxBytes);
+            for (int i = 0; i < 2_000; i++)
+            {
+                final long position = store.put(i % 500, value(i), 0, VALUE, Durability.NONE);
+                byBytes.track(i, position);
+                assertTrue(position - store.durablePosition() <= maxBytes,
+                    "bytes in flight past the bound: " + (position - store.durablePosition()));
+            }
+            drain(byBytes);
+            assertEquals(4_000, count[0]);
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void shouldRefuseBadInputAndTrackNothing()
+    {
+        try (DurableStore store = open())
+        {
+            final Acknowledgements.Handler handler = (id, position) -> { };
+            assertThrows(IllegalArgumentException.class, () -> new Acknowledgements(store, handler, 3, 1024));
+            assertThrows(IllegalArgumentException.class, () -> new Acknowledgements(store, handler, 0, 1024));
+            assertThrows(IllegalArgumentException.class, () -> new Acknowledgements(store, handler, 8, 0));
+            assertThrows(IllegalArgumentException.class, () -> new Acknowledgements(store, null, 8, 1024));
+            assertThrows(IllegalArgumentException.class, () -> new Acknowledgements(null, handler, 8, 1024));
+
+            final Acknowledgements acks = new Acknowledgements(store, handler, 8, 1 << 20);
+            final long position = store.put(1L, value(1), 0, VALUE, Durability.NONE);
+            acks.track(1, position);
+            final IllegalArgumentException backwards = assertThrows(IllegalArgumentException.class,
+                () -> acks.track(2, position - 1));
+            assertTrue(backwards.getMessage().contains("in the order the writes were made"), backwards.getMessage());
+            assertEquals(1, acks.pending(), "the refused position was tracked");
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    private static void drain(final Acknowledgements acks)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (acks.pending() > 0 && System.nanoTime() - deadline < 0)
+        {
+            acks.poll();
+            Thread.onSpinWait();
+        }
+        assertEquals(0, acks.pending(), "writes left unacknowledged after 60 s");
+    }
+
+    private DurableStore open()
+    {
+        return DurableStore.open(new DurableStoreContext()
+            .storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(VALUE).capacity(1000))
+            .errorHandler(errors::add));
+    }
+
+    private static UnsafeBuffer value(final long v)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE));
+        buffer.putLong(0, v);
+        return buffer;
+    }
+}

@@ -69,6 +69,18 @@ final class Retention implements AutoCloseable
         if (null != archiveDir)
         {
             doomed = new LinkedBlockingQueue<>();
+            // Segments a crash left between their detach and their delete: below the start, never read again.
+            final String prefix = recordingId + "-";
+            final File[] files = archiveDir.listFiles((d, name) -> name.startsWith(prefix) && name.endsWith(".rec"));
+            for (final File file : null == files ? new File[0] : files)
+            {
+                final String base = file.getName().substring(prefix.length(), file.getName().length() - 4);
+                if (base.chars().allMatch(Character::isDigit) && !base.isEmpty() && Long.parseLong(base) +
+                    segmentFileLength <= startPosition)
+                {
+                    doomed.add(file);
+                }
+            }
             deleter = new Thread(this::deleteDetached, "tidemark-retention");
             deleter.setDaemon(true);
             deleter.start();

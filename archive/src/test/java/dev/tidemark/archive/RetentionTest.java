@@ -34,10 +34,12 @@ class RetentionTest
     File dir;
 
     @Test
-    void shouldKeepArchiveBoundedAndOlderSnapshotReplayable()
+    void shouldKeepArchiveBoundedAndOlderSnapshotReplayable() throws java.io.IOException
     {
         final String aeronDir = CommonContext.getAeronDirectoryName() + "-retention-" + System.nanoTime();
         final Map<Long, Long> model = new HashMap<>();
+        long recordingId;
+        long startPosition;
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(48));
         long maxArchiveBytes = 0;
         long logBytes;
@@ -98,14 +100,26 @@ class RetentionTest
                 assertTrue(byType.get(DurableStoreCounters.CHECKPOINT_POSITION_TYPE_ID) > 0);
                 assertEquals(0L, byType.get(DurableStoreCounters.ERRORS_TYPE_ID));
             }
+            recordingId = store.recordingId();
+            startPosition = store.recordingStartPosition();
             store.closeWithoutCheckpoint();
         }
         assertTrue(logBytes > 200L * SEGMENT_LENGTH, "log too short to show a bound: " + logBytes);
         assertTrue(maxArchiveBytes < logBytes,
             "archive grew to " + maxArchiveBytes + " bytes for " + logBytes + " bytes of log");
 
+        // A crash between a segment's detach and its delete leaves its file below the start: the next open deletes it.
+        final File orphan = new File(new File(dir, EmbeddedArchive.DIRECTORY_NAME), recordingId + "-0.rec");
+        assertTrue(startPosition >= SEGMENT_LENGTH, "nothing below the start to plant: " + startPosition);
+        java.nio.file.Files.write(orphan.toPath(), new byte[4096]);
         try (DurableStore store = DurableStore.open(context(aeronDir)))
         {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (orphan.exists() && System.nanoTime() - deadline < 0)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertFalse(orphan.exists(), "a segment file below the start left on disk after the open");
             assertEquals(model.size(), store.size());
             final UnsafeBuffer out = new UnsafeBuffer(new byte[48]);
             for (final Map.Entry<Long, Long> entry : model.entrySet())

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * allocation. A write the store refused is never tracked (the write threw); a store that failed (a recording stopped
  * under it) makes {@link #poll} and {@link #track} throw, the writes still pending unacknowledged.
  * <pre>{@code
- * Acknowledgements acks = new Acknowledgements(store, (orderId, position) -> gateway.confirm(orderId), 65_536, 1 << 20);
+ * Acknowledgements acks = new Acknowledgements(store, (orderId, position) -> confirm(orderId), 65_536, 1 << 20);
  * ...
  * acks.track(orderId, store.put(account, balance, 0, 8, Durability.NONE));
  * ...
@@ -88,7 +88,7 @@ public final class Acknowledgements
         this.handler = handler;
         this.mask = capacity - 1;
         this.maxBytesInFlight = maxBytesInFlight;
-        this.timeoutNs = store.durableTimeoutNs();
+        this.timeoutNs = store.ctx.durableTimeoutNs();
         this.correlationIds = new long[capacity];
         this.positions = new long[capacity];
     }
@@ -183,7 +183,8 @@ public final class Acknowledgements
                 throw new TidemarkException(TidemarkException.Category.ERROR, "no room to track position=" +
                     position + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: " + pending() +
                     " writes pending, durable position=" + durablePosition() + ", maxBytesInFlight=" +
-                    maxBytesInFlight + "; the write is in the log but not acknowledged: dir=" + store.storeView().dir());
+                    maxBytesInFlight + "; the write is in the log but not acknowledged: dir=" +
+                    store.storeView().dir());
             }
             idleStrategy.idle();
         }

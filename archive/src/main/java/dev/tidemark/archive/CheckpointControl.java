@@ -16,17 +16,21 @@ final class CheckpointControl
     private final CheckpointPolicy policy;
     private final Retention retention;
     private final DurableStoreCounters counters;
+    private final RecoveryEstimate estimate;
 
     CheckpointControl(
         final StateStore store,
         final CheckpointPolicy policy,
         final Retention retention,
-        final DurableStoreCounters counters)
+        final DurableStoreCounters counters,
+        final RecoveryEstimate estimate)
     {
         this.store = store;
         this.policy = policy;
         this.retention = retention;
         this.counters = counters;
+        this.estimate = estimate;
+        counters.onEstimate(estimate.estimateNs(store.lastPosition() - store.lastCheckpointPosition()));
     }
 
     /**
@@ -70,6 +74,7 @@ final class CheckpointControl
             work++;
         }
         work += retention.poll(store.retainedPosition());
+        counters.onEstimate(estimate.estimateNs(store.lastPosition() - store.lastCheckpointPosition()));
         if (policy.isDueByTime(store.lastPosition(), System.nanoTime()))
         {
             start();

@@ -38,7 +38,7 @@ import java.io.IOException;
  */
 public final class DurableStore implements AutoCloseable
 {
-    private final DurableStoreContext ctx;
+    final DurableStoreContext ctx; // package-private: Acknowledgements reads its durable timeout
     private final StateStore store;
     private final ArchiveConnection connection;
     private final ExclusivePublication publication;
@@ -73,9 +73,10 @@ public final class DurableStore implements AutoCloseable
         counters = new DurableStoreCounters(connection.aeron(), ctx.dir(), recovered.errorHandler());
         counters.onOpen(publication.position(), store.lastCheckpointPosition(), recovery.replayedMessages(),
             store.checkpointsCommitted());
-        checkpoints = new CheckpointControl(store, new CheckpointPolicy(
-            ctx.checkpointLogBytes(), ctx.checkpointIntervalNs(), store.lastPosition(), System.nanoTime()),
-            retention, counters);
+        final RecoveryEstimate estimate = RecoveryEstimate.atOpen(ctx, store, recovery, recovered.errorHandler());
+        checkpoints = new CheckpointControl(store, new CheckpointPolicy(estimate.checkpointLogBytes(
+            ctx.checkpointLogBytes()), ctx.checkpointIntervalNs(), store.lastPosition(), System.nanoTime()),
+            retention, counters, estimate);
         writer = new ChangeWriter(store, new ChangePublisher(
             publication, new BackPressure(ctx.backPressureTimeoutNs(), ctx.dir()), recovered.message()),
             durabilityWait, checkpoints, ctx.dir());
@@ -287,11 +288,6 @@ public final class DurableStore implements AutoCloseable
     public long durablePosition()
     {
         return durabilityWait.durablePosition();
-    }
-
-    long durableTimeoutNs()
-    {
-        return ctx.durableTimeoutNs();
     }
 
     // ------------------------------------------------------------------------------------------------ checkpoints

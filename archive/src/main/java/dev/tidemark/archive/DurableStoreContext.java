@@ -49,6 +49,7 @@ public final class DurableStoreContext
     private long recoveryTimeoutNs = TimeUnit.SECONDS.toNanos(120);
     private long checkpointIntervalNs = TimeUnit.SECONDS.toNanos(10);
     private long checkpointLogBytes = 64L * 1024 * 1024;
+    private long recoveryTimeObjectiveNs;
     private ErrorHandler errorHandler;
 
     /**
@@ -85,6 +86,7 @@ public final class DurableStoreContext
         ArgumentChecks.checkPositive("backPressureTimeoutNs", backPressureTimeoutNs);
         ArgumentChecks.checkPositive("durableTimeoutNs", durableTimeoutNs);
         ArgumentChecks.checkPositive("recoveryTimeoutNs", recoveryTimeoutNs);
+        ArgumentChecks.checkNotNegative("recoveryTimeObjectiveNs", recoveryTimeObjectiveNs);
         if (mtuLength <= DataHeaderFlyweight.HEADER_LENGTH || mtuLength > MAX_MTU_LENGTH ||
             0 != (mtuLength & (FrameDescriptor.FRAME_ALIGNMENT - 1)))
         {
@@ -546,6 +548,26 @@ public final class DurableStoreContext
     {
         this.checkpointLogBytes = bytes;
         return this;
+    }
+
+    /**
+     * @param objectiveNs how long a restart after a crash may take (0, the default: none); checkpoints come often
+     *                    enough for it (see {@code RecoveryEstimate}), the byte and time rules as caps.
+     * @return this.
+     */
+    public DurableStoreContext recoveryTimeObjectiveNs(final long objectiveNs)
+    {
+        ArgumentChecks.checkNotNegative("recoveryTimeObjectiveNs", objectiveNs);
+        this.recoveryTimeObjectiveNs = objectiveNs;
+        return this;
+    }
+
+    /**
+     * @return the recovery-time objective in nanoseconds, 0 for none.
+     */
+    public long recoveryTimeObjectiveNs()
+    {
+        return recoveryTimeObjectiveNs;
     }
 
     /**

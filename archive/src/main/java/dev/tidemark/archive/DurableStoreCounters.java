@@ -42,12 +42,18 @@ public final class DurableStoreCounters
      */
     public static final int ERRORS_TYPE_ID = 4106;
 
+    /**
+     * Counter type: the estimated restart time in nanoseconds now (see {@code RecoveryEstimate}).
+     */
+    public static final int ESTIMATED_RECOVERY_TYPE_ID = 4107;
+
     private final Counter publishedPosition;
     private final Counter checkpointPosition;
     private final Counter checkpoints;
     private final Counter checkpointDuration;
     private final Counter replayedMessages;
     private final Counter errors;
+    private final Counter estimatedRecovery;
     private long checkpointsSeen;
 
     DurableStoreCounters(final Aeron aeron, final File dir, final CountingErrorHandler errorHandler)
@@ -63,6 +69,7 @@ public final class DurableStoreCounters
         replayedMessages = aeron.addCounter(
             REPLAYED_MESSAGES_TYPE_ID, "tidemark replayed messages" + label);
         errors = aeron.addCounter(ERRORS_TYPE_ID, "tidemark errors" + label);
+        estimatedRecovery = aeron.addCounter(ESTIMATED_RECOVERY_TYPE_ID, "tidemark estimated recovery ns" + label);
         errorHandler.counter = errors;
         errors.setRelease(errorHandler.early);
     }
@@ -73,6 +80,11 @@ public final class DurableStoreCounters
         this.checkpointPosition.setRelease(checkpointPosition);
         replayedMessages.setRelease(replayed);
         checkpointsSeen = commits;
+    }
+
+    void onEstimate(final long recoveryNs)
+    {
+        estimatedRecovery.setRelease(recoveryNs);
     }
 
     void onPublished(final long position)
@@ -103,6 +115,7 @@ public final class DurableStoreCounters
     void close()
     {
         CloseHelper.quietCloseAll(
-            publishedPosition, checkpointPosition, checkpoints, checkpointDuration, replayedMessages, errors);
+            publishedPosition, checkpointPosition, checkpoints, checkpointDuration, replayedMessages, errors,
+            estimatedRecovery);
     }
 }

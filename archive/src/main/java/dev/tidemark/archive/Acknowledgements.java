@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * <b>Threading.</b> Writer thread only, like the store: {@link #track} and {@link #poll} run the handler on it. Zero
  * allocation. A write the store refused is never tracked (the write threw); a store that failed (a recording stopped
- * under it) makes {@link #poll} and {@link #track} throw, the writes still pending unacknowledged.
+ * under it) or was closed makes {@link #poll} and {@link #track} throw, the writes still pending unacknowledged. A
+ * handler that throws ends that poll: the write it was called for counts as delivered, the rest stay pending.
  * <pre>{@code
  * Acknowledgements acks = new Acknowledgements(store, (orderId, position) -> confirm(orderId), 65_536, 1 << 20);
  * ...

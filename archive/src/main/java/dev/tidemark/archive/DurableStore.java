@@ -282,11 +282,15 @@ public final class DurableStore implements AutoCloseable
     /**
      * The position up to which the log is durable at the store's archive sync level.
      *
-     * @return the archive's recording position, or -1 if the archive's recording position counter is no longer
-     * this store's recording (the recording stopped under the store).
+     * @return the archive's recording position, or -1 if its counter is no longer this store's recording (stopped).
+     * @throws IllegalStateException once the store is closed (its counters are unmapped).
      */
     public long durablePosition()
     {
+        if (closed)
+        {
+            throw new IllegalStateException("store closed: dir=" + ctx.dir());
+        }
         return durabilityWait.durablePosition();
     }
 

@@ -116,6 +116,50 @@ class AcknowledgementsTest
         assertEquals(List.of(), errors);
     }
 
+    @Test
+    void shouldRefuseToTrackOrPollOnceTheStoreIsClosedRatherThanReadItsCounters()
+    {
+        final Acknowledgements acks;
+        final long position;
+        try (DurableStore store = open())
+        {
+            acks = new Acknowledgements(store, (id, p) -> { }, 8, 1 << 20);
+            position = store.put(1L, value(1), 0, VALUE, Durability.NONE);
+            acks.track(1, position);
+        }
+        assertThrows(IllegalStateException.class, acks::poll);
+        assertThrows(IllegalStateException.class, () -> acks.track(2, position + 64));
+        assertEquals(1, acks.pending());
+    }
+
+    @Test
+    void shouldCountAWriteDeliveredWhenItsHandlerThrowsAndKeepTheRest()
+    {
+        try (DurableStore store = open())
+        {
+            final List<Long> seen = new ArrayList<>();
+            final Acknowledgements acks = new Acknowledgements(store, (id, p) ->
+            {
+                seen.add(id);
+                if (2 == id)
+                {
+                    throw new IllegalStateException("handler failed");
+                }
+            }, 8, 1 << 20);
+            for (long id = 1; id <= 4; id++)
+            {
+                acks.track(id, store.put(id, value(id), 0, VALUE, Durability.NONE));
+            }
+            store.awaitDurable(store.position());
+            assertThrows(IllegalStateException.class, acks::poll);
+            assertEquals(List.of(1L, 2L), seen);
+            assertEquals(2, acks.pending());
+            assertEquals(2, acks.poll());
+            assertEquals(List.of(1L, 2L, 3L, 4L), seen);
+        }
+        assertEquals(List.of(), errors);
+    }
+
     private static void drain(final Acknowledgements acks)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -23,9 +23,10 @@ final class CheckpointWriteBack
     private final int pageSize;
     private final long flushBytes;
     private final long bytesPerSecond;
+    private final double bytesPerNs;
     private final long burstBytes;
     private long unforcedBytes;
-    private long tokens;
+    private double tokens;
     private long lastRefillNs;
 
     /**
@@ -40,6 +41,7 @@ final class CheckpointWriteBack
         this.pageSize = pageSize;
         this.flushBytes = flushBytes;
         this.bytesPerSecond = bytesPerSecond;
+        this.bytesPerNs = bytesPerSecond / 1e9;
         this.burstBytes = Math.max((long)pagesPerDutyCycle * pageSize, Math.min(flushBytes, bytesPerSecond / 100));
     }
 
@@ -65,12 +67,12 @@ final class CheckpointWriteBack
         final long elapsedNs = nowNs - lastRefillNs;
         if (elapsedNs > 0)
         {
-            // elapsed x rate overflows only after 2^63 / rate ns: cap the elapsed time at a second.
-            tokens = Math.min(burstBytes, tokens + Math.min(elapsedNs, 1_000_000_000L) * bytesPerSecond /
-                1_000_000_000L);
+            // In floating point, so that a copier asking every microsecond at a low rate still earns its fractions of
+            // a byte, and so that no rate times any elapsed time can overflow.
+            tokens = Math.min(burstBytes, tokens + elapsedNs * bytesPerNs);
             lastRefillNs = nowNs;
         }
-        return tokens < pageSize ? 0 : (int)Math.min(limit, tokens / pageSize);
+        return tokens < pageSize ? 0 : (int)Math.min(limit, (long)(tokens / pageSize));
     }
 
     /**

@@ -71,4 +71,36 @@ class CheckpointWriteBackTest
         assertEquals(0, writeBack.allowance(70_000_000, 64), "1 page still owed");
         assertEquals(1, writeBack.allowance(90_000_000, 64), "the debt paid, one page earned");
     }
+
+    @Test
+    void shouldEarnFractionsOfAByteWhenAskedEveryMicrosecondAtALowRate()
+    {
+        // 10 pages a second is 0.04 bytes a microsecond: asked every microsecond, whole bytes are never earned.
+        final CheckpointWriteBack writeBack = new CheckpointWriteBack(PAGE, 0, 10L * PAGE, 1);
+        writeBack.begin(0);
+        writeBack.onWritten(writeBack.allowance(0, 64));
+        long copied = 0;
+        for (long now = 1_000; now <= 1_000_000_000; now += 1_000)
+        {
+            final int allowed = writeBack.allowance(now, 64);
+            writeBack.onWritten(allowed);
+            copied += allowed;
+        }
+        assertTrue(copied >= 9 && copied <= 10, "pages in one second at 10 a second: " + copied);
+    }
+
+    @Test
+    void shouldNotOverflowAtAHugeRateOrAfterALongPause()
+    {
+        final CheckpointWriteBack writeBack = new CheckpointWriteBack(PAGE, 0, Long.MAX_VALUE / 2, 4);
+        writeBack.begin(0);
+        writeBack.onWritten(writeBack.allowance(0, 1_000_000));
+        assertEquals(0, writeBack.allowance(0, 64));
+        assertEquals(4, writeBack.allowance(1, 64), "a huge rate refills the bucket (4 pages) in a nanosecond");
+        assertTrue(writeBack.allowance(Long.MAX_VALUE / 2, Integer.MAX_VALUE) > 0, "a pause of centuries");
+        final CheckpointWriteBack slow = new CheckpointWriteBack(PAGE, 0, PAGE, 1);
+        slow.begin(0);
+        slow.onWritten(slow.allowance(0, 64));
+        assertEquals(1, slow.allowance(Long.MAX_VALUE - 1, 64), "the bucket holds its burst, never more");
+    }
 }

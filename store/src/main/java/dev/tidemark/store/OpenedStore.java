@@ -24,6 +24,7 @@ import java.nio.channels.FileChannel;
  * @param liveFile     the live region's file.
  * @param liveChannel  the live region's channel.
  * @param liveMapping  the live region's mapping.
+ * @param liveClaim    this JVM's claim on the live region's file ({@link JvmFileLocks}).
  * @param openStartNs  {@link System#nanoTime()} when the open began.
  */
 record OpenedStore(
@@ -36,6 +37,7 @@ record OpenedStore(
     File liveFile,
     FileChannel liveChannel,
     MappedByteBuffer liveMapping,
+    String liveClaim,
     long openStartNs)
 {
     /**
@@ -45,11 +47,13 @@ record OpenedStore(
     void close()
     {
         IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
         if (!liveFile.getAbsoluteFile().getParentFile().equals(directory.dir().getAbsoluteFile()))
         {
+            // Unlinked while its lock is still held, so that no other opener can lock the name it is about to lose.
             IoUtil.delete(liveFile, true);
         }
+        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
+        JvmFileLocks.release(liveClaim);
         CloseHelper.quietClose(directory);
     }
 }

@@ -39,12 +39,14 @@ final class StoreDirectory implements AutoCloseable
     private final File dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final String claim;
 
-    private StoreDirectory(final File dir, final FileChannel lockChannel, final FileLock lock)
+    private StoreDirectory(final File dir, final FileChannel lockChannel, final FileLock lock, final String claim)
     {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.claim = claim;
     }
 
     /**
@@ -79,10 +81,18 @@ final class StoreDirectory implements AutoCloseable
         }
 
         final File lockFile = new File(dir, LOCK_FILE_NAME);
+        // Claimed in this JVM before any channel is opened: closing a second channel would drop the first's lock.
         FileChannel channel = null;
+        String claim = null;
         try
         {
-            channel = FileChannel.open(lockFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            JvmFileLocks.createIfMissing(lockFile.toPath());
+            claim = JvmFileLocks.claim(lockFile.toPath());
+            if (null == claim)
+            {
+                throw new IllegalStateException("store already open in this JVM: dir=" + dir);
+            }
+            channel = FileChannel.open(lockFile.toPath(), StandardOpenOption.WRITE);
             final FileLock lock;
             try
             {
@@ -90,20 +100,25 @@ final class StoreDirectory implements AutoCloseable
             }
             catch (final OverlappingFileLockException ex)
             {
-                CloseHelper.quietClose(channel);
+                // Held by a channel that did not claim the file first: refused, the claim given back below.
                 throw new IllegalStateException("store already open in this JVM: dir=" + dir, ex);
             }
             if (null == lock)
             {
-                CloseHelper.quietClose(channel);
                 throw new IllegalStateException(
                     "store already open by another process (lock held on " + lockFile + "): dir=" + dir);
             }
-            return new StoreDirectory(dir, channel, lock);
+            return new StoreDirectory(dir, channel, lock, claim);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            // Every refusal: the channel closed first, then the claim given back, once.
             CloseHelper.quietClose(channel);
+            JvmFileLocks.release(claim);
+            if (ex instanceof RuntimeException)
+            {
+                throw (RuntimeException)ex;
+            }
             throw new TidemarkException(
                 TidemarkException.Category.ERROR, "cannot lock store directory: file=" + lockFile, ex);
         }
@@ -155,6 +170,7 @@ final class StoreDirectory implements AutoCloseable
             // the channel close below releases it too
         }
         CloseHelper.quietClose(lockChannel);
+        JvmFileLocks.release(claim);
     }
 
     /**

@@ -44,6 +44,8 @@ final class StoreOpener
     private FileChannel liveChannel;
     private MappedByteBuffer liveMapping;
     private File createdLiveFile;
+    private String liveClaim;
+    private FileLock liveLock;
     private boolean created;
 
     /**
@@ -77,7 +79,7 @@ final class StoreOpener
     /**
      * The live region, restored from the chosen slot and mapped.
      */
-    record LiveRegion(File file, FileChannel channel, MappedByteBuffer mapping)
+    record LiveRegion(File file, FileChannel channel, MappedByteBuffer mapping, String claim)
     {
     }
 
@@ -117,7 +119,7 @@ final class StoreOpener
 
             return newStore.apply(new OpenedStore(
                 ctx, directory, header, new SnapshotSlot[] { usable.slotA(), usable.slotB() }, choice.chosen(),
-                choice.fallback(), live.file(), live.channel(), live.mapping(), startNs));
+                choice.fallback(), live.file(), live.channel(), live.mapping(), live.claim(), startNs));
         }
         catch (final IOException ex)
         {
@@ -240,12 +242,17 @@ final class StoreOpener
         final StoreDirectory directory, final StoreGeometry geometry, final SnapshotSlot image) throws IOException
     {
         final File liveFile = liveFile(ctx, directory, geometry);
-        createdLiveFile = liveFile.exists() ? null : liveFile;
-        liveChannel = FileChannel.open(
-            liveFile.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // Created atomically, so that of two opens racing only the one that created it deletes it if refused; claimed
+        // in this JVM before a channel is opened on it, since closing a second channel would drop the first's lock.
+        createdLiveFile = JvmFileLocks.createIfMissing(liveFile.toPath()) ? liveFile : null;
+        liveClaim = JvmFileLocks.claim(liveFile.toPath());
+        if (null == liveClaim)
+        {
+            throw liveRegionInUse(liveFile, directory);
+        }
+        liveChannel = FileChannel.open(liveFile.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
         // The store's lock covers its directory; a live region elsewhere is named by the store's id, which a copy of
         // the directory shares, so it has a lock of its own: two copies open at once must never share one region.
-        FileLock liveLock;
         try
         {
             liveLock = liveChannel.tryLock();
@@ -256,12 +263,17 @@ final class StoreOpener
         }
         if (null == liveLock)
         {
-            throw new TidemarkException(TidemarkException.Category.ERROR, "live region " + liveFile + " is in use " +
-                "by another open store with the same id (a copy of this store directory?): dir=" + directory.dir());
+            throw liveRegionInUse(liveFile, directory);
         }
         copyImageToLive(image, liveChannel, geometry.regionLength);
         liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
-        return new LiveRegion(liveFile, liveChannel, liveMapping);
+        return new LiveRegion(liveFile, liveChannel, liveMapping, liveClaim);
+    }
+
+    private static TidemarkException liveRegionInUse(final File liveFile, final StoreDirectory directory)
+    {
+        return new TidemarkException(TidemarkException.Category.ERROR, "live region " + liveFile + " is in use " +
+            "by another open store with the same id (a copy of this store directory?): dir=" + directory.dir());
     }
 
     /**
@@ -378,11 +390,14 @@ final class StoreOpener
     private void release()
     {
         IoUtil.unmap(liveMapping);
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        if (null != createdLiveFile)
+        if (null != createdLiveFile && null != liveLock)
         {
+            // Only by the open that created it and holds its lock, and unlinked while the lock is still held, so
+            // that no other opener can lock the name it is about to lose.
             IoUtil.delete(createdLiveFile, true);
         }
+        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
+        JvmFileLocks.release(liveClaim);
         try
         {
             if (created)

@@ -46,6 +46,78 @@ class ChildProcessTest
     }
 
     @Test
+    void shouldKeepTheLockAgainstOtherProcessesAfterRefusingASecondOpenInThisJvm() throws Exception
+    {
+        try (StateStore first = StateStore.open(new StoreContext().dir(dir)))
+        {
+            first.put(1L, Fixtures.value(1, 1, 8), 0, 8);
+            for (int i = 0; i < 3; i++)
+            {
+                assertThrows(IllegalStateException.class, () -> StateStore.open(new StoreContext().dir(dir)));
+            }
+            // A POSIX lock is dropped when any descriptor the process has on the file closes: a refused open that
+            // had opened one of its own would have let this child in beside the first store.
+            final String reply = tryOpenInChild(dir, null);
+            assertTrue(reply.startsWith("REFUSED store already open by another process"), reply);
+        }
+        assertTrue(tryOpenInChild(dir, null).startsWith("OPENED size=1"), "the lock is given back on close");
+    }
+
+    @Test
+    void shouldKeepTheLiveRegionsLockAgainstOtherProcessesAfterRefusingACopyInThisJvm(@TempDir final File liveDir)
+        throws Exception
+    {
+        final File original = new File(dir, "original");
+        try (StateStore store = StateStore.open(new StoreContext().dir(original)))
+        {
+            store.put(1L, Fixtures.value(1, 1, 8), 0, 8);
+        }
+        // Copies of the directory share the store's id, so they name the same live region file.
+        final File copyA = new File(dir, "copy-a");
+        final File copyB = new File(dir, "copy-b");
+        for (final File copy : new File[] { copyA, copyB })
+        {
+            assertTrue(copy.mkdirs());
+            for (final File file : original.listFiles())
+            {
+                java.nio.file.Files.copy(file.toPath(), new File(copy, file.getName()).toPath());
+            }
+        }
+        try (StateStore first = StateStore.open(new StoreContext().dir(original).liveRegionDirectory(liveDir)))
+        {
+            first.put(2L, Fixtures.value(2, 2, 8), 0, 8);
+            final TidemarkException ex = assertThrows(TidemarkException.class,
+                () -> StateStore.open(new StoreContext().dir(copyA).liveRegionDirectory(liveDir)));
+            assertTrue(ex.getMessage().contains("is in use by another open store with the same id"), ex.getMessage());
+            final String reply = tryOpenInChild(copyB, liveDir);
+            assertTrue(reply.startsWith("REFUSED") && reply.contains("live region") && reply.contains("is in use"), reply);
+            assertTrue(first.contains(2L), "the first store's region was not overwritten by a copy's restore");
+            final UnsafeBuffer value = new UnsafeBuffer(new byte[8]);
+            assertEquals(8, first.get(2L, value, 0));
+            assertEquals(Fixtures.value(2, 2, 8).getLong(0), value.getLong(0));
+        }
+        assertTrue(tryOpenInChild(copyB, liveDir).startsWith("OPENED size=1"), "the copy opens once the first closed");
+    }
+
+    private String tryOpenInChild(final File storeDir, final File liveDir) throws Exception
+    {
+        final List<String> extra = null == liveDir ? List.of() : List.of(liveDir.getPath());
+        final Process child = start(List.of(), "try-open", storeDir, extra);
+        final List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)))
+        {
+            for (String line; null != (line = out.readLine()); )
+            {
+                lines.add(line);
+            }
+        }
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        return lines.stream().filter((line) -> line.startsWith("OPENED") || line.startsWith("REFUSED"))
+            .findFirst().orElse(String.join("\n", lines));
+    }
+
+    @Test
     void shouldRefuseOpenWhileAnotherProcessHoldsItAndOpenAfterThatProcessIsKilled() throws Exception
     {
         final Process child = start(List.of(), "hold");
@@ -120,6 +192,12 @@ class ChildProcessTest
 
     private Process start(final List<String> prefix, final String mode) throws IOException
     {
+        return start(prefix, mode, dir, List.of());
+    }
+
+    private Process start(final List<String> prefix, final String mode, final File storeDir, final List<String> extra)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(prefix);
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         command.add("--add-exports");
@@ -128,7 +206,8 @@ class ChildProcessTest
         command.add(System.getProperty("java.class.path"));
         command.add(StoreChild.class.getName());
         command.add(mode);
-        command.add(dir.getPath());
+        command.add(storeDir.getPath());
+        command.addAll(extra);
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 }

@@ -22,13 +22,27 @@ public final class StoreChild
     }
 
     /**
-     * @param args mode ("hold" or "fsync-fail") and store directory.
+     * @param args mode ("hold", "fsync-fail" or "try-open"), store directory and, for "try-open", optionally a live
+     *             region directory.
      * @throws Exception on any unexpected failure.
      */
     public static void main(final String[] args) throws Exception
     {
         final String mode = args[0];
         final File dir = new File(args[1]);
+        if ("try-open".equals(mode))
+        {
+            final StoreContext ctx = new StoreContext().dir(dir).createIfMissing(false);
+            try (StateStore store = StateStore.open(args.length > 2 ? ctx.liveRegionDirectory(new File(args[2])) : ctx))
+            {
+                System.out.println("OPENED size=" + store.size());
+            }
+            catch (final RuntimeException ex)
+            {
+                System.out.println("REFUSED " + ex.getMessage());
+            }
+            return;
+        }
         final List<Throwable> errors = new ArrayList<>();
         final StateStore store = StateStore.open(new StoreContext().dir(dir).errorHandler(errors::add));
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));

@@ -1,0 +1,79 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The files this JVM holds an OS lock on, so that a second opener in the same JVM is refused <b>before</b> it opens
+ * a channel on one.
+ * <p>
+ * The OS lock a {@link java.nio.channels.FileChannel#tryLock()} takes on Linux is a POSIX record lock, owned by the
+ * process: closing <i>any</i> descriptor the process has on the file drops it. A refused second open that opened its
+ * own channel, saw {@link java.nio.channels.OverlappingFileLockException} and closed the channel would so silently
+ * unlock the store it was refused for, and another process could then open that store beside it. Claiming the file
+ * here first means such a channel is never opened.
+ */
+final class JvmFileLocks
+{
+    private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
+
+    private JvmFileLocks()
+    {
+    }
+
+    /**
+     * Create a file if it is missing, atomically, without holding a descriptor on it afterwards.
+     *
+     * @param path the file.
+     * @return true if this call created it.
+     * @throws IOException if it can be neither created nor found.
+     */
+    static boolean createIfMissing(final Path path) throws IOException
+    {
+        try
+        {
+            Files.createFile(path);
+            return true;
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Claim an existing file for this JVM, by its identity on the file system (device and inode where the platform
+     * gives them), so that a second path to the same file (a link, a bind mount) is the same claim.
+     *
+     * @param path the file to lock, which must exist.
+     * @return the claim's key, for {@link #release(String)}; null if this JVM already holds the file.
+     * @throws IOException if the file cannot be read.
+     */
+    static String claim(final Path path) throws IOException
+    {
+        final Object fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        final String key = null != fileKey ? fileKey.toString() : path.toRealPath().toString();
+        return HELD.add(key) ? key : null;
+    }
+
+    /**
+     * Give a claim back, after the channel that held the lock was closed.
+     *
+     * @param key what {@link #claim(File)} returned; null is ignored.
+     */
+    static void release(final String key)
+    {
+        if (null != key)
+        {
+            HELD.remove(key);
+        }
+    }
+}

@@ -7,6 +7,7 @@ import org.agrona.CloseHelper;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 
@@ -56,6 +57,43 @@ final class RecordingForcer implements AutoCloseable
      * @throws IOException if a segment holding the log below the position is missing or a force fails.
      */
     void forceTo(final long position) throws IOException
+    {
+        // A file channel is closed by an interrupt of the thread in it (the checkpointer may be a thread of the
+        // user's, or the store's own that AgentRunner.close interrupts when a duty cycle outlasts its timeout).
+        // Forcing is idempotent, so an interrupted pass is repeated with the interrupt status cleared, then set again.
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    forceToOnce(position);
+                    return;
+                }
+                catch (final ClosedChannelException ex)
+                {
+                    if (!Thread.interrupted())
+                    {
+                        throw ex;
+                    }
+                    interrupted = true;
+                    CloseHelper.quietClose(openSegment);
+                    openSegment = null;
+                    openSegmentBase = -1;
+                }
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void forceToOnce(final long position) throws IOException
     {
         if (!directoriesForced)
         {

@@ -17,7 +17,7 @@ import java.io.IOException;
  * is settled in {@link CheckpointHandshake}.
  * <p>
  * Threading: {@link #submit} and the result getters are called by the writer thread; {@link #doWork()} by the
- * checkpointer thread (an {@code AgentRunner}), or through an {@code AgentInvoker} by a thread of the user's and by
+ * checkpointer thread ({@link CheckpointerThread}), or through an {@code AgentInvoker} by a thread of the user's and by
  * the writer waiting in {@code awaitCheckpoint}. One duty cycle runs at a time, whoever calls: a call that finds
  * another thread inside one returns 0 at once (the handshake's driver guard, taken with a CAS and given back with a
  * release store, through which the agent's plain fields pass from one driver to the next).

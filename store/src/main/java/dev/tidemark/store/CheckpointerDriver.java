@@ -5,7 +5,6 @@ package dev.tidemark.store;
 
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -13,8 +12,10 @@ import org.agrona.concurrent.NanoClock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Who runs the {@link Checkpointer} and how the writer waits for it: on a thread of its own (an {@link AgentRunner}),
- * or through an {@link AgentInvoker} that a thread of the user's calls and that a waiting writer drives itself. The
+ * Who runs the {@link Checkpointer} and how the writer waits for it: on a thread of its own
+ * ({@link CheckpointerThread}), or through an {@link AgentInvoker} ({@link CheckpointerInvoker}) that a thread of the
+ * user's calls and that a waiting writer drives itself. Neither stops for an interrupt, as Agrona's runner and
+ * invoker do: the checkpointer stops when the store closes, and only then. The
  * wait takes each ended checkpoint's result into the {@link CheckpointLedger}. Started last when a store opens,
  * closed first when it closes. Writer thread only, but for the runner's own thread.
  */
@@ -22,7 +23,7 @@ final class CheckpointerDriver
 {
     private final Checkpointer checkpointer;
     private final NanoClock clock;
-    private final AgentRunner runner;
+    private final CheckpointerThread runner;
     private final AgentInvoker invoker;
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
         10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
@@ -34,14 +35,14 @@ final class CheckpointerDriver
         if (ctx.useCheckpointerInvoker())
         {
             runner = null;
-            invoker = new AgentInvoker(ctx.errorHandler(), null, checkpointer);
+            invoker = new CheckpointerInvoker(ctx.errorHandler(), checkpointer);
             invoker.start();
         }
         else
         {
             invoker = null;
-            runner = new AgentRunner(ctx.checkpointerIdleStrategy(), ctx.errorHandler(), null, checkpointer);
-            AgentRunner.startOnThread(runner, ctx.checkpointerThreadFactory());
+            runner = new CheckpointerThread(checkpointer, ctx.checkpointerIdleStrategy(), ctx.errorHandler(),
+                ctx.checkpointerThreadFactory());
         }
     }
 
@@ -66,6 +67,11 @@ final class CheckpointerDriver
             if (clock.nanoTime() - deadline > 0)
             {
                 return false;
+            }
+            if (null != runner && runner.hasDied())
+            {
+                throw new TidemarkException(TidemarkException.Category.ERROR, "the checkpointer's thread " +
+                    runner.name() + " died before the store closed, so no checkpoint can end");
             }
             if (null != invoker)
             {

@@ -23,7 +23,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class HeaderFile implements AutoCloseable
 {
     private final File file;
-    private final FileChannel channel;
+    private final ReopeningChannel channel;
     private final ByteBuffer byteBuffer = ByteBuffer.allocateDirect(HEADER_FILE_LENGTH).order(LITTLE_ENDIAN);
     private final UnsafeBuffer buffer = new UnsafeBuffer(byteBuffer);
     private final ByteBuffer copyView = byteBuffer.duplicate();
@@ -33,7 +33,7 @@ final class HeaderFile implements AutoCloseable
     private StoreGeometry geometry;
     private long generation;
 
-    private HeaderFile(final File file, final FileChannel channel)
+    private HeaderFile(final File file, final ReopeningChannel channel)
     {
         this.file = file;
         this.channel = channel;
@@ -104,10 +104,10 @@ final class HeaderFile implements AutoCloseable
      */
     static HeaderFile open(final File file)
     {
-        FileChannel channel = null;
+        ReopeningChannel channel = null;
         try
         {
-            channel = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = new ReopeningChannel(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             final HeaderFile header = new HeaderFile(file, channel);
             header.load();
             return header;

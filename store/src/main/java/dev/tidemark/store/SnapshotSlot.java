@@ -25,7 +25,7 @@ final class SnapshotSlot implements AutoCloseable
     private final int index;
     private final File file;
     private final StoreGeometry geometry;
-    private final FileChannel channel;
+    private final ReopeningChannel channel;
     private final MappedByteBuffer imageMapping;
     private final MappedByteBuffer crcMapping;
     private final UnsafeBuffer image;
@@ -35,7 +35,7 @@ final class SnapshotSlot implements AutoCloseable
         final int index,
         final File file,
         final StoreGeometry geometry,
-        final FileChannel channel,
+        final ReopeningChannel channel,
         final MappedByteBuffer imageMapping,
         final MappedByteBuffer crcMapping)
     {
@@ -116,22 +116,22 @@ final class SnapshotSlot implements AutoCloseable
             return null;
         }
 
-        FileChannel channel = null;
+        ReopeningChannel channel = null;
         MappedByteBuffer imageMapping = null;
         MappedByteBuffer crcMapping = null;
         try
         {
-            channel = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            final String headerProblem = checkHeader(channel, index, geometry);
+            channel = new ReopeningChannel(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            final String headerProblem = checkHeader(channel.current(), index, geometry);
             if (null != headerProblem)
             {
                 problem[0] = headerProblem + ": file=" + file;
                 CloseHelper.quietClose(channel);
                 return null;
             }
-            imageMapping = channel.map(
+            imageMapping = channel.current().map(
                 FileChannel.MapMode.READ_WRITE, imageOffset(geometry.pageSize), geometry.regionLength);
-            crcMapping = channel.map(
+            crcMapping = channel.current().map(
                 FileChannel.MapMode.READ_WRITE,
                 pageCrcTableOffset(geometry.pageSize, geometry.regionLength),
                 PageCrcTableDescriptor.tableLength(geometry.pageCount));
@@ -296,7 +296,11 @@ final class SnapshotSlot implements AutoCloseable
      */
     void writeHeaderCopy(final ByteBuffer copy) throws IOException
     {
-        writeRemaining(channel, copy, headerCopyOffset(geometry.pageSize, geometry.regionLength));
+        long at = headerCopyOffset(geometry.pageSize, geometry.regionLength);
+        while (copy.hasRemaining())
+        {
+            at += channel.write(copy, at);
+        }
     }
 
     int index()
@@ -353,8 +357,8 @@ final class SnapshotSlot implements AutoCloseable
      * writeback (ext4, XFS) the first store to each clean mapped page takes a write fault through the file
      * system's page_mkwrite, which costs more than the write itself and is what made a checkpoint of a
      * random-key workload slow; a write puts the bytes into the page cache without it. The page's CRC is taken
-     * from the source, which the caller owns for the duration (the copier's claim). Checkpointer thread only:
-     * a file channel is closed by an interrupt of the thread in it, and the checkpointer's thread is the store's.
+     * from the source, which the caller owns for the duration (the copier's claim). Checkpointer thread only; an
+     * interrupt of it costs the write a repeat, never the channel ({@link ReopeningChannel}).
      *
      * @param source       a view of the bytes to write (its position and limit are changed).
      * @param sourceOffset where the page starts in {@code source}.

@@ -572,7 +572,9 @@ public final class StateStore extends StoreAccess implements AutoCloseable
      * <p>
      * One thread at a time runs the checkpointer: an {@code invoke()} made while another thread is in a duty cycle
      * (your thread, or the writer waiting in {@link #awaitCheckpoint(long)}) returns 0 at once and does nothing.
-     * {@link #close()} waits for a duty cycle under way to end before it unmaps anything.
+     * {@link #close()} waits for a duty cycle under way to end before it unmaps anything. An interrupt of the calling
+     * thread neither stops the invoker (as it would stop Agrona's) nor costs the store its files: the duty cycle runs
+     * with the status cleared, and it is set again on return.
      *
      * @return the invoker, or null.
      */

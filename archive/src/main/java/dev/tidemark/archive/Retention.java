@@ -42,7 +42,7 @@ final class Retention implements AutoCloseable
     private final File dir;
     private final File archiveDir;
     private final LinkedBlockingQueue<File> doomed;
-    private final Thread deleter;
+    private Thread deleter;
     private long startPosition;
     private long purgedBelow = Long.MIN_VALUE;
     private long nextAttemptNs = System.nanoTime();
@@ -81,14 +81,12 @@ final class Retention implements AutoCloseable
                     doomed.add(file);
                 }
             }
-            deleter = new Thread(this::deleteDetached, "tidemark-retention");
-            deleter.setDaemon(true);
-            deleter.start();
+            // The thread starts on the first poll that has something to delete, so that an open failing after
+            // this constructor leaves no thread behind; orphans not deleted before a close are found again.
         }
         else
         {
             doomed = null;
-            deleter = null;
         }
     }
 
@@ -100,6 +98,12 @@ final class Retention implements AutoCloseable
      */
     int poll(final long retained)
     {
+        if (null == deleter && null != doomed && !doomed.isEmpty())
+        {
+            deleter = new Thread(this::deleteDetached, "tidemark-retention");
+            deleter.setDaemon(true);
+            deleter.start();
+        }
         if (retained != purgedBelow && System.nanoTime() - nextAttemptNs >= 0 && purgeBelow(retained))
         {
             purgedBelow = retained;

@@ -108,6 +108,16 @@ class LargeMessageReplayTest
         final TidemarkException ex = assertThrows(TidemarkException.class, this::open);
         assertTrue(ex.getMessage().contains("refused at position=" + victim), ex.getMessage());
         assertTrue(ex.getMessage().contains("sequence broken"), ex.getMessage());
+        // The open failed after the mapped store, its checkpointer and forcer had started: nothing of it runs on.
+        final List<String> leaked = new ArrayList<>();
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (thread.isAlive() && thread.getName().startsWith("tidemark-"))
+            {
+                leaked.add(thread.getName());
+            }
+        }
+        assertEquals(List.of(), leaked, "threads left by the failed open");
     }
 
     private DurableStore open()

@@ -112,21 +112,36 @@ class RetentionTest
         final File orphan = new File(new File(dir, EmbeddedArchive.DIRECTORY_NAME), recordingId + "-0.rec");
         assertTrue(startPosition >= SEGMENT_LENGTH, "nothing below the start to plant: " + startPosition);
         java.nio.file.Files.write(orphan.toPath(), new byte[4096]);
-        try (DurableStore store = DurableStore.open(context(aeronDir)))
+        final File startSegment = new File(new File(dir, EmbeddedArchive.DIRECTORY_NAME),
+            recordingId + "-" + startPosition + ".rec");
+        assertTrue(startSegment.isFile(), "the segment the recording starts in: " + startSegment);
+        for (int open = 0; open < 3; open++)
         {
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (orphan.exists() && System.nanoTime() - deadline < 0)
+            try (DurableStore store = DurableStore.open(context(aeronDir)))
             {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (orphan.exists() && System.nanoTime() - deadline < 0)
+                {
+                    store.poll();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+                assertFalse(orphan.exists(), "a segment file below the start left on disk after the open");
+                assertEquals(startPosition, store.recordingStartPosition());
+                assertTrue(startSegment.isFile(), "open " + open + " deleted the segment the recording starts in");
+                assertEquals(model.size(), store.size());
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[48]);
+                for (final Map.Entry<Long, Long> entry : model.entrySet())
+                {
+                    assertEquals(48, store.get(entry.getKey(), out, 0));
+                    assertEquals(entry.getValue().longValue(), out.getLong(0));
+                }
+                for (int i = 0; i < 100; i++)
+                {
+                    store.poll();
+                }
+                store.closeWithoutCheckpoint();
             }
-            assertFalse(orphan.exists(), "a segment file below the start left on disk after the open");
-            assertEquals(model.size(), store.size());
-            final UnsafeBuffer out = new UnsafeBuffer(new byte[48]);
-            for (final Map.Entry<Long, Long> entry : model.entrySet())
-            {
-                assertEquals(48, store.get(entry.getKey(), out, 0));
-                assertEquals(entry.getValue().longValue(), out.getLong(0));
-            }
+            assertTrue(startSegment.isFile(), "the close after open " + open + " deleted the start segment");
         }
     }
 

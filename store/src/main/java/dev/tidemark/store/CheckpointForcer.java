@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * A thread of its own for the checkpointer's blocking calls (the forces of the slot, the log and the header), so that
  * a checkpointer driven from a shared duty cycle (an invoker on a thread that also runs the embedded archive's
  * recorder, say) never blocks that thread for as long as a force takes. The thread sleeps in the kernel while a force
- * runs and parks between tasks: it takes no CPU that the duty cycle could use.
+ * runs and parks, untimed, between tasks: it takes no CPU that the duty cycle could use.
  * <p>
  * One task at a time. The checkpointer (whoever drives it) {@link #submit submits} a task only when
  * {@link #isIdle()}, and reads its {@link #takeFailure() failure} after it is idle again: the task's fields are
@@ -89,7 +89,10 @@ final class CheckpointForcer implements AutoCloseable
             }
             else
             {
-                LockSupport.parkNanos(this, PARK_NS);
+                // submit() and close() unpark; a permit given before this park makes it return at once. A stray
+                // interrupt is cleared, or every park would return at once.
+                LockSupport.park(this);
+                Thread.interrupted();
             }
         }
     }

@@ -155,6 +155,14 @@ final class Checkpointer implements Agent
     void closeDriving(final IdleStrategy idleStrategy)
     {
         handshake.writerCloseCopier(idleStrategy);
+        closeForcer();
+    }
+
+    /**
+     * Stop the forcer's thread, if there is one, once its task under way ended.
+     */
+    void closeForcer()
+    {
         if (null != forcer)
         {
             forcer.close();

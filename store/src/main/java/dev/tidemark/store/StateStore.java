@@ -58,13 +58,21 @@ public final class StateStore extends StoreAccess implements AutoCloseable
         final HeaderFile header = opened.header();
         final int restoredSlot = opened.chosenSlot();
         final SlotRecord record = header.record(restoredSlot);
-        ledger = new CheckpointLedger(header, restoredSlot, geometry.pageCount, tracker, checkpointer);
-        lastSequence = record.sequence;
-        lastPosition = record.position;
-        logIdentity = LogIdentity.of(record);
-        statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
-            System.nanoTime() - opened.openStartNs());
-        driver = new CheckpointerDriver(checkpointer, ctx); // last: it starts the checkpointer
+        try
+        {
+            ledger = new CheckpointLedger(header, restoredSlot, geometry.pageCount, tracker, checkpointer);
+            lastSequence = record.sequence;
+            lastPosition = record.position;
+            logIdentity = LogIdentity.of(record);
+            statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
+                System.nanoTime() - opened.openStartNs());
+            driver = new CheckpointerDriver(checkpointer, ctx); // last: it starts the checkpointer
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            checkpointer.closeForcer(); // the open is undone by the opener; the forcer's thread is ours to stop
+            throw ex;
+        }
     }
 
     /**

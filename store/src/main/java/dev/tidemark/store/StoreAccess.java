@@ -50,16 +50,17 @@ abstract class StoreAccess
         maxValueLength = geometry.maxValueLength;
         capacity = geometry.capacity;
         handshake = new CheckpointHandshake(live, slots, geometry.pageSize, ctx.checkpointPreImagePages());
+        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
+        table = new HashTable(live, tracker, geometry);
+        valueOffset = table.valueOffset();
+        size = (int)header.record(opened.chosenSlot()).entryCount;
+        // Last, as it starts the forcer's thread: the subclass stops it if its own construction fails.
         checkpointer = new Checkpointer(
             handshake, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
             ctx.checkpointDurableTimeoutNs(), ctx.checkpointPagesPerDutyCycle(), new CheckpointWriteBack(
             geometry.pageSize, ctx.checkpointFlushBytes(), ctx.checkpointWriteBytesPerSecond(),
             ctx.checkpointPagesPerDutyCycle()),
             ctx.checkpointForcerThread() ? new CheckpointForcer(ctx.checkpointerThreadFactory()) : null);
-        tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
-        table = new HashTable(live, tracker, geometry);
-        valueOffset = table.valueOffset();
-        size = (int)header.record(opened.chosenSlot()).entryCount;
     }
 
     // ------------------------------------------------------------------------------------------------ reads

@@ -46,7 +46,8 @@ final class Checkpointer implements Agent
     private final int pagesPerDutyCycle;
     private final CheckpointWriteBack writeBack;
     private final CheckpointForcer forcer;
-    private final CheckpointForcer.Task flushTask = this::flushTarget;
+    private final CheckpointForcer.Task flushTask = this::flushSubmitted;
+    private SnapshotSlot flushSlot; // written before the submit that publishes it to the forcer's thread
     private final CheckpointForcer.Task commitTask = this::commitWork;
 
     private final PageChecksum checksum = new PageChecksum();
@@ -268,11 +269,12 @@ final class Checkpointer implements Agent
             {
                 if (null == forcer)
                 {
-                    flushTarget();
+                    slots[target].force();
                     writeBack.onForced();
                 }
                 else if (forcer.isIdle())
                 {
+                    flushSlot = slots[target];
                     forcer.submit(flushTask);
                     writeBack.onForced();
                 }
@@ -302,6 +304,21 @@ final class Checkpointer implements Agent
         }
         if (clock.nanoTime() - deadlineNs > 0)
         {
+            if (null != forcer)
+            {
+                // A flush of this checkpoint's slot still under way ends first, and its outcome is this checkpoint's:
+                // none outlives the checkpoint it belongs to, to be taken for the next one's.
+                if (!forcer.isIdle())
+                {
+                    return 0;
+                }
+                final Throwable flushFailure = forcer.takeFailure();
+                if (null != flushFailure)
+                {
+                    commitFailed(flushFailure);
+                    return 1;
+                }
+            }
             complete(STATUS_ABORTED, new TidemarkException(
                 TidemarkException.Category.ERROR,
                 "checkpoint aborted: log not durable to position=" + position + " within " +
@@ -312,9 +329,9 @@ final class Checkpointer implements Agent
         return 0;
     }
 
-    private void flushTarget() throws IOException
+    private void flushSubmitted() throws IOException
     {
-        slots[handshake.copierTarget()].force();
+        flushSlot.force();
     }
 
     /**

@@ -22,10 +22,14 @@ import java.util.concurrent.TimeUnit;
  * (back-pressure), for at most {@link DurableStoreContext#durableTimeoutNs()}: then it throws, and the write it was
  * given stays unacknowledged (it is in the log, but nothing says it is durable).
  * <p>
- * <b>Threading.</b> Writer thread only, like the store: {@link #track} and {@link #poll} run the handler on it. Zero
- * allocation. A write the store refused is never tracked (the write threw); a store that failed (a recording stopped
- * under it) or was closed makes {@link #poll} and {@link #track} throw, the writes still pending unacknowledged. A
- * handler that throws ends that poll: the write it was called for counts as delivered, the rest stay pending.
+ * <b>Threading.</b> Writer thread only, like the store: {@link #track}, {@link #poll} and {@link #drain} run the
+ * handler on it. Zero allocation. A write the store refused is never tracked (the write threw); a store that failed
+ * (a recording stopped under it) or was closed makes them throw, the writes still pending unacknowledged, so
+ * {@link #drain} before closing the store. A handler that throws ends that poll: the write it was called for counts
+ * as delivered, the rest stay pending; inside {@link #track} (delivering to make room) the handler's exception goes to
+ * the store's error handler instead, so that it never costs the write being tracked. The handler may itself track
+ * writes, but not at a bound (it would wait for deliveries that only its own return allows: refused at once), and a
+ * poll from inside it delivers nothing: every handler call returns before the next begins.
  * <pre>{@code
  * Acknowledgements acks = new Acknowledgements(store, (orderId, position) -> confirm(orderId), 65_536, 1 << 20);
  * ...
@@ -61,6 +65,7 @@ public final class Acknowledgements
     private long head;
     private long tail;
     private long lastTrackedPosition = Long.MIN_VALUE;
+    private boolean delivering;
 
     /**
      * @param store            the store whose writes are tracked.
@@ -101,7 +106,8 @@ public final class Acknowledgements
      * @param correlationId an id of yours for the write, handed back to the handler.
      * @param position      the position the write returned; never lower than the last one tracked.
      * @return the position.
-     * @throws IllegalArgumentException if the position is lower than the last one tracked.
+     * @throws IllegalArgumentException if the position is lower than the last one tracked, or beyond the store's.
+     * @throws IllegalStateException    if called from the handler with no room.
      * @throws TidemarkException        if there is no room within the durable timeout, or the recording stopped.
      */
     public long track(final long correlationId, final long position)
@@ -111,7 +117,13 @@ public final class Acknowledgements
             throw new IllegalArgumentException("positions must be tracked in the order the writes were made: " +
                 "position=" + position + " after " + lastTrackedPosition);
         }
-        if (tail - head > mask || position - durablePosition() > maxBytesInFlight)
+        final long durable = durablePosition();
+        if (position > store.position())
+        {
+            throw new IllegalArgumentException("position=" + position + " is beyond the store's position=" +
+                store.position() + ": track the position a write returned");
+        }
+        if (tail - head > mask || position - durable > maxBytesInFlight)
         {
             awaitRoom(position);
         }
@@ -131,25 +143,77 @@ public final class Acknowledgements
      */
     public int poll()
     {
-        if (head == tail)
+        return deliver(false);
+    }
+
+    private int deliver(final boolean makingRoom)
+    {
+        if (head == tail || delivering)
         {
             return 0;
         }
         final long durable = durablePosition();
         int delivered = 0;
-        while (head < tail)
+        delivering = true;
+        try
         {
-            final int index = (int)head & mask;
-            final long position = positions[index];
-            if (position > durable)
+            while (head < tail)
             {
-                break;
+                final int index = (int)head & mask;
+                final long position = positions[index];
+                if (position > durable)
+                {
+                    break;
+                }
+                head++;
+                delivered++;
+                try
+                {
+                    handler.onAcknowledged(correlationIds[index], position);
+                }
+                catch (final RuntimeException ex)
+                {
+                    if (!makingRoom)
+                    {
+                        throw ex;
+                    }
+                    // Delivered to make room for a write being tracked: not that write's to lose.
+                    store.ctx.errorHandler().onError(ex);
+                }
             }
-            head++;
-            delivered++;
-            handler.onAcknowledged(correlationIds[index], position);
+        }
+        finally
+        {
+            delivering = false;
         }
         return delivered;
+    }
+
+    /**
+     * Deliver until nothing is pending, waiting for the log to become durable: before closing the store, whose close
+     * leaves whatever is still pending undeliverable.
+     *
+     * @param timeoutNs how long to wait.
+     * @return true if nothing is pending on return, false if the time ran out.
+     * @throws TidemarkException if the recording stopped under the store.
+     */
+    public boolean drain(final long timeoutNs)
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        idleStrategy.reset();
+        while (true)
+        {
+            poll();
+            if (head == tail)
+            {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            idleStrategy.idle();
+        }
     }
 
     /**
@@ -170,11 +234,16 @@ public final class Acknowledgements
 
     private void awaitRoom(final long position)
     {
+        if (delivering)
+        {
+            throw new IllegalStateException("no room to track position=" + position + " from inside the handler: " +
+                pending() + " writes pending, which only the handler's return can deliver; track it after the poll");
+        }
         final long deadline = System.nanoTime() + timeoutNs;
         idleStrategy.reset();
         while (true)
         {
-            poll();
+            deliver(true);
             if (tail - head <= mask && position - durablePosition() <= maxBytesInFlight)
             {
                 return;

@@ -111,7 +111,10 @@ class AcknowledgementsTest
             final IllegalArgumentException backwards = assertThrows(IllegalArgumentException.class,
                 () -> acks.track(2, position - 1));
             assertTrue(backwards.getMessage().contains("in the order the writes were made"), backwards.getMessage());
-            assertEquals(1, acks.pending(), "the refused position was tracked");
+            final IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
+                () -> acks.track(3, store.position() + 64));
+            assertTrue(beyond.getMessage().contains("beyond the store's position"), beyond.getMessage());
+            assertEquals(1, acks.pending(), "a refused position was tracked");
         }
         assertEquals(List.of(), errors);
     }
@@ -158,6 +161,116 @@ class AcknowledgementsTest
             assertEquals(List.of(1L, 2L, 3L, 4L), seen);
         }
         assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void shouldKeepTheTrackedWriteWhenAHandlerDeliveredToMakeRoomThrows()
+    {
+        try (DurableStore store = open())
+        {
+            final List<Long> seen = new ArrayList<>();
+            final Acknowledgements acks = new Acknowledgements(store, (id, p) ->
+            {
+                seen.add(id);
+                if (1 == id)
+                {
+                    throw new IllegalStateException("handler failed for 1");
+                }
+            }, 1, 1 << 20);
+            acks.track(1, store.put(1L, value(1), 0, VALUE, Durability.NONE));
+            // Full at one: this track delivers 1 to make room, whose handler throws; 2 must still be tracked.
+            acks.track(2, store.put(2L, value(2), 0, VALUE, Durability.NONE));
+            assertEquals(1, acks.pending());
+            assertTrue(acks.drain(TimeUnit.SECONDS.toNanos(60)));
+            assertEquals(List.of(1L, 2L), seen);
+        }
+        assertEquals(1, errors.size(), "the handler's failure went to the error handler: " + errors);
+        assertEquals("handler failed for 1", errors.get(0).getMessage());
+    }
+
+    @Test
+    void shouldCallTheHandlerOneWriteAtATimeWhenItTracksAndPollsItself()
+    {
+        try (DurableStore store = open())
+        {
+            final List<String> calls = new ArrayList<>();
+            final Acknowledgements[] holder = new Acknowledgements[1];
+            holder[0] = new Acknowledgements(store, (id, p) ->
+            {
+                calls.add("begin " + id);
+                assertEquals(0, holder[0].poll(), "a poll inside the handler delivers nothing");
+                if (1 == id)
+                {
+                    // Room for one: the second follow-up finds the tracker full inside the handler.
+                    for (long followUp = 100; followUp <= 101; followUp++)
+                    {
+                        holder[0].track(followUp, store.put(followUp, value(followUp), 0, VALUE, Durability.NONE));
+                    }
+                }
+                calls.add("end " + id);
+            }, 2, 1 << 20);
+            final Acknowledgements acks = holder[0];
+            for (long id = 1; id <= 2; id++)
+            {
+                acks.track(id, store.put(id, value(id), 0, VALUE, Durability.NONE));
+            }
+            store.awaitDurable(store.position());
+            final IllegalStateException full = assertThrows(IllegalStateException.class, acks::poll);
+            assertTrue(full.getMessage().contains("from inside the handler"), full.getMessage());
+            assertEquals(List.of("begin 1"), calls, "the handler's exception ended the poll");
+            assertEquals(2, acks.pending(), "2 and the first follow-up");
+            calls.clear();
+            assertTrue(acks.drain(TimeUnit.SECONDS.toNanos(60)));
+            for (int i = 0; i + 1 < calls.size(); i += 2)
+            {
+                assertEquals(calls.get(i).replace("begin", "end"), calls.get(i + 1), "nested handler calls: " + calls);
+            }
+            assertEquals(List.of("begin 2", "end 2", "begin 100", "end 100"), calls);
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void shouldDrainBeforeCloseAndFailClearlyOnceTheRecordingIsStopped()
+    {
+        final String aeronDir = io.aeron.CommonContext.getAeronDirectoryName() + "-acks-" + System.nanoTime();
+        try (DurableStore store = DurableStore.open(new DurableStoreContext()
+            .storeContext(new StoreContext().dir(dir).keyLength(8).maxValueLength(VALUE).capacity(1000))
+            .aeronDirectoryName(aeronDir).errorHandler(errors::add)))
+        {
+            final List<Long> seen = new ArrayList<>();
+            final Acknowledgements acks = new Acknowledgements(store, (id, p) -> seen.add(id), 64, 1 << 20);
+            for (long id = 1; id <= 10; id++)
+            {
+                acks.track(id, store.put(id, value(id), 0, VALUE, Durability.NONE));
+            }
+            assertTrue(acks.drain(TimeUnit.SECONDS.toNanos(60)));
+            assertEquals(10, seen.size());
+            acks.track(11, store.put(11L, value(11), 0, VALUE, Durability.NONE));
+            try (io.aeron.archive.client.AeronArchive operator = io.aeron.archive.client.AeronArchive.connect(
+                new io.aeron.archive.client.AeronArchive.Context().aeronDirectoryName(aeronDir)
+                    .controlRequestChannel("aeron:ipc").controlResponseChannel("aeron:ipc")))
+            {
+                assertTrue(operator.tryStopRecordingByIdentity(store.recordingId()));
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (store.durablePosition() >= 0 && System.nanoTime() - deadline < 0)
+            {
+                Thread.onSpinWait();
+            }
+            final dev.tidemark.store.TidemarkException stopped = assertThrows(
+                dev.tidemark.store.TidemarkException.class, acks::poll);
+            assertTrue(stopped.getMessage().contains("stopped under the store"), stopped.getMessage());
+            assertTrue(stopped.isFatal());
+            assertThrows(dev.tidemark.store.TidemarkException.class, () -> acks.drain(1));
+            assertThrows(dev.tidemark.store.TidemarkException.class, () -> acks.track(12, store.position()));
+            assertEquals(1, acks.pending(), "the write not delivered stays pending, unacknowledged");
+            store.closeWithoutCheckpoint();
+        }
+        catch (final dev.tidemark.store.TidemarkException ex)
+        {
+            assertTrue(ex.getMessage().contains("stopped under the store"), ex.getMessage());
+        }
     }
 
     private static void drain(final Acknowledgements acks)

@@ -24,6 +24,7 @@ final class CheckpointLedger
     private long checkpointsAborted;
     private long lastCheckpointDurationNs;
     private int lastCheckpointPagesCopied;
+    private int lastCheckpointFlushes;
 
     CheckpointLedger(
         final HeaderFile header,
@@ -90,6 +91,7 @@ final class CheckpointLedger
             tracker.endCheckpoint(Checkpointer.STATUS_COMMITTED == status);
             lastCheckpointDurationNs = checkpointer.resultDurationNs();
             lastCheckpointPagesCopied = checkpointer.resultPagesCopied();
+            lastCheckpointFlushes = checkpointer.resultFlushes();
             if (Checkpointer.STATUS_COMMITTED == status)
             {
                 latestSlot = 1 - latestSlot;
@@ -157,6 +159,11 @@ final class CheckpointLedger
     int lastCheckpointPagesCopied()
     {
         return lastCheckpointPagesCopied;
+    }
+
+    int lastCheckpointFlushes()
+    {
+        return lastCheckpointFlushes;
     }
 
     int dirtyPagesOfNextTarget()

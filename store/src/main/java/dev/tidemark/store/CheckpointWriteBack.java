@@ -8,9 +8,11 @@ package dev.tidemark.store;
  * checkpointer does the writes and forces.
  * <ul>
  *   <li><b>Flush after</b> ({@link StoreContext#checkpointFlushBytes(int)}): once that many bytes have been written to
- *   the slot since its last force, force it again, so that the kernel never holds more than that of the slot dirty
- *   and the disk never gets the whole region in one submission (PostgreSQL's {@code checkpoint_flush_after},
- *   RocksDB's {@code bytes_per_sync}). Each force writes only the pages dirtied since the one before.</li>
+ *   the slot since its last force, force it again, so that the disk never gets the whole region in one submission
+ *   (PostgreSQL's {@code checkpoint_flush_after}, RocksDB's {@code bytes_per_sync}). Each force writes only the pages
+ *   dirtied since the one before. Inline, the bound is exact; with a forcer thread, a force due while the last one
+ *   still runs is made as soon as that one ends, so the bytes written meanwhile join it (copying is not held up:
+ *   the rate below is what bounds how fast dirty bytes accrue).</li>
  *   <li><b>Rate</b> ({@link StoreContext#checkpointWriteBytesPerSecond(long)}): a token bucket the copier draws on
  *   for each page it copies from the live region, so a checkpoint spreads over time instead of taking a core and
  *   the disk for as long as it lasts. Pre-images the writer saved are written whatever the bucket holds (the ring

@@ -55,6 +55,7 @@ final class Checkpointer implements Agent
     private int phase = IDLE;
     private long deadlineNs;
     private int pagesCopied;
+    private int flushes;
 
     private volatile long submittedCount;
     private volatile long completedCount;
@@ -69,6 +70,7 @@ final class Checkpointer implements Agent
     private Throwable resultCause;
     private long resultDurationNs;
     private int resultPagesCopied;
+    private int resultFlushes;
 
     Checkpointer(
         final CheckpointHandshake handshake,
@@ -136,6 +138,11 @@ final class Checkpointer implements Agent
         return resultPagesCopied;
     }
 
+    int resultFlushes()
+    {
+        return resultFlushes;
+    }
+
     Throwable fatalError()
     {
         return fatalError;
@@ -201,6 +208,7 @@ final class Checkpointer implements Agent
                 handshake.copierBegin();
                 writeBack.begin(clock.nanoTime());
                 pagesCopied = 0;
+                flushes = 0;
                 return 1;
 
             case COPYING:
@@ -271,12 +279,14 @@ final class Checkpointer implements Agent
                 {
                     slots[target].force();
                     writeBack.onForced();
+                    flushes++;
                 }
                 else if (forcer.isIdle())
                 {
                     flushSlot = slots[target];
                     forcer.submit(flushTask);
                     writeBack.onForced();
+                    flushes++;
                 }
             }
             return written;
@@ -426,6 +436,7 @@ final class Checkpointer implements Agent
         resultCause = cause;
         resultDurationNs = clock.nanoTime() - requestStartNs;
         resultPagesCopied = pagesCopied;
+        resultFlushes = flushes;
         phase = IDLE;
         completedCount = completedCount + 1;
         if (null != cause)

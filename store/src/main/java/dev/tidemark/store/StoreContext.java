@@ -66,16 +66,16 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
         }
     }
 
-    /**
-     * Check the settings and fill in defaults. Called by {@link StateStore#open(StoreContext)}.
-     *
-     * @return this.
-     */
     StoreContext self()
     {
         return this;
     }
 
+    /**
+     * Check the settings and fill in defaults. Called by {@link StateStore#open(StoreContext)}.
+     *
+     * @return this.
+     */
     public StoreContext conclude()
     {
         if (concluded)

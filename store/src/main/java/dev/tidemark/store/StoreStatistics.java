@@ -129,6 +129,15 @@ public final class StoreStatistics
     }
 
     /**
+     * @return forces of the slot the last checkpoint that ended made while it copied, one each
+     * {@link StoreContext#checkpointFlushBytes()} written (the commit's own force not counted).
+     */
+    public int lastCheckpointFlushes()
+    {
+        return ledger.lastCheckpointFlushes();
+    }
+
+    /**
      * @return pages the writer copied itself (into its pre-image ring, or into the slot), since open, because it
      * wrote to a page still pending.
      */

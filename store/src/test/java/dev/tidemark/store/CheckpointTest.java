@@ -119,12 +119,25 @@ class CheckpointTest
             assertTrue(store.checkpoint());
             checkpointSequence = store.lastSequence();
             atCheckpoint = new HashMap<>(model);
+            final long startNs = System.nanoTime();
             while (store.isCheckpointInProgress())
             {
                 fill(store, model, value, random, 5);
                 store.checkpointerInvoker().invoke();
             }
+            final long tookNs = System.nanoTime() - startNs;
             assertEquals(1 + 1, store.checkpointsCommitted(), "seed=" + seed);
+            // Flushed in steps: a force once 8 pages are unforced, or, while the forcer is still busy with the last,
+            // as soon as it is idle again (so fewer than one per 8 pages when forces are slow, never more).
+            final int copied = store.statistics().lastCheckpointPagesCopied();
+            final int flushes = store.statistics().lastCheckpointFlushes();
+            assertTrue(copied > 64, "too few pages to show steps: " + copied);
+            assertTrue(flushes >= 1 && flushes <= copied / 8 + 1, "flushes " + flushes + " for " + copied +
+                " pages, seed=" + seed);
+            // Paced at 32 MiB/s: the pages beyond the bucket's burst cannot have been written faster than that.
+            final long pacedBytes = (copied - 8L) * 4096;
+            assertTrue(tookNs >= pacedBytes * 1_000_000_000L / (32L << 20) / 2, "took " + tookNs + " ns for " +
+                copied + " pages at 32 MiB/s, seed=" + seed);
             assertTrue(store.statistics().writerPageCopies() > 0, "the writer never met a pending page: seed=" + seed);
             store.closeWithoutCheckpoint();
         }
@@ -140,7 +153,8 @@ class CheckpointTest
     private static boolean forcerThreadRunning()
     {
         return Thread.getAllStackTraces().keySet().stream()
-            .anyMatch((thread) -> thread.getName().equals("tidemark-checkpoint-forcer") && thread.isAlive());
+            .anyMatch((thread) -> thread.getName().equals("tidemark-checkpoint-forcer") && thread.isAlive() &&
+                thread.getThreadGroup() == Thread.currentThread().getThreadGroup());
     }
 
     @Test

@@ -28,8 +28,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #drain} before closing the store. A handler that throws ends that poll: the write it was called for counts
  * as delivered, the rest stay pending; inside {@link #track} (delivering to make room) the handler's exception goes to
  * the store's error handler instead, so that it never costs the write being tracked. The handler may itself track
- * writes, but not at a bound (it would wait for deliveries that only its own return allows: refused at once), and a
- * poll from inside it delivers nothing: every handler call returns before the next begins.
+ * writes when called from {@link #poll}, but not at a bound (it would wait for deliveries that only its own return
+ * allows), nor when called from a {@link #track} making room (its write would go ahead of that track's): both are
+ * refused at once. A poll from inside it delivers nothing and a drain is refused: every handler call returns before
+ * the next begins.
  * <pre>{@code
  * Acknowledgements acks = new Acknowledgements(store, (orderId, position) -> confirm(orderId), 65_536, 1 << 20);
  * ...
@@ -66,6 +68,8 @@ public final class Acknowledgements
     private long tail;
     private long lastTrackedPosition = Long.MIN_VALUE;
     private boolean delivering;
+    private boolean makingRoom;
+    private long makingRoomFor;
 
     /**
      * @param store            the store whose writes are tracked.
@@ -116,6 +120,12 @@ public final class Acknowledgements
         {
             throw new IllegalArgumentException("positions must be tracked in the order the writes were made: " +
                 "position=" + position + " after " + lastTrackedPosition);
+        }
+        if (makingRoom)
+        {
+            // Its position is beyond the one the outer track is making room for, which must be tracked first.
+            throw new IllegalStateException("track from the handler while a track at a bound delivers to make room " +
+                "for position=" + makingRoomFor + ": a write tracked now would go ahead of that one; track it after");
         }
         final long durable = durablePosition();
         if (position > store.position())
@@ -199,6 +209,10 @@ public final class Acknowledgements
      */
     public boolean drain(final long timeoutNs)
     {
+        if (delivering)
+        {
+            throw new IllegalStateException("drain from inside the handler: nothing can be delivered until it returns");
+        }
         final long deadline = System.nanoTime() + timeoutNs;
         idleStrategy.reset();
         while (true)
@@ -241,6 +255,20 @@ public final class Acknowledgements
         }
         final long deadline = System.nanoTime() + timeoutNs;
         idleStrategy.reset();
+        makingRoom = true;
+        makingRoomFor = position;
+        try
+        {
+            awaitRoom(position, deadline);
+        }
+        finally
+        {
+            makingRoom = false;
+        }
+    }
+
+    private void awaitRoom(final long position, final long deadline)
+    {
         while (true)
         {
             deliver(true);

@@ -7,9 +7,8 @@ import org.agrona.CloseHelper;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Forces the store's recording to disk up to a position before a checkpoint at that position commits, so that a
@@ -18,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * At archive fileSyncLevel 0 the recording position counter only says the recorder has written to the page cache:
  * after a power loss the segment files (and the catalog entry that says the recording is open) can end well before
  * it, while the snapshot, which the store forces, survives. So each checkpoint first forces the segment files that
- * hold the log from the last forced position up to its position (an fdatasync of a file flushes that file's dirty
+ * hold the log from the last forced position up to its position (an fsync of a file flushes that file's dirty
  * pages whoever wrote them), fsyncs the archive directory when a segment file was created since, and forces the
  * catalog. At fileSyncLevel 1 or more the segments are already forced by the recorder and this costs a few system
  * calls on clean files.
@@ -33,7 +32,7 @@ final class RecordingForcer implements AutoCloseable
     private final int segmentLength;
     private long forcedPosition;
     private long openSegmentBase = -1;
-    private FileChannel openSegment;
+    private RandomAccessFile openSegment;
     private boolean directoriesForced;
     private long directorySyncedBase = -1;
 
@@ -58,9 +57,10 @@ final class RecordingForcer implements AutoCloseable
      */
     void forceTo(final long position) throws IOException
     {
-        // A file channel is closed by an interrupt of the thread in it (the checkpointer may be a thread of the
-        // user's, or the store's own that AgentRunner.close interrupts when a duty cycle outlasts its timeout).
-        // Forcing is idempotent, so an interrupted pass is repeated with the interrupt status cleared, then set again.
+        // Files are forced through descriptors no interrupt can close (FileDescriptor.sync, an fsync), so a force is
+        // never repeated over an error it hid. The directories are forced through channels, which an interrupt of
+        // the thread in one closes (the checkpointer may be a thread of the user's): forcing is idempotent, so an
+        // interrupted pass is repeated with the interrupt status cleared, then set again.
         boolean interrupted = false;
         try
         {
@@ -112,7 +112,16 @@ final class RecordingForcer implements AutoCloseable
             final long lastBase = segmentBase(position - 1);
             for (long base = segmentBase(forcedPosition); base <= lastBase; base += segmentLength)
             {
-                segment(base).force(false);
+                try
+                {
+                    segment(base).getFD().sync();
+                }
+                catch (final java.io.SyncFailedException ex)
+                {
+                    throw new IOException("fsync of the segment file of recording " + files.recordingId() +
+                        " from position=" + base + " failed (a write-back error: EIO or ENOSPC): " +
+                        files.segmentFile(base), ex);
+                }
             }
             if (lastBase > directorySyncedBase)
             {
@@ -134,14 +143,13 @@ final class RecordingForcer implements AutoCloseable
      */
     void forceCatalog() throws IOException
     {
-        try (FileChannel catalog = FileChannel.open(
-            files.catalogFile().toPath(), StandardOpenOption.READ))
+        try (RandomAccessFile catalog = new RandomAccessFile(files.catalogFile(), "r"))
         {
-            catalog.force(false);
+            catalog.getFD().sync();
         }
     }
 
-    private FileChannel segment(final long base) throws IOException
+    private RandomAccessFile segment(final long base) throws IOException
     {
         if (base != openSegmentBase)
         {
@@ -154,7 +162,7 @@ final class RecordingForcer implements AutoCloseable
                 throw new IOException("segment file of recording " + files.recordingId() + " holding the log from " +
                     "position=" + base + " is missing, so the log cannot be made durable: " + file);
             }
-            openSegment = FileChannel.open(file.toPath(), StandardOpenOption.WRITE);
+            openSegment = new RandomAccessFile(file, "rw");
             openSegmentBase = base;
         }
         return openSegment;

@@ -81,8 +81,8 @@ final class Retention implements AutoCloseable
                     doomed.add(file);
                 }
             }
-            // The thread starts on the first poll that has something to delete, so that an open failing after
-            // this constructor leaves no thread behind; orphans not deleted before a close are found again.
+            // The thread starts when there is something to delete (the first poll, a purge, or the close), so that
+            // an open failing after this constructor leaves no thread behind.
         }
         else
         {
@@ -98,12 +98,7 @@ final class Retention implements AutoCloseable
      */
     int poll(final long retained)
     {
-        if (null == deleter && null != doomed && !doomed.isEmpty())
-        {
-            deleter = new Thread(this::deleteDetached, "tidemark-retention");
-            deleter.setDaemon(true);
-            deleter.start();
-        }
+        startDeleterIfQueued();
         if (retained != purgedBelow && System.nanoTime() - nextAttemptNs >= 0 && purgeBelow(retained))
         {
             purgedBelow = retained;
@@ -154,6 +149,7 @@ final class Retention implements AutoCloseable
                     {
                         doomed.add(new File(archiveDir, recordingId + "-" + base + ".rec"));
                     }
+                    startDeleterIfQueued();
                 }
                 startPosition = newStart;
             }
@@ -176,6 +172,16 @@ final class Retention implements AutoCloseable
             }
         }
         return true;
+    }
+
+    private void startDeleterIfQueued()
+    {
+        if (null == deleter && null != doomed && !doomed.isEmpty())
+        {
+            deleter = new Thread(this::deleteDetached, "tidemark-retention");
+            deleter.setDaemon(true);
+            deleter.start();
+        }
     }
 
     private void deleteDetached()
@@ -213,6 +219,7 @@ final class Retention implements AutoCloseable
      */
     public void close()
     {
+        startDeleterIfQueued();
         if (null != deleter)
         {
             doomed.add(POISON);

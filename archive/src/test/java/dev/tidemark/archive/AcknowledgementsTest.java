@@ -231,6 +231,41 @@ class AcknowledgementsTest
     }
 
     @Test
+    void shouldRefuseATrackFromTheHandlerWhileATrackMakesRoomSoNothingOvertakesIt()
+    {
+        try (DurableStore store = open())
+        {
+            final List<Long> seen = new ArrayList<>();
+            final Acknowledgements[] holder = new Acknowledgements[1];
+            holder[0] = new Acknowledgements(store, (id, p) ->
+            {
+                seen.add(id);
+                if (1 == id)
+                {
+                    holder[0].track(100, store.put(100L, value(100), 0, VALUE, Durability.NONE));
+                }
+                if (2 == id)
+                {
+                    holder[0].drain(TimeUnit.SECONDS.toNanos(1));
+                }
+            }, 1, 1 << 20);
+            final Acknowledgements acks = holder[0];
+            acks.track(1, store.put(1L, value(1), 0, VALUE, Durability.NONE));
+            final long second = store.put(2L, value(2), 0, VALUE, Durability.NONE);
+            acks.track(2, second); // full: delivers 1 to make room, whose handler's track is refused
+            assertEquals(1, acks.pending());
+            assertEquals(second, acks.oldestPendingPosition(), "2 is next, nothing went ahead of it");
+            store.awaitDurable(store.position());
+            final IllegalStateException drainInside = assertThrows(IllegalStateException.class, acks::poll);
+            assertTrue(drainInside.getMessage().contains("drain from inside the handler"), drainInside.getMessage());
+            assertEquals(List.of(1L, 2L), seen);
+        }
+        assertEquals(1, errors.size(), "the refused track, reported: " + errors);
+        assertTrue(errors.get(0).getMessage().contains("while a track at a bound delivers to make room"),
+            errors.get(0).getMessage());
+    }
+
+    @Test
     void shouldDrainBeforeCloseAndFailClearlyOnceTheRecordingIsStopped()
     {
         final String aeronDir = io.aeron.CommonContext.getAeronDirectoryName() + "-acks-" + System.nanoTime();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -143,6 +144,35 @@ class RetentionTest
             }
             assertTrue(startSegment.isFile(), "the close after open " + open + " deleted the start segment");
         }
+    }
+
+    @Test
+    void shouldDeleteDetachedSegmentsByCloseWhenTheStoreIsNeverPolled()
+    {
+        final String aeronDir = CommonContext.getAeronDirectoryName() + "-retention-nopoll-" + System.nanoTime();
+        final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(48));
+        final long recordingId;
+        final long startPosition;
+        try (DurableStore store = DurableStore.open(context(aeronDir)))
+        {
+            for (int i = 0; i < 100_000; i++)
+            {
+                value.putLong(0, i);
+                store.put(i % 5000, value, 0, 48, Durability.NONE);
+                if (0 == i % 10_000)
+                {
+                    store.checkpointAndAwait(); // an awaited checkpoint purges; poll() is never called
+                }
+            }
+            store.checkpointAndAwait();
+            recordingId = store.recordingId();
+            startPosition = store.recordingStartPosition();
+            assertTrue(startPosition > 0, "nothing purged: " + startPosition);
+        }
+        final File archive = new File(dir, EmbeddedArchive.DIRECTORY_NAME);
+        final String[] below = archive.list((d, name) -> name.startsWith(recordingId + "-") && name.endsWith(".rec") &&
+            Long.parseLong(name.substring((recordingId + "-").length(), name.length() - 4)) < startPosition);
+        assertEquals(List.of(), java.util.Arrays.asList(below), "detached segments left after the close");
     }
 
     private DurableStoreContext context(final String aeronDir)

@@ -46,6 +46,14 @@ final class CheckpointerInvoker extends AgentInvoker
             errorHandler.onError(ex);
             return 0;
         }
+        catch (final Error ex)
+        {
+            // As Agrona's invoker: reported, then thrown to the caller; the store becomes fail-stop first.
+            checkpointer.fail(new TidemarkException(TidemarkException.Category.FATAL, "the checkpointer failed in " +
+                "an invoker's duty cycle, store is fail-stop: no further writes or checkpoints", ex));
+            errorHandler.onError(ex);
+            throw ex;
+        }
         finally
         {
             if (interrupted)

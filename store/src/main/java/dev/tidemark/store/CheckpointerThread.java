@@ -53,7 +53,17 @@ final class CheckpointerThread implements Runnable, AutoCloseable
                 }
                 catch (final RuntimeException ex)
                 {
-                    errorHandler.onError(ex);
+                    report(ex);
+                }
+                catch (final Error ex)
+                {
+                    // Out of memory, or a SIGBUS on a mapping: the checkpointer cannot be trusted to go on, so the
+                    // store becomes fail-stop (writes refused) and this thread ends, which a waiting writer notices.
+                    checkpointer.fail(new TidemarkException(TidemarkException.Category.FATAL, "the checkpointer's " +
+                        "thread " + thread.getName() + " failed, store is fail-stop: no further writes or " +
+                        "checkpoints", ex));
+                    report(ex);
+                    throw ex;
                 }
                 // Only close stops this thread; an interrupt would otherwise make every idle return at once.
                 Thread.interrupted();
@@ -62,6 +72,18 @@ final class CheckpointerThread implements Runnable, AutoCloseable
         finally
         {
             exited = true;
+        }
+    }
+
+    private void report(final Throwable ex)
+    {
+        try
+        {
+            errorHandler.onError(ex);
+        }
+        catch (final Throwable ignore)
+        {
+            // an error handler that throws must not end the checkpointer's thread
         }
     }
 

@@ -194,7 +194,7 @@ final class HeaderFile implements AutoCloseable
             {
                 KillPoints.reach(KillPoints.CHECKPOINT_AFTER_HEADER_WRITE);
             }
-            channel.force(false);
+            channel.force();
         }
         byteBuffer.clear();
     }

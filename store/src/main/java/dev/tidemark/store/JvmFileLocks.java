@@ -23,6 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class JvmFileLocks
 {
+    /**
+     * Held across each whole sequence that takes a lock (create, claim, open, lock) and each that gives one up
+     * (unlink, close, release), so that in this JVM no name is unlinked and recreated between a claim's look at the
+     * file and the open of its name.
+     */
+    static final Object MONITOR = new Object();
+
     private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
 
     private JvmFileLocks()
@@ -59,9 +66,29 @@ final class JvmFileLocks
      */
     static String claim(final Path path) throws IOException
     {
-        final Object fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        final String key = null != fileKey ? fileKey.toString() : path.toRealPath().toString();
+        final String key = key(path);
         return HELD.add(key) ? key : null;
+    }
+
+    /**
+     * @return the identity a claim of the file now at {@code path} would have, or null if there is none.
+     */
+    static String keyOrNull(final Path path)
+    {
+        try
+        {
+            return key(path);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    private static String key(final Path path) throws IOException
+    {
+        final Object fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        return null != fileKey ? fileKey.toString() : path.toRealPath().toString();
     }
 
     /**

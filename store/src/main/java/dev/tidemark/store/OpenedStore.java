@@ -47,13 +47,17 @@ record OpenedStore(
     void close()
     {
         IoUtil.unmap(liveMapping);
-        if (!liveFile.getAbsoluteFile().getParentFile().equals(directory.dir().getAbsoluteFile()))
+        synchronized (JvmFileLocks.MONITOR)
         {
-            // Unlinked while its lock is still held, so that no other opener can lock the name it is about to lose.
-            IoUtil.delete(liveFile, true);
+            if (!liveFile.getAbsoluteFile().getParentFile().equals(directory.dir().getAbsoluteFile()))
+            {
+                // Unlinked while its lock is still held, so that no other opener can lock the name it is to lose.
+                IoUtil.delete(liveFile, true);
+            }
+            CloseHelper.quietClose(liveChannel);
+            JvmFileLocks.release(liveClaim);
         }
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        JvmFileLocks.release(liveClaim);
+        CloseHelper.quietCloseAll(slots[0], slots[1], header);
         CloseHelper.quietClose(directory);
     }
 }

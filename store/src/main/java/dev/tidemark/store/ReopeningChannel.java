@@ -5,12 +5,16 @@ package dev.tidemark.store;
 
 import org.agrona.CloseHelper;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A file channel that an interrupt cannot take away from the store.
@@ -24,15 +28,22 @@ import java.nio.file.Path;
  * cleared for the repeat and set again on return. Repeating is safe because every operation is positional: a write
  * puts the same bytes at the same offset again, and its buffer is put back to where it started first.
  * <p>
- * Open again, a file's descriptor still reports a write-back error that no descriptor has yet been told of (Linux
- * keeps one per file and hands it to the first {@code fsync} after it), so a force after the repeat fails as the
- * first would have. Mappings made through an earlier channel stay valid: a mapping does not need its channel.
+ * Forces never repeat on a new channel: a force whose channel an interrupt closed may have failed underneath (the
+ * JDK reports the close, not the {@code EIO}), and Linux tells each write-back error only to the descriptors that have
+ * not yet seen it, so a repeat on a descriptor opened after the failure could succeed over pages that never reached
+ * the disk. So {@link #force} then syncs through a descriptor of its own, opened with the channel and never closed
+ * before this holder ({@link FileDescriptor#sync()}: an {@code fsync}, which no interrupt can close): it is told of
+ * every error since the file was opened. A reopen checks it found the same file (device and inode), and refuses a
+ * replaced one.
+ * Mappings made through an earlier channel stay valid: a mapping does not need its channel.
  * Any thread; allocates only when it opens the file again.
  */
 final class ReopeningChannel implements AutoCloseable
 {
     private final Path path;
     private final OpenOption[] options;
+    private final RandomAccessFile syncFile;
+    private final Object fileKey;
     private volatile FileChannel channel;
     private volatile boolean closed;
 
@@ -46,6 +57,16 @@ final class ReopeningChannel implements AutoCloseable
         this.path = path;
         this.options = options;
         this.channel = FileChannel.open(path, options);
+        try
+        {
+            this.fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            this.syncFile = new RandomAccessFile(path.toFile(), "rw");
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw ex;
+        }
     }
 
     /**
@@ -115,30 +136,35 @@ final class ReopeningChannel implements AutoCloseable
     }
 
     /**
-     * {@link FileChannel#force(boolean)}, repeated on a channel opened again if an interrupt closed it.
+     * {@link FileChannel#force(boolean) force(false)} (an {@code fdatasync}, whose failure names its errno), once. If
+     * an interrupt closed the channel during it, its outcome is unknown, and it is not repeated on a channel opened
+     * again (which could succeed over pages that never reached the disk): the holder's own descriptor is synced
+     * instead ({@code fsync}; it reports every write-back error since the file was opened that it has not yet).
+     *
+     * @throws IOException if the force fails.
      */
-    void force(final boolean metaData) throws IOException
+    void force() throws IOException
     {
-        boolean interrupted = false;
         try
         {
-            while (true)
-            {
-                final FileChannel used = channel;
-                try
-                {
-                    used.force(metaData);
-                    return;
-                }
-                catch (final ClosedChannelException ex)
-                {
-                    interrupted |= reopenAfter(used, ex);
-                }
-            }
+            channel.force(false);
         }
-        finally
+        catch (final ClosedChannelException ex)
         {
-            restoreInterrupt(interrupted);
+            if (closed)
+            {
+                throw ex;
+            }
+            try
+            {
+                syncFile.getFD().sync();
+            }
+            catch (final IOException syncFailure)
+            {
+                syncFailure.addSuppressed(ex);
+                throw new IOException("fsync of " + path + " failed (a write-back error: EIO or ENOSPC) after an " +
+                    "interrupt closed the channel during its fdatasync", syncFailure);
+            }
         }
     }
 
@@ -173,6 +199,7 @@ final class ReopeningChannel implements AutoCloseable
     {
         closed = true;
         CloseHelper.quietClose(channel);
+        CloseHelper.quietClose(syncFile);
     }
 
     /**
@@ -183,23 +210,38 @@ final class ReopeningChannel implements AutoCloseable
      */
     private boolean reopenAfter(final FileChannel used, final ClosedChannelException ex) throws IOException
     {
-        if (closed)
-        {
-            throw ex;
-        }
         final boolean interrupted = Thread.interrupted();
-        synchronized (this)
+        boolean done = false;
+        try
         {
-            if (closed)
+            synchronized (this)
             {
-                throw ex;
+                if (closed)
+                {
+                    throw ex;
+                }
+                if (channel == used)
+                {
+                    final FileChannel reopened = FileChannel.open(path, options);
+                    final Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+                    if (null != fileKey && !fileKey.equals(key))
+                    {
+                        CloseHelper.quietClose(reopened);
+                        throw new IOException("file replaced since it was opened, not reopened: " + path);
+                    }
+                    channel = reopened;
+                }
             }
-            if (channel == used)
+            done = true;
+            return interrupted;
+        }
+        finally
+        {
+            if (!done)
             {
-                channel = FileChannel.open(path, options);
+                restoreInterrupt(interrupted);
             }
         }
-        return interrupted;
     }
 
     private static void restoreInterrupt(final boolean interrupted)

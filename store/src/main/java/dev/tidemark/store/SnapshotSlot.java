@@ -436,7 +436,7 @@ final class SnapshotSlot implements AutoCloseable
      */
     void force() throws IOException
     {
-        channel.force(false);
+        channel.force();
     }
 
     public void close()

@@ -81,46 +81,60 @@ final class StoreDirectory implements AutoCloseable
         }
 
         final File lockFile = new File(dir, LOCK_FILE_NAME);
-        // Claimed in this JVM before any channel is opened: closing a second channel would drop the first's lock.
-        FileChannel channel = null;
-        String claim = null;
-        try
+        synchronized (JvmFileLocks.MONITOR)
         {
-            JvmFileLocks.createIfMissing(lockFile.toPath());
-            claim = JvmFileLocks.claim(lockFile.toPath());
-            if (null == claim)
-            {
-                throw new IllegalStateException("store already open in this JVM: dir=" + dir);
-            }
-            channel = FileChannel.open(lockFile.toPath(), StandardOpenOption.WRITE);
-            final FileLock lock;
+            // Claimed in this JVM before any channel is opened: closing a second channel would drop the first's lock.
+            FileChannel channel = null;
+            String claim = null;
             try
             {
-                lock = channel.tryLock();
+                JvmFileLocks.createIfMissing(lockFile.toPath());
+                claim = JvmFileLocks.claim(lockFile.toPath());
+                if (null == claim)
+                {
+                    throw new IllegalStateException("store already open in this JVM: dir=" + dir);
+                }
+                channel = FileChannel.open(lockFile.toPath(), StandardOpenOption.WRITE);
+                final FileLock lock;
+                try
+                {
+                    lock = channel.tryLock();
+                }
+                catch (final OverlappingFileLockException ex)
+                {
+                    // Held by a channel that did not claim the file first: refused, the claim given back below.
+                    throw new IllegalStateException("store already open in this JVM: dir=" + dir, ex);
+                }
+                if (null == lock)
+                {
+                    throw new IllegalStateException(
+                        "store already open by another process (lock held on " + lockFile + "): dir=" + dir);
+                }
+                if (!claim.equals(JvmFileLocks.keyOrNull(lockFile.toPath())))
+                {
+                    // The name was unlinked (a failed create removes its files once it let its lock go) between
+                    // this open of it and the lock: the lock is on a file no other opener can find. Try again.
+                    lock.release();
+                    CloseHelper.quietClose(channel);
+                    channel = null;
+                    JvmFileLocks.release(claim);
+                    claim = null;
+                    return lock(dir, create);
+                }
+                return new StoreDirectory(dir, channel, lock, claim);
             }
-            catch (final OverlappingFileLockException ex)
+            catch (final IOException | RuntimeException ex)
             {
-                // Held by a channel that did not claim the file first: refused, the claim given back below.
-                throw new IllegalStateException("store already open in this JVM: dir=" + dir, ex);
+                // Every refusal: the channel closed first, then the claim given back, once.
+                CloseHelper.quietClose(channel);
+                JvmFileLocks.release(claim);
+                if (ex instanceof RuntimeException)
+                {
+                    throw (RuntimeException)ex;
+                }
+                throw new TidemarkException(
+                    TidemarkException.Category.ERROR, "cannot lock store directory: file=" + lockFile, ex);
             }
-            if (null == lock)
-            {
-                throw new IllegalStateException(
-                    "store already open by another process (lock held on " + lockFile + "): dir=" + dir);
-            }
-            return new StoreDirectory(dir, channel, lock, claim);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            // Every refusal: the channel closed first, then the claim given back, once.
-            CloseHelper.quietClose(channel);
-            JvmFileLocks.release(claim);
-            if (ex instanceof RuntimeException)
-            {
-                throw (RuntimeException)ex;
-            }
-            throw new TidemarkException(
-                TidemarkException.Category.ERROR, "cannot lock store directory: file=" + lockFile, ex);
         }
     }
 
@@ -161,16 +175,19 @@ final class StoreDirectory implements AutoCloseable
 
     public void close()
     {
-        try
+        synchronized (JvmFileLocks.MONITOR)
         {
-            lock.release();
+            try
+            {
+                lock.release();
+            }
+            catch (final IOException ignore)
+            {
+                // the channel close below releases it too
+            }
+            CloseHelper.quietClose(lockChannel);
+            JvmFileLocks.release(claim);
         }
-        catch (final IOException ignore)
-        {
-            // the channel close below releases it too
-        }
-        CloseHelper.quietClose(lockChannel);
-        JvmFileLocks.release(claim);
     }
 
     /**

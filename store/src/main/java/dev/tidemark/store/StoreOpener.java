@@ -242,28 +242,32 @@ final class StoreOpener
         final StoreDirectory directory, final StoreGeometry geometry, final SnapshotSlot image) throws IOException
     {
         final File liveFile = liveFile(ctx, directory, geometry);
-        // Created atomically, so that of two opens racing only the one that created it deletes it if refused; claimed
-        // in this JVM before a channel is opened on it, since closing a second channel would drop the first's lock.
-        createdLiveFile = JvmFileLocks.createIfMissing(liveFile.toPath()) ? liveFile : null;
-        liveClaim = JvmFileLocks.claim(liveFile.toPath());
-        if (null == liveClaim)
+        synchronized (JvmFileLocks.MONITOR)
         {
-            throw liveRegionInUse(liveFile, directory);
-        }
-        liveChannel = FileChannel.open(liveFile.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        // The store's lock covers its directory; a live region elsewhere is named by the store's id, which a copy of
-        // the directory shares, so it has a lock of its own: two copies open at once must never share one region.
-        try
-        {
-            liveLock = liveChannel.tryLock();
-        }
-        catch (final OverlappingFileLockException ex)
-        {
-            liveLock = null;
-        }
-        if (null == liveLock)
-        {
-            throw liveRegionInUse(liveFile, directory);
+            // Created atomically, so that of two opens racing only the one that created it deletes it if refused;
+            // claimed in this JVM before a channel is opened on it, since closing a second channel would drop the
+            // first's lock.
+            createdLiveFile = JvmFileLocks.createIfMissing(liveFile.toPath()) ? liveFile : null;
+            liveClaim = JvmFileLocks.claim(liveFile.toPath());
+            if (null == liveClaim)
+            {
+                throw liveRegionInUse(liveFile, directory);
+            }
+            liveChannel = FileChannel.open(liveFile.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // The store's lock covers its directory; a live region elsewhere is named by the store's id, which a copy
+            // of the directory shares, so it has a lock of its own: two copies open at once must never share one.
+            try
+            {
+                liveLock = liveChannel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                liveLock = null;
+            }
+            if (null == liveLock)
+            {
+                throw liveRegionInUse(liveFile, directory);
+            }
         }
         copyImageToLive(image, liveChannel, geometry.regionLength);
         liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
@@ -390,14 +394,19 @@ final class StoreOpener
     private void release()
     {
         IoUtil.unmap(liveMapping);
-        if (null != createdLiveFile && null != liveLock)
+        synchronized (JvmFileLocks.MONITOR)
         {
-            // Only by the open that created it and holds its lock, and unlinked while the lock is still held, so
-            // that no other opener can lock the name it is about to lose.
-            IoUtil.delete(createdLiveFile, true);
+            if (null != createdLiveFile && null != liveLock && liveLock.isValid())
+            {
+                // Only by the open that created it and still holds its lock (an interrupt during the copy closes the
+                // channel, and the lock with it), unlinked while the lock is held, so that no other opener can lock
+                // the name it is about to lose.
+                IoUtil.delete(createdLiveFile, true);
+            }
+            CloseHelper.quietClose(liveChannel);
+            JvmFileLocks.release(liveClaim);
         }
-        CloseHelper.quietCloseAll(liveChannel, slots[0], slots[1], header);
-        JvmFileLocks.release(liveClaim);
+        CloseHelper.quietCloseAll(slots[0], slots[1], header);
         try
         {
             if (created)

@@ -47,6 +47,12 @@ public final class CrashChild
 
     private static final boolean FAULT_ACK_EARLY = "true".equals(System.getProperty(FAULT_ACK_EARLY_PROP_NAME));
 
+    /**
+     * A recovery time objective in milliseconds: set, it is the child's only checkpoint policy (the byte and time
+     * rules are put out of reach), for {@link RecoveryObjectiveScenario}.
+     */
+    static final String RTO_MS_PROP_NAME = "tidemark.harness.rtoMs";
+
     static final int VIOLATION_EXIT = 3;
     static final int FAILED_EXIT = 4;
 
@@ -327,6 +333,12 @@ public final class CrashChild
             .checkpointIntervalNs(TimeUnit.MILLISECONDS.toNanos(300))
             .durableTimeoutNs(TimeUnit.SECONDS.toNanos(5))
             .errorHandler((throwable) -> System.err.println("error: " + oneLine(throwable)));
+        final long objectiveMs = Long.getLong(RTO_MS_PROP_NAME, 0);
+        if (objectiveMs > 0)
+        {
+            ctx.recoveryTimeObjectiveNs(TimeUnit.MILLISECONDS.toNanos(objectiveMs)).checkpointLogBytes(1L << 40)
+                .checkpointIntervalNs(TimeUnit.HOURS.toNanos(1));
+        }
         if (null != aeronDir)
         {
             ctx.embedded(false).aeronDirectoryName(aeronDir).archiveFileSyncLevel(Durability.SYNCED == level ? 1 : 0);

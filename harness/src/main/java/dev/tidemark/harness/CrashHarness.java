@@ -19,13 +19,14 @@ import java.util.List;
  * pulls the power on their filesystem, and has the next child verify the recovered state against the model:
  * exactly the state after k operations, last acknowledged &lt;= k &lt;= last intended, invariants intact.
  * <pre>
- * crash --scenario all|kill9|external|killpoints|powerloss|corruption|diskfull|fsync|doubleopen|recoverycrash|idle
+ * crash --scenario all|kill9|external|killpoints|powerloss|corruption|diskfull|fsync|doubleopen|recoverycrash|idle|rto
  *       [--cycles N] [--seed S] [--level none|recorded|synced] [--dir workDir] [--child-property name=value]
  * </pre>
  * Prints a progress line per cycle and a table per scenario; exits 1 on any violation or unexpected failure.
  * Every failure prints its seed, scenario and a one-line command that reproduces it. Without {@code --level} the
  * scenarios run at RECORDED and powerloss runs once at each level (NONE, RECORDED, SYNCED), each with the oracle that
- * level promises after a power loss; with it, every scenario runs at that level.
+ * level promises after a power loss; with it, every scenario runs at that level. {@code rto} (restarts timed against
+ * a recovery time objective) runs only when named, never in {@code all}.
  * <p>
  * This class holds the command line, the catalogue of scenarios and the run through them; the scenarios are in
  * {@link KillScenarios}, {@link ExternalArchiveScenario}, {@link PowerLossScenario}, {@link CorruptionScenario} and
@@ -182,6 +183,7 @@ public final class CrashHarness
                     case "doubleopen": kills.doubleOpen(result); break;
                     case "recoverycrash": kills.recoveryCrash(result); break;
                     case "idle": kills.idle(result); break;
+                    case "rto": new RecoveryObjectiveScenario(crashRun).run(result); break;
                     default: throw new IllegalArgumentException("unknown scenario: " + scenario);
                 }
             }

@@ -105,6 +105,24 @@ class CrashHarnessTest
         assertTrue(report.contains("repro: mvn"), report);
     }
 
+    @Test
+    void shouldTimeRestartsAgainstTheRecoveryTimeObjectiveAndLoseNothing() throws Exception
+    {
+        // The objective is generous here (a minute): the scenario's mechanics and its oracle are what is tested; the
+        // time it measures means something only on an idle machine (perf-reports).
+        final long seed = Long.getLong("tidemark.test.seed", System.nanoTime());
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        final List<CrashHarness.Result> results = new CrashHarness(seed, 3, Durability.RECORDED, workDir,
+            List.of("-D" + CrashChild.RTO_MS_PROP_NAME + "=60000"), out).run(List.of("rto"));
+        final String report = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(report);
+        final CrashHarness.Result rto = results.get(0);
+        assertTrue(rto.passed(), report);
+        assertEquals(4, rto.recoveryMs.size(), "the create and three restarts, each timed: " + report);
+        assertTrue(report.contains("objective 60000 ms: 3 restarts after kill -9"), report);
+    }
+
     private static boolean xfsAvailable()
     {
         return "root".equals(System.getProperty("user.name")) && new File("/usr/sbin/mkfs.xfs").canExecute() &&

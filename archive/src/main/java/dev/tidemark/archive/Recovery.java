@@ -74,7 +74,9 @@ final class Recovery
         final long startNs = System.nanoTime();
         checkArchiveDirectory();
         store = restoreStore();
+        final long storeOpenNs = System.nanoTime() - startNs;
         connection = ArchiveConnection.connect(ctx, store.storeId(), errorHandler);
+        final long archiveStartNs = System.nanoTime() - startNs - storeOpenNs;
         final ChangeMessageFlyweight message = new ChangeMessageFlyweight(HEADER_LENGTH +
             BatchDescriptor.operationLength(
             store.keyLength(), BatchDescriptor.PUT, store.maxValueLength()) * 2 + 4096);
@@ -124,7 +126,7 @@ final class Recovery
             truncatedAt = replay.truncatedAt();
         }
         final RecoveryReport report = new RecoveryReport(
-            replayed, replayDurationNs, System.nanoTime() - startNs, truncatedAt);
+            replayed, replayDurationNs, System.nanoTime() - startNs, truncatedAt, storeOpenNs, archiveStartNs);
         return new Recovered(store, connection, recording, publication, message, extension.subscriptionId(),
             extension.counterId(), durableLog, forcer, errorHandler, report);
     }

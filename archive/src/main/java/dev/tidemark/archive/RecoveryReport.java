@@ -12,8 +12,25 @@ package dev.tidemark.archive;
  * @param recoveryDurationNs nanoseconds the open took, from the lock to accepting writes (restore, archive, replay,
  *                           extend).
  * @param truncatedAt        the position a torn log tail was cut at, or -1 if the log was whole.
+ * @param storeOpenNs        nanoseconds of it restoring the mapped store: the lock, the header, the slots' verify,
+ *                           the live region's copy and map.
+ * @param archiveStartNs     nanoseconds of it starting (embedded) or connecting to (external) the media driver and
+ *                           the archive.
  */
 public record RecoveryReport(
-    long replayedMessages, long replayDurationNs, long recoveryDurationNs, long truncatedAt)
+    long replayedMessages,
+    long replayDurationNs,
+    long recoveryDurationNs,
+    long truncatedAt,
+    long storeOpenNs,
+    long archiveStartNs)
 {
+    /**
+     * @return nanoseconds of the open that were neither the store's restore, the archive's start nor the replay:
+     * finding and checking the recording, extending it, and forcing what the replay may have left unforced.
+     */
+    public long otherNs()
+    {
+        return Math.max(0, recoveryDurationNs - storeOpenNs - archiveStartNs - replayDurationNs);
+    }
 }

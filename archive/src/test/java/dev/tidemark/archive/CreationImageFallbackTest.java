@@ -66,6 +66,11 @@ class CreationImageFallbackTest
             assertEquals(recordingId, store.recordingId(), "the same recording, not a new one");
             assertEquals(100, store.size(), errors.toString());
             assertEquals(100, store.recovery().replayedMessages());
+            final RecoveryReport report = store.recovery();
+            assertTrue(report.storeOpenNs() > 0 && report.archiveStartNs() > 0 && report.replayDurationNs() > 0,
+                report.toString());
+            assertEquals(report.recoveryDurationNs(), report.storeOpenNs() + report.archiveStartNs() +
+                report.replayDurationNs() + report.otherNs(), "the parts add up to the whole: " + report);
             final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
             for (long i = 0; i < 100; i++)
             {

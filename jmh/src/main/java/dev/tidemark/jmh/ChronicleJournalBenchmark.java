@@ -12,7 +12,6 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.values.Values;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -28,21 +27,7 @@ import java.io.File;
  * waits for its recording; neither takes a snapshot here (the durable store checkpoints as configured, which this
  * peer has no counterpart for). Zero-copy excerpt writes through a reused document context.
  */
-@Fork(value = 1, jvmArgsAppend = {
-    BenchmarkDefaults.ADD_EXPORTS, BenchmarkDefaults.JDK_INTERNAL_MISC, BenchmarkDefaults.HEAP_MIN,
-    BenchmarkDefaults.HEAP_MAX, BenchmarkDefaults.GC,
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-    "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true",
-    "-Dchronicle.announcer.disable=true" })
-public class ChronicleJournalBenchmark extends BenchmarkDefaults
+public class ChronicleJournalBenchmark extends ChronicleBenchmarkDefaults
 {
     @Param({ "1000000" })
     int entries;

@@ -108,21 +108,6 @@ final class CheckpointForcer implements AutoCloseable
         }
         closing = true;
         LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        CheckpointerThread.joinUninterruptibly(thread);
     }
 }

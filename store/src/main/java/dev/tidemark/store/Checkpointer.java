@@ -36,6 +36,10 @@ final class Checkpointer implements Agent
     private static final int COMMITTING = 4;
     private static final int AWAITING_COMMIT = 5;
 
+    private static final int FLUSH_OK = 0;
+    private static final int FLUSH_RUNNING = 1;
+    private static final int FLUSH_FAILED = 2;
+
     private final CheckpointHandshake handshake;
     private final SnapshotSlot[] slots;
     private final HeaderFile header;
@@ -314,20 +318,12 @@ final class Checkpointer implements Agent
         }
         if (clock.nanoTime() - deadlineNs > 0)
         {
-            if (null != forcer)
+            // A flush of this checkpoint's slot still under way ends first, and its outcome is this checkpoint's:
+            // none outlives the checkpoint it belongs to, to be taken for the next one's.
+            final int flush = flushOutcome();
+            if (FLUSH_OK != flush)
             {
-                // A flush of this checkpoint's slot still under way ends first, and its outcome is this checkpoint's:
-                // none outlives the checkpoint it belongs to, to be taken for the next one's.
-                if (!forcer.isIdle())
-                {
-                    return 0;
-                }
-                final Throwable flushFailure = forcer.takeFailure();
-                if (null != flushFailure)
-                {
-                    commitFailed(flushFailure);
-                    return 1;
-                }
+                return FLUSH_RUNNING == flush ? 0 : 1;
             }
             complete(STATUS_ABORTED, new TidemarkException(
                 TidemarkException.Category.ERROR,
@@ -342,6 +338,28 @@ final class Checkpointer implements Agent
     private void flushSubmitted() throws IOException
     {
         flushSlot.force();
+    }
+
+    /**
+     * The forcer's last flush: still running, failed (the checkpoint failed with it), or none pending or ended well.
+     */
+    private int flushOutcome()
+    {
+        if (null == forcer)
+        {
+            return FLUSH_OK;
+        }
+        if (!forcer.isIdle())
+        {
+            return FLUSH_RUNNING;
+        }
+        final Throwable flushFailure = forcer.takeFailure();
+        if (null != flushFailure)
+        {
+            commitFailed(flushFailure);
+            return FLUSH_FAILED;
+        }
+        return FLUSH_OK;
     }
 
     /**
@@ -362,15 +380,10 @@ final class Checkpointer implements Agent
             }
             return 1;
         }
-        if (!forcer.isIdle())
+        final int flush = flushOutcome();
+        if (FLUSH_OK != flush)
         {
-            return 0;
-        }
-        final Throwable flushFailure = forcer.takeFailure();
-        if (null != flushFailure)
-        {
-            commitFailed(flushFailure);
-            return 1;
+            return FLUSH_RUNNING == flush ? 0 : 1;
         }
         forcer.submit(commitTask);
         phase = AWAITING_COMMIT;

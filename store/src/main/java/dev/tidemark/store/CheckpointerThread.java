@@ -107,6 +107,16 @@ final class CheckpointerThread implements Runnable, AutoCloseable
     public void close()
     {
         running = false;
+        CheckpointerThread.joinUninterruptibly(thread);
+    }
+
+    /**
+     * Wait for a thread to end, however long it takes; an interrupt of the waiting thread is kept for it, not acted on.
+     *
+     * @param thread the thread to wait for.
+     */
+    static void joinUninterruptibly(final Thread thread)
+    {
         boolean interrupted = false;
         while (thread.isAlive())
         {

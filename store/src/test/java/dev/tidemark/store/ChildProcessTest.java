@@ -90,7 +90,8 @@ class ChildProcessTest
                 () -> StateStore.open(new StoreContext().dir(copyA).liveRegionDirectory(liveDir)));
             assertTrue(ex.getMessage().contains("is in use by another open store with the same id"), ex.getMessage());
             final String reply = tryOpenInChild(copyB, liveDir);
-            assertTrue(reply.startsWith("REFUSED") && reply.contains("live region") && reply.contains("is in use"), reply);
+            assertTrue(reply.startsWith("REFUSED") && reply.contains("live region") && reply.contains("is in use"),
+                reply);
             assertTrue(first.contains(2L), "the first store's region was not overwritten by a copy's restore");
             final UnsafeBuffer value = new UnsafeBuffer(new byte[8]);
             assertEquals(8, first.get(2L, value, 0));
@@ -99,10 +100,8 @@ class ChildProcessTest
         assertTrue(tryOpenInChild(copyB, liveDir).startsWith("OPENED size=1"), "the copy opens once the first closed");
     }
 
-    private String tryOpenInChild(final File storeDir, final File liveDir) throws Exception
+    private static List<String> linesUntilExit(final Process child) throws Exception
     {
-        final List<String> extra = null == liveDir ? List.of() : List.of(liveDir.getPath());
-        final Process child = start(List.of(), "try-open", storeDir, extra);
         final List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(
             new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)))
@@ -113,6 +112,14 @@ class ChildProcessTest
             }
         }
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        return lines;
+    }
+
+    private String tryOpenInChild(final File storeDir, final File liveDir) throws Exception
+    {
+        final List<String> extra = null == liveDir ? List.of() : List.of(liveDir.getPath());
+        final Process child = start(List.of(), "try-open", storeDir, extra);
+        final List<String> lines = linesUntilExit(child);
         return lines.stream().filter((line) -> line.startsWith("OPENED") || line.startsWith("REFUSED"))
             .findFirst().orElse(String.join("\n", lines));
     }
@@ -164,16 +171,7 @@ class ChildProcessTest
             Arrays.asList("/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fdatasync,fsync",
                 "-e", "inject=fdatasync:error=EIO"),
             "fsync-fail");
-        final List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)))
-        {
-            for (String line; null != (line = out.readLine()); )
-            {
-                lines.add(line);
-            }
-        }
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        final List<String> lines = linesUntilExit(child);
         final String output = String.join("\n", lines);
         assumeTrue(!output.contains("PTRACE") && !output.contains("Operation not permitted"),
             "ptrace not permitted here: " + output);

@@ -3,14 +3,11 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StoreDirectories;
+
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What a store directory held before an open that may create a store, so that a create that fails (low storage, a
@@ -54,32 +51,7 @@ final class CreatedFiles
         {
             return;
         }
-        final String[] names = dir.list();
-        if (null != names)
-        {
-            for (final String name : names)
-            {
-                if (!before.contains(name))
-                {
-                    delete(new File(dir, name).toPath(), cause);
-                }
-            }
-        }
-        if (!dirExisted)
-        {
-            delete(dir.toPath(), cause);
-        }
-    }
-
-    private static void delete(final Path path, final Throwable cause)
-    {
-        try (Stream<Path> walk = Files.walk(path))
-        {
-            walk.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            cause.addSuppressed(ex);
-        }
+        // Under the store directory's lock, taken again, and the lock file last: see StoreDirectories.
+        StoreDirectories.removeUnderLock(dir, before, !dirExisted, cause::addSuppressed);
     }
 }

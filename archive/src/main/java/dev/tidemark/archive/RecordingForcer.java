@@ -33,6 +33,7 @@ final class RecordingForcer implements AutoCloseable
     private long forcedPosition;
     private long openSegmentBase = -1;
     private RandomAccessFile openSegment;
+    private RandomAccessFile catalog;
     private boolean directoriesForced;
     private long directorySyncedBase = -1;
 
@@ -143,9 +144,21 @@ final class RecordingForcer implements AutoCloseable
      */
     void forceCatalog() throws IOException
     {
-        try (RandomAccessFile catalog = new RandomAccessFile(files.catalogFile(), "r"))
+        // One descriptor for the forcer's life, opened at its first force (during the open) and kept: Linux reports
+        // a write-back error once to each descriptor open when it happened, so a descriptor opened for each force
+        // could miss an error the archive's own force was told of and moved past.
+        if (null == catalog)
+        {
+            catalog = new RandomAccessFile(files.catalogFile(), "r");
+        }
+        try
         {
             catalog.getFD().sync();
+        }
+        catch (final java.io.SyncFailedException ex)
+        {
+            throw new IOException("fsync of the archive's catalog failed (a write-back error: EIO or ENOSPC): " +
+                files.catalogFile(), ex);
         }
     }
 
@@ -175,6 +188,8 @@ final class RecordingForcer implements AutoCloseable
 
     public void close()
     {
+        CloseHelper.quietClose(catalog);
+        catalog = null;
         CloseHelper.quietClose(openSegment);
         openSegment = null;
         openSegmentBase = -1;

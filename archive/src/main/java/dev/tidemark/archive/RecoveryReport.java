@@ -26,8 +26,9 @@ public record RecoveryReport(
     long archiveStartNs)
 {
     /**
-     * @return nanoseconds of the open that were neither the store's restore, the archive's start nor the replay:
-     * finding and checking the recording, extending it, and forcing what the replay may have left unforced.
+     * @return nanoseconds of the open that were neither the store's restore, the archive's start nor the replay (which
+     * includes the walk of the replayed frames): finding the recording, extending it, forcing the catalog, and on a
+     * create the first checkpoint.
      */
     public long otherNs()
     {

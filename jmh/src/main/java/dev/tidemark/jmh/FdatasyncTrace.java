@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The machine's raw fdatasync at a fixed rate, measured as {@link AckTrace} measures a SYNCED write: a 72-byte
- * positional write and an fdatasync of a file on the same file system, each from its intended start (coordinated
+ * positional write and an fdatasync of a file on the same file system (64 MiB, written out and forced first, so no
+ * write extends it), each from its intended start (coordinated
  * omission corrected), so that a stall counts against every write it delayed. The baseline for "SYNCED
  * acknowledgement p99 within 2x the raw fdatasync p99", which a back-to-back sample of fdatasync alone (JMH's
  * {@code LogBaselineBenchmark.writeAndFdatasync}) does not give, since it lets a stall delay no one.
@@ -68,6 +69,18 @@ public final class FdatasyncTrace
         try (FileChannel channel = FileChannel.open(new File(dir, "log.dat").toPath(), StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
+            // Written out and forced before the clock starts, as a recording's segment is overwritten in place:
+            // a write that extended the file would make each fdatasync commit the file's new size too.
+            final ByteBuffer zeros = ByteBuffer.allocateDirect(1024 * 1024);
+            for (long at = 0; at < FILE_LENGTH; at += zeros.capacity())
+            {
+                zeros.clear();
+                while (zeros.hasRemaining())
+                {
+                    channel.write(zeros, at + zeros.position());
+                }
+            }
+            channel.force(true);
             final long intervalNs = SECOND_NS / rate;
             final long operations = (long)seconds * rate;
             final long start = System.nanoTime();

@@ -191,6 +191,16 @@ final class Checkpointer implements Agent
         }
         try
         {
+            if (null != fatalError)
+            {
+                // Fail-stop (an Error in an earlier duty cycle, say): no more copying and never a commit; a
+                // checkpoint in progress ends failed with the cause, so that a waiting writer hears of it.
+                if (IDLE != phase)
+                {
+                    complete(STATUS_FAILED, fatalError);
+                }
+                return 0;
+            }
             return dutyCycle();
         }
         finally

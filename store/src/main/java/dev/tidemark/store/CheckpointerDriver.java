@@ -70,8 +70,9 @@ final class CheckpointerDriver
             }
             if (null != runner && runner.hasDied())
             {
-                throw new TidemarkException(TidemarkException.Category.ERROR, "the checkpointer's thread " +
-                    runner.name() + " died before the store closed, so no checkpoint can end");
+                throw new TidemarkException(TidemarkException.Category.FATAL, "the checkpointer's thread " +
+                    runner.name() + " died before the store closed, so no checkpoint can end; store is fail-stop",
+                    checkpointer.fatalError());
             }
             if (null != invoker)
             {

@@ -49,8 +49,7 @@ final class CheckpointerInvoker extends AgentInvoker
         catch (final Error ex)
         {
             // As Agrona's invoker: reported, then thrown to the caller; the store becomes fail-stop first.
-            checkpointer.fail(new TidemarkException(TidemarkException.Category.FATAL, "the checkpointer failed in " +
-                "an invoker's duty cycle, store is fail-stop: no further writes or checkpoints", ex));
+            checkpointer.fail(ex); // first, and allocating nothing: the Error may be an OutOfMemoryError
             errorHandler.onError(ex);
             throw ex;
         }

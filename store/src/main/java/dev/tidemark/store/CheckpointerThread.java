@@ -59,9 +59,7 @@ final class CheckpointerThread implements Runnable, AutoCloseable
                 {
                     // Out of memory, or a SIGBUS on a mapping: the checkpointer cannot be trusted to go on, so the
                     // store becomes fail-stop (writes refused) and this thread ends, which a waiting writer notices.
-                    checkpointer.fail(new TidemarkException(TidemarkException.Category.FATAL, "the checkpointer's " +
-                        "thread " + thread.getName() + " failed, store is fail-stop: no further writes or " +
-                        "checkpoints", ex));
+                    checkpointer.fail(ex); // first, and allocating nothing: the Error may be an OutOfMemoryError
                     report(ex);
                     throw ex;
                 }

@@ -35,6 +35,7 @@ final class StoreDirectory implements AutoCloseable
         SlotDescriptor.fileName(1), SlotDescriptor.fileName(1) + ".bad" };
 
     private static final int ZERO_CHUNK = 1024 * 1024;
+    private static final int MAX_LOCK_ATTEMPTS = 16;
 
     private final File dir;
     private final FileChannel lockChannel;
@@ -56,6 +57,11 @@ final class StoreDirectory implements AutoCloseable
      * @throws TidemarkException     if the directory is missing and {@code create} is not set.
      */
     static StoreDirectory lock(final File dir, final boolean create)
+    {
+        return lock(dir, create, 0);
+    }
+
+    private static StoreDirectory lock(final File dir, final boolean create, final int attempt)
     {
         if (!dir.isDirectory())
         {
@@ -119,7 +125,12 @@ final class StoreDirectory implements AutoCloseable
                     channel = null;
                     JvmFileLocks.release(claim);
                     claim = null;
-                    return lock(dir, create);
+                    if (attempt >= MAX_LOCK_ATTEMPTS)
+                    {
+                        throw new TidemarkException(TidemarkException.Category.ERROR, "the lock file was replaced " +
+                            "under each of " + MAX_LOCK_ATTEMPTS + " attempts to lock it: file=" + lockFile);
+                    }
+                    return lock(dir, create, attempt + 1);
                 }
                 return new StoreDirectory(dir, channel, lock, claim);
             }

@@ -71,6 +71,22 @@ final class Recovery
 
     Recovered open()
     {
+        try
+        {
+            return openSteps();
+        }
+        catch (final io.aeron.exceptions.AeronException ex)
+        {
+            // The archive or the driver failed or went silent (a catalog damaged so that the archive cannot answer
+            // a listing, say): a refusal that names the store, not Aeron's own exception.
+            throw new TidemarkException(TidemarkException.Category.ERROR, "open failed in the archive or media " +
+                "driver: " + ex.getMessage() + "; the archive's catalog or the recording may be damaged (Aeron's " +
+                "ArchiveTool describes and verifies it): dir=" + ctx.dir(), ex);
+        }
+    }
+
+    private Recovered openSteps()
+    {
         final long startNs = System.nanoTime();
         checkArchiveDirectory();
         store = restoreStore();

@@ -49,6 +49,7 @@ class ArchiveDamageFuzzTest
             final long snapshotPosition = writeLog(dir);
             final String damage = damage(dir, random, snapshotPosition);
             final String where = "seed=" + seed + " trial=" + trial + " damage=" + damage;
+            System.out.println(where + " ...");
             final List<Throwable> errors = new ArrayList<>();
             final long[] outcome = assertTimeoutPreemptively(BOUND, () -> open(dir, errors), where);
             System.out.println(where + " -> " + (outcome[0] < 0 ? "refused" : "opened with " + outcome[0] +

@@ -3,7 +3,12 @@
  */
 package dev.tidemark.store;
 
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+
+import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +106,28 @@ final class JvmFileLocks
         if (null != key)
         {
             HELD.remove(key);
+        }
+    }
+
+    /**
+     * Give up a locked file: unlink it (if asked) while its lock is still held, so that no other opener can lock the
+     * name it is about to lose, then close the channel that holds the lock, then give the claim back; under
+     * {@link #MONITOR}, as one step.
+     *
+     * @param unlink  the file to delete first, or null to keep it.
+     * @param channel the channel holding the lock.
+     * @param claim   what {@link #claim(Path)} returned, or null.
+     */
+    static void unlinkCloseRelease(final File unlink, final FileChannel channel, final String claim)
+    {
+        synchronized (MONITOR)
+        {
+            if (null != unlink)
+            {
+                IoUtil.delete(unlink, true);
+            }
+            CloseHelper.quietClose(channel);
+            release(claim);
         }
     }
 }

@@ -47,16 +47,9 @@ record OpenedStore(
     void close()
     {
         IoUtil.unmap(liveMapping);
-        synchronized (JvmFileLocks.MONITOR)
-        {
-            if (!liveFile.getAbsoluteFile().getParentFile().equals(directory.dir().getAbsoluteFile()))
-            {
-                // Unlinked while its lock is still held, so that no other opener can lock the name it is to lose.
-                IoUtil.delete(liveFile, true);
-            }
-            CloseHelper.quietClose(liveChannel);
-            JvmFileLocks.release(liveClaim);
-        }
+        final boolean inStoreDirectory =
+            liveFile.getAbsoluteFile().getParentFile().equals(directory.dir().getAbsoluteFile());
+        JvmFileLocks.unlinkCloseRelease(inStoreDirectory ? null : liveFile, liveChannel, liveClaim);
         CloseHelper.quietCloseAll(slots[0], slots[1], header);
         CloseHelper.quietClose(directory);
     }

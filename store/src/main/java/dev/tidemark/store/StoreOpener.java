@@ -394,18 +394,10 @@ final class StoreOpener
     private void release()
     {
         IoUtil.unmap(liveMapping);
-        synchronized (JvmFileLocks.MONITOR)
-        {
-            if (null != createdLiveFile && null != liveLock && liveLock.isValid())
-            {
-                // Only by the open that created it and still holds its lock (an interrupt during the copy closes the
-                // channel, and the lock with it), unlinked while the lock is held, so that no other opener can lock
-                // the name it is about to lose.
-                IoUtil.delete(createdLiveFile, true);
-            }
-            CloseHelper.quietClose(liveChannel);
-            JvmFileLocks.release(liveClaim);
-        }
+        // The live file only by the open that created it and still holds its lock (an interrupt during the copy
+        // closes the channel, and the lock with it).
+        final boolean ours = null != createdLiveFile && null != liveLock && liveLock.isValid();
+        JvmFileLocks.unlinkCloseRelease(ours ? createdLiveFile : null, liveChannel, liveClaim);
         CloseHelper.quietCloseAll(slots[0], slots[1], header);
         try
         {

@@ -195,9 +195,9 @@ final class Checkpointer implements Agent
             {
                 // Fail-stop (an Error in an earlier duty cycle, say): no more copying and never a commit; a
                 // checkpoint in progress ends failed with the cause, so that a waiting writer hears of it.
-                if (IDLE != phase)
+                if (IDLE != phase || completedCount != submittedCount)
                 {
-                    complete(STATUS_FAILED, fatalError);
+                    complete(STATUS_FAILED, fatalError); // one in progress, or submitted and not yet begun
                 }
                 return 0;
             }

@@ -156,7 +156,7 @@ public final class Acknowledgements
         return deliver(false);
     }
 
-    private int deliver(final boolean makingRoom)
+    private int deliver(final boolean reportHandlerErrors)
     {
         if (head == tail || delivering)
         {
@@ -183,7 +183,7 @@ public final class Acknowledgements
                 }
                 catch (final RuntimeException ex)
                 {
-                    if (!makingRoom)
+                    if (!reportHandlerErrors)
                     {
                         throw ex;
                     }

@@ -76,6 +76,17 @@ final class JvmFileLocks
     }
 
     /**
+     * Claim a file for this JVM by the identity {@link #keyOrNull(Path)} gave.
+     *
+     * @param key the file's identity.
+     * @return true if claimed; false if this JVM already holds it.
+     */
+    static boolean claimKey(final String key)
+    {
+        return HELD.add(key);
+    }
+
+    /**
      * @return the identity a claim of the file now at {@code path} would have, or null if there is none.
      */
     static String keyOrNull(final Path path)

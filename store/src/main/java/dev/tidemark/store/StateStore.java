@@ -65,7 +65,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
             lastPosition = record.position;
             logIdentity = LogIdentity.of(record);
             statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
-                System.nanoTime() - opened.openStartNs());
+                System.nanoTime() - opened.openStartNs(), opened.liveFile());
             driver = new CheckpointerDriver(checkpointer, ctx); // last: it starts the checkpointer
         }
         catch (final RuntimeException | Error ex)

@@ -47,8 +47,9 @@ public final class StoreConfiguration
     public static final int CAPACITY_DEFAULT = 65536;
 
     /**
-     * Directory of the live region when not the store directory, e.g. /dev/shm: the live region is never trusted
-     * after a crash, and on tmpfs the kernel never writes it back to disk (nor makes the writer wait for that).
+     * Directory of the live region ({@link #LIVE_DIR_DEFAULT} by default, {@link #LIVE_DIR_STORE} for the store
+     * directory): the live region is never trusted after a crash, and on tmpfs the kernel never writes it back to
+     * disk (nor makes the writer wait for that).
      */
     public static final String LIVE_DIR_PROP_NAME = "tidemark.store.live.dir";
 
@@ -58,10 +59,9 @@ public final class StoreConfiguration
     public static final String LIVE_DIR_STORE = "store";
 
     /**
-     * The tmpfs directory for the live region on Linux: memory a second process can map, never written back to disk.
-     * Not the default: as the default it made the NONE writer's p99.99 three to four times worse in the runs of
-     * perf-reports/2026-12-01-latency. Set it with {@link #LIVE_DIR_PROP_NAME} or
-     * {@code StoreContext.liveRegionDirectory}.
+     * The default directory of the live region where it exists and is writable (Linux): a tmpfs, memory a second
+     * process can map, never written back to disk. Elsewhere the default is the store directory. Set another with
+     * {@link #LIVE_DIR_PROP_NAME} or {@code StoreContext.liveRegionDirectory}.
      */
     public static final String LIVE_DIR_DEFAULT = "/dev/shm";
 
@@ -153,12 +153,25 @@ public final class StoreConfiguration
     }
 
     /**
-     * @return the live region's directory from {@link #LIVE_DIR_PROP_NAME}; null (the default, and for
-     *         {@link #LIVE_DIR_STORE}) for the store directory.
+     * @return the live region's directory from {@link #LIVE_DIR_PROP_NAME}: null for {@link #LIVE_DIR_STORE} (the
+     *         store directory); unset, {@link #defaultLiveRegionDirectory()}.
      */
     static File liveRegionDirectory()
     {
         final String property = System.getProperty(LIVE_DIR_PROP_NAME);
-        return null == property || LIVE_DIR_STORE.equals(property) ? null : new File(property);
+        if (null == property)
+        {
+            return defaultLiveRegionDirectory();
+        }
+        return LIVE_DIR_STORE.equals(property) ? null : new File(property);
+    }
+
+    /**
+     * @return {@link #LIVE_DIR_DEFAULT} if it is a directory this process can write, else null (the store directory).
+     */
+    static File defaultLiveRegionDirectory()
+    {
+        final File dir = new File(LIVE_DIR_DEFAULT);
+        return dir.isDirectory() && dir.canWrite() ? dir : null;
     }
 }

@@ -47,6 +47,7 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     private boolean createIfMissing = true;
     private StoreKind kind = StoreKind.PLAIN;
     private File liveRegionDirectory = StoreConfiguration.liveRegionDirectory();
+    private boolean liveRegionDirectoryDefault = null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME);
     private DurableLog durableLog = DurableLog.NONE;
     private ErrorHandler errorHandler;
     private NanoClock nanoClock;
@@ -222,18 +223,33 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     }
 
     /**
-     * @param dir where the live region lives; null (the default) for the store directory, as {@code live.dat}. A
-     *            tmpfs such as /dev/shm keeps the kernel from writing the live region back to disk, which it never
-     *            needs (every open rebuilds it from a snapshot); its file is then named by the store's id, locked
-     *            while open (a copy of the store directory cannot share it) and deleted on close (a killed process
-     *            leaves it behind; the next open of the store reuses it). The open refuses a directory without room
-     *            for the region and {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more. Not the default:
-     *            see checkpoints.md. Property: {@value StoreConfiguration#LIVE_DIR_PROP_NAME}.
+     * @param dir where the live region lives; null for the store directory, as {@code live.dat}. The default is
+     *            {@value StoreConfiguration#LIVE_DIR_DEFAULT} where it exists and is writable, else the store
+     *            directory. A tmpfs such as /dev/shm keeps the kernel from writing the live region back to disk,
+     *            which it never needs (every open rebuilds it from a snapshot), and a second process can map it;
+     *            its file is then named by the store's id, locked while open (a copy of the store directory cannot
+     *            share it) and deleted on close. A killed process leaves it behind: the next open of the store
+     *            reuses it, and any open in the directory deletes those no process holds once they are
+     *            {@value LiveRegionFiles#STALE_AGE_MS} ms old. The open refuses a directory set here without room
+     *            for the region and {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more; the default
+     *            directory without that room gives way to the store directory, reported to the error handler.
+     *            Property: {@value StoreConfiguration#LIVE_DIR_PROP_NAME}.
      * @return this.
      */
     public StoreContext liveRegionDirectory(final File dir)
     {
         this.liveRegionDirectory = dir;
+        this.liveRegionDirectoryDefault = false;
+        return this;
+    }
+
+    /**
+     * The default live region directory, set as the default: for a test of what the default does without room.
+     */
+    StoreContext defaultLiveRegionDirectory(final File dir)
+    {
+        this.liveRegionDirectory = dir;
+        this.liveRegionDirectoryDefault = true;
         return this;
     }
 
@@ -243,6 +259,14 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     public File liveRegionDirectory()
     {
         return liveRegionDirectory;
+    }
+
+    /**
+     * @return whether {@link #liveRegionDirectory()} is the default, not set by a setter or the property.
+     */
+    boolean isDefaultLiveRegionDirectory()
+    {
+        return liveRegionDirectoryDefault && null != liveRegionDirectory;
     }
 
     /**

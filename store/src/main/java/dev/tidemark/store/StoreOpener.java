@@ -13,10 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.function.Function;
 
@@ -43,7 +41,8 @@ final class StoreOpener
     private final SnapshotSlot[] slots = new SnapshotSlot[2];
     private FileChannel liveChannel;
     private MappedByteBuffer liveMapping;
-    private File createdLiveFile;
+    private File liveFile;
+    private boolean liveCreated;
     private String liveClaim;
     private FileLock liveLock;
     private boolean created;
@@ -242,33 +241,14 @@ final class StoreOpener
         final StoreDirectory directory, final StoreGeometry geometry, final SnapshotSlot image) throws IOException
     {
         final File liveFile = liveFile(ctx, directory, geometry);
-        synchronized (JvmFileLocks.MONITOR)
-        {
-            // Created atomically, so that of two opens racing only the one that created it deletes it if refused;
-            // claimed in this JVM before a channel is opened on it, since closing a second channel would drop the
-            // first's lock.
-            createdLiveFile = JvmFileLocks.createIfMissing(liveFile.toPath()) ? liveFile : null;
-            liveClaim = JvmFileLocks.claim(liveFile.toPath());
-            if (null == liveClaim)
-            {
-                throw liveRegionInUse(liveFile, directory);
-            }
-            liveChannel = FileChannel.open(liveFile.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            // The store's lock covers its directory; a live region elsewhere is named by the store's id, which a copy
-            // of the directory shares, so it has a lock of its own: two copies open at once must never share one.
-            try
-            {
-                liveLock = liveChannel.tryLock();
-            }
-            catch (final OverlappingFileLockException ex)
-            {
-                liveLock = null;
-            }
-            if (null == liveLock)
-            {
-                throw liveRegionInUse(liveFile, directory);
-            }
-        }
+        // The store's lock covers its directory; a live region elsewhere is named by the store's id, which a copy of
+        // the directory shares, so it has a lock of its own: two copies open at once must never share one.
+        final LiveRegionFiles.Locked locked = LiveRegionFiles.lock(liveFile, () -> liveRegionInUse(liveFile, directory));
+        this.liveFile = liveFile;
+        liveCreated = locked.created();
+        liveChannel = locked.channel();
+        liveLock = locked.lock();
+        liveClaim = locked.claim();
         copyImageToLive(image, liveChannel, geometry.regionLength);
         liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
         return new LiveRegion(liveFile, liveChannel, liveMapping, liveClaim);
@@ -282,7 +262,9 @@ final class StoreOpener
 
     /**
      * The live region's file: in the store directory, or named by the store's id in
-     * {@link StoreContext#liveRegionDirectory()}.
+     * {@link StoreContext#liveRegionDirectory()}, after sweeping that directory of the files killed stores left
+     * ({@link LiveRegionFiles#sweep}). The default directory without room for the region gives way to the store
+     * directory, with a report; a directory the user set is refused.
      */
     static File liveFile(final StoreContext ctx, final StoreDirectory directory, final StoreGeometry geometry)
     {
@@ -291,18 +273,23 @@ final class StoreOpener
         {
             return directory.liveFile();
         }
-        final File file = new File(dir, "tidemark-live-" + Long.toHexString(geometry.storeId) + ".dat");
-        // Room for the region, counting what a file of an earlier open already holds: a tmpfs that runs out under
-        // the mapping raises SIGBUS in the writer, so the room is checked before the mapping is made.
-        final long needed = geometry.regionLength - (file.isFile() ? file.length() : 0) +
-            StoreConfiguration.LIVE_DIR_DEFAULT_HEADROOM;
-        if (dir.getUsableSpace() < needed)
+        LiveRegionFiles.sweep(dir, ctx.errorHandler());
+        final File file = LiveRegionFiles.file(dir, geometry.storeId);
+        if (LiveRegionFiles.hasRoom(dir, geometry.regionLength, file))
         {
-            throw new TidemarkException(TidemarkException.Category.ERROR, "no room for the live region in " + dir +
-                ": usable " + dir.getUsableSpace() + " bytes, region " + geometry.regionLength + " bytes; free " +
-                "space, or set liveRegionDirectory(null) for the store directory: dir=" + directory.dir());
+            return file;
         }
-        return file;
+        final String room = "no room for the live region in " + dir + ": usable " + dir.getUsableSpace() +
+            " bytes, region " + geometry.regionLength + " bytes";
+        if (ctx.isDefaultLiveRegionDirectory())
+        {
+            ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR, room + "; the live " +
+                "region is kept in the store directory instead, whose file the kernel writes back to disk for " +
+                "nothing; free space there, or choose a directory: dir=" + directory.dir()));
+            return directory.liveFile();
+        }
+        throw new TidemarkException(TidemarkException.Category.ERROR, room + "; free space, or set " +
+            "liveRegionDirectory(null) for the store directory: dir=" + directory.dir());
     }
 
     /**
@@ -394,10 +381,12 @@ final class StoreOpener
     private void release()
     {
         IoUtil.unmap(liveMapping);
-        // The live file only by the open that created it and still holds its lock (an interrupt during the copy
-        // closes the channel, and the lock with it).
-        final boolean ours = null != createdLiveFile && null != liveLock && liveLock.isValid();
-        JvmFileLocks.unlinkCloseRelease(ours ? createdLiveFile : null, liveChannel, liveClaim);
+        // The live file only while this open still holds its lock (an interrupt during the copy closes the channel,
+        // and the lock with it), and in the store directory only if this open created it; elsewhere it is never
+        // trusted, so never worth keeping.
+        final boolean inStoreDirectory = null != liveFile && liveFile.equals(directory.liveFile());
+        final boolean ours = null != liveLock && liveLock.isValid() && (liveCreated || !inStoreDirectory);
+        JvmFileLocks.unlinkCloseRelease(ours ? liveFile : null, liveChannel, liveClaim);
         CloseHelper.quietCloseAll(slots[0], slots[1], header);
         try
         {

@@ -3,6 +3,8 @@
  */
 package dev.tidemark.store;
 
+import java.io.File;
+
 /**
  * What a store found on open and has done since, read-only: one object per store, from
  * {@link StateStore#statistics()}, the same every call, its getters reading the store's current values as they change
@@ -19,6 +21,7 @@ public final class StoreStatistics
     private final int restoredSlot;
     private final boolean restoredFromFallback;
     private final long openDurationNs;
+    private final File liveRegionFile;
 
     StoreStatistics(
         final StateStore store,
@@ -27,7 +30,8 @@ public final class StoreStatistics
         final SlotRecord restored,
         final int restoredSlot,
         final boolean restoredFromFallback,
-        final long openDurationNs)
+        final long openDurationNs,
+        final File liveRegionFile)
     {
         this.store = store;
         this.ledger = ledger;
@@ -38,6 +42,16 @@ public final class StoreStatistics
         this.restoredSlot = restoredSlot;
         this.restoredFromFallback = restoredFromFallback;
         this.openDurationNs = openDurationNs;
+        this.liveRegionFile = liveRegionFile;
+    }
+
+    /**
+     * @return the file the live region is mapped from: in the live region directory (by default /dev/shm), or
+     *         {@code live.dat} in the store directory.
+     */
+    public File liveRegionFile()
+    {
+        return liveRegionFile;
     }
 
     /**

@@ -100,6 +100,49 @@ class ChildProcessTest
         assertTrue(tryOpenInChild(copyB, liveDir).startsWith("OPENED size=1"), "the copy opens once the first closed");
     }
 
+    @Test
+    void shouldNeverSweepTheLiveRegionAProcessHoldsButSweepItOnceThatProcessIsKilled(@TempDir final File liveDir)
+        throws Exception
+    {
+        final Process child = start(List.of(), "hold", dir, List.of(liveDir.getPath()));
+        final File[] held;
+        try
+        {
+            final BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("READY", out.readLine());
+            held = liveDir.listFiles((d, name) -> name.startsWith(LiveRegionFiles.PREFIX));
+            assertNotNull(held);
+            assertEquals(1, held.length);
+            ageBeyondStale(held[0]);
+            try (StateStore other = StateStore.open(new StoreContext().dir(new File(dir, "other"))
+                .liveRegionDirectory(liveDir)))
+            {
+                assertTrue(held[0].exists(), "the sweep deleted the live region another process holds");
+                other.put(1L, Fixtures.value(1, 1, 8), 0, 8);
+            }
+        }
+        finally
+        {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertTrue(held[0].exists(), "a SIGKILLed process leaves its live region behind");
+        ageBeyondStale(held[0]);
+        try (StateStore other = StateStore.open(new StoreContext().dir(new File(dir, "other"))
+            .liveRegionDirectory(liveDir)))
+        {
+            assertFalse(held[0].exists(), "the sweep kept the live region of a killed process");
+            assertTrue(other.contains(1L));
+        }
+    }
+
+    private static void ageBeyondStale(final File file) throws IOException
+    {
+        java.nio.file.Files.setLastModifiedTime(file.toPath(), java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis() - 2 * LiveRegionFiles.STALE_AGE_MS));
+    }
+
     private static List<String> linesUntilExit(final Process child) throws Exception
     {
         final List<String> lines = new ArrayList<>();

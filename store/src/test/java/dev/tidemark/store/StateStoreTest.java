@@ -152,13 +152,12 @@ class StateStoreTest
     }
 
     @Test
-    void shouldKeepLiveRegionInStoreDirectoryByDefaultAndInSharedMemoryWhenAsked()
+    void shouldKeepLiveRegionInSharedMemoryWhenAskedAfterTheStoreDirectory()
     {
-        assumeTrue(null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME), "the property overrides it");
-        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(null)))
         {
             store.put(4L, Fixtures.value(4, 4, 16), 0, 16);
-            assertTrue(new File(dir, "live.dat").isFile(), "live region not in the store directory by default");
+            assertTrue(new File(dir, "live.dat").isFile(), "live region not in the store directory when asked");
         }
         final File shm = new File(StoreConfiguration.LIVE_DIR_DEFAULT);
         assumeTrue(shm.isDirectory() && shm.canWrite(), "no writable " + shm + " here");

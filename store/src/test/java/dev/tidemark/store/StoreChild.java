@@ -22,8 +22,7 @@ public final class StoreChild
     }
 
     /**
-     * @param args mode ("hold", "fsync-fail" or "try-open"), store directory and, for "try-open", optionally a live
-     *             region directory.
+     * @param args mode ("hold", "fsync-fail" or "try-open"), store directory and optionally a live region directory.
      * @throws Exception on any unexpected failure.
      */
     public static void main(final String[] args) throws Exception
@@ -44,7 +43,8 @@ public final class StoreChild
             return;
         }
         final List<Throwable> errors = new ArrayList<>();
-        final StateStore store = StateStore.open(new StoreContext().dir(dir).errorHandler(errors::add));
+        final StoreContext ctx = new StoreContext().dir(dir).errorHandler(errors::add);
+        final StateStore store = StateStore.open(args.length > 2 ? ctx.liveRegionDirectory(new File(args[2])) : ctx);
         final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
 
         switch (mode)

@@ -1,0 +1,162 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Where the live region goes by default (/dev/shm, else the store directory), what the default does without room,
+ * and the sweep of the live region files killed stores leave in a live region directory. A process holding one is
+ * in {@link ChildProcessTest}.
+ */
+class LiveRegionFilesTest
+{
+    private static final long OLD_MS = LiveRegionFiles.STALE_AGE_MS * 6;
+
+    @TempDir
+    File dir;
+
+    @Test
+    void shouldMapTheLiveRegionFromDevShmByDefaultAndGiveItBackOnClose()
+    {
+        assumeTrue(null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME), "the property overrides it");
+        final File shm = new File(StoreConfiguration.LIVE_DIR_DEFAULT);
+        assumeTrue(shm.isDirectory() && shm.canWrite(), "no writable " + shm + " here");
+        assumeTrue(shm.getUsableSpace() > StoreConfiguration.LIVE_DIR_DEFAULT_HEADROOM + 16L * 1024 * 1024,
+            "too little room in " + shm + ": " + shm.getUsableSpace() + " bytes");
+        final File live;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        {
+            live = LiveRegionFiles.file(shm, store.storeId());
+            assertEquals(live, store.statistics().liveRegionFile());
+            assertTrue(live.isFile(), "live region not in " + shm + " by default");
+            assertFalse(new File(dir, StoreDirectory.LIVE_FILE_NAME).exists(), "a live region in the store directory");
+            store.put(4L, Fixtures.value(4, 4, 16), 0, 16);
+        }
+        assertFalse(live.exists(), "live region not given back on close");
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
+            assertEquals(16, store.get(4L, out, 0), "the state came back from the slot");
+        }
+    }
+
+    @Test
+    void shouldKeepTheLiveRegionInTheStoreDirectoryWhenTheDefaultDirectoryHasNoRoom(@TempDir final File mountPoint)
+        throws Exception
+    {
+        // A real tmpfs of 1 MiB (root only: skipped where mount is refused) against a region of several MiB.
+        assumeTrue(0 == new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tidemark-test", mountPoint.getPath())
+            .redirectErrorStream(true).start().waitFor(), "cannot mount a tmpfs here");
+        try
+        {
+            final List<Throwable> errors = new ArrayList<>();
+            final StoreContext ctx = Fixtures.context(dir, 20_000, 200).errorHandler(errors::add)
+                .defaultLiveRegionDirectory(mountPoint);
+            try (StateStore store = StateStore.open(ctx))
+            {
+                assertEquals(new File(dir, StoreDirectory.LIVE_FILE_NAME), store.statistics().liveRegionFile());
+                store.put(1L, Fixtures.value(1, 1, 200), 0, 200);
+                assertTrue(store.contains(1L));
+            }
+            assertEquals(1, errors.size(), errors.toString());
+            final String message = errors.get(0).getMessage();
+            assertTrue(message.contains("no room for the live region in " + mountPoint) &&
+                message.contains("kept in the store directory instead"), message);
+            assertEquals(0, Objects.requireNonNull(mountPoint.listFiles()).length,
+                "the open wrote into the small directory");
+        }
+        finally
+        {
+            new ProcessBuilder("umount", mountPoint.getPath()).start().waitFor();
+        }
+    }
+
+    @Test
+    void shouldSweepStaleLiveRegionFilesNobodyHoldsAndKeepTheRest(@TempDir final File liveDir) throws Exception
+    {
+        final File storeA = new File(dir, "a");
+        final File storeB = new File(dir, "b");
+        final File stale = LiveRegionFiles.file(liveDir, 0xdeadL);
+        final File fresh = LiveRegionFiles.file(liveDir, 0xbeefL);
+        final File other = new File(liveDir, "not-a-live-region.dat");
+        for (final File file : new File[] { stale, fresh, other })
+        {
+            Files.write(file.toPath(), new byte[4096]);
+        }
+        age(stale);
+        age(other);
+        try (StateStore a = StateStore.open(Fixtures.context(storeA, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            assertFalse(stale.exists(), "a stale live region file nobody holds was kept");
+            assertTrue(fresh.exists(), "a live region file younger than the stale age was swept");
+            assertTrue(other.exists(), "a file not named as a live region was swept");
+            a.put(1L, Fixtures.value(1, 1, 16), 0, 16);
+            final File liveA = a.statistics().liveRegionFile();
+            age(liveA);
+            // Held by this JVM: the sweep must not even open it (closing a channel would drop a's lock).
+            try (StateStore b = StateStore.open(Fixtures.context(storeB, 100, 16).liveRegionDirectory(liveDir)))
+            {
+                assertTrue(liveA.exists(), "the live region of an open store was swept");
+                b.put(2L, Fixtures.value(2, 2, 16), 0, 16);
+            }
+            a.put(3L, Fixtures.value(3, 3, 16), 0, 16);
+            a.checkpointAndAwait();
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
+            assertEquals(16, a.get(1L, out, 0));
+        }
+        try (StateStore a = StateStore.open(Fixtures.context(storeA, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            assertTrue(a.contains(1L) && a.contains(3L), "the store's state after the others' sweeps");
+        }
+    }
+
+    @Test
+    void shouldRebuildTheLiveRegionFromTheSlotOverAFileAKilledOpenLeft(@TempDir final File liveDir) throws Exception
+    {
+        final long storeId;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            storeId = store.storeId();
+            store.put(7L, Fixtures.value(7, 7, 16), 0, 16);
+        }
+        // As a SIGKILLed store leaves it: its own name, garbage in it, nobody holding it; fresh, then stale.
+        final File left = LiveRegionFiles.file(liveDir, storeId);
+        for (final boolean stale : new boolean[] { false, true })
+        {
+            final byte[] garbage = new byte[64 * 1024];
+            java.util.Arrays.fill(garbage, (byte)0x5a);
+            Files.write(left.toPath(), garbage);
+            if (stale)
+            {
+                age(left);
+            }
+            try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+            {
+                assertEquals(1, store.size());
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
+                assertEquals(16, store.get(7L, out, 0));
+                assertArrayEquals(Fixtures.bytes(Fixtures.value(7, 7, 16), 0, 16), Fixtures.bytes(out, 0, 16));
+            }
+            assertFalse(left.exists());
+        }
+    }
+
+    private static void age(final File file) throws Exception
+    {
+        Files.setLastModifiedTime(file.toPath(), FileTime.fromMillis(System.currentTimeMillis() - OLD_MS));
+    }
+}

@@ -30,8 +30,11 @@ import java.util.concurrent.TimeUnit;
  * from each write's intended start (coordinated omission corrected), so a writer that falls behind shows it.
  * <pre>
  * AckTrace --out DIR --label NAME [--level NONE|RECORDED|SYNCED] [--rate 100000] [--seconds 60]
- *          [--entries 1000000] [--value 64] [--checkpoints default|off]
+ *          [--entries 1000000] [--value 64] [--checkpoints default|off] [--acks sync|async]
  * </pre>
+ * With {@code --acks sync} (the default) each put waits for its level; with {@code --acks async} each is written at
+ * NONE and tracked by {@link Acknowledgements}, the writer polling them between writes, and a write's latency runs
+ * from its intended start to its acknowledgement's delivery.
  * Writes NAME.hgrm (the whole run), NAME-seconds.csv (per second: writes, p50, p99, p99.99, max, process CPU, and
  * whether a checkpoint ran in it), NAME-checkpoints.csv (each checkpoint's start and end, seconds into the run),
  * NAME-threads.txt (CPU time per thread) and NAME.svg (the per-second plot with the checkpoints shaded), and prints a
@@ -58,6 +61,7 @@ public final class AckTrace
         int entries = 1_000_000;
         int valueLength = 64;
         boolean checkpoints = true;
+        boolean async = false;
         burnMs = 0;
         for (int i = 0; i < args.length; i += 2)
         {
@@ -73,6 +77,7 @@ public final class AckTrace
                 case "--value" -> valueLength = Integer.parseInt(value);
                 case "--checkpoints" -> checkpoints = !"off".equals(value);
                 case "--burn-ms" -> burnMs = Integer.parseInt(value);
+                case "--acks" -> async = "async".equals(value);
                 default -> throw new IllegalArgumentException("unknown option: " + args[i]);
             }
         }
@@ -87,7 +92,7 @@ public final class AckTrace
             acknowledgedThroughput(level, seconds, entries, valueLength);
             return;
         }
-        run(out, label, level, rate, seconds, entries, valueLength, checkpoints);
+        run(out, label, level, rate, seconds, entries, valueLength, checkpoints, async);
     }
 
     private static void run(
@@ -98,7 +103,8 @@ public final class AckTrace
         final int seconds,
         final int entries,
         final int valueLength,
-        final boolean checkpoints) throws Exception
+        final boolean checkpoints,
+        final boolean async) throws Exception
     {
         final File dir = BenchmarkSupport.newDirectory("ack-trace");
         final long[] keys = BenchmarkSupport.randomKeys(entries, 11);
@@ -166,6 +172,15 @@ public final class AckTrace
             final long operations = (long)seconds * rate;
             final int mask = keys.length - 1;
             final long start = System.nanoTime();
+            final long[] lastDelivered = { 0 };
+            final Acknowledgements acks = !async ? null : new Acknowledgements(store, (id, position) ->
+            {
+                final long latency = Math.min(whole.getHighestTrackableValue(),
+                    System.nanoTime() - (start + id * intervalNs));
+                whole.recordValue(latency);
+                second.recordValue(latency);
+                lastDelivered[0] = latency;
+            }, 1 << 16, 1 << 20);
             long cpuAtSecond = os.getProcessCpuTime();
             long checkpointStartNs = store.isCheckpointInProgress() ? start : -1;
             int currentSecond = 0;
@@ -176,7 +191,14 @@ public final class AckTrace
                 long now;
                 while ((now = System.nanoTime()) < intended)
                 {
-                    Thread.onSpinWait();
+                    if (null != acks)
+                    {
+                        acks.poll();
+                    }
+                    else
+                    {
+                        Thread.onSpinWait();
+                    }
                 }
                 final int s = (int)((now - start) / SECOND_NS);
                 if (s != currentSecond && s < seconds)
@@ -187,11 +209,21 @@ public final class AckTrace
                     cpuAtSecond = cpuNow;
                     currentSecond = s;
                 }
-                store.put(keys[(int)(i & mask)], value, 0, valueLength, level);
+                if (null != acks)
+                {
+                    acks.track(i, store.put(keys[(int)(i & mask)], value, 0, valueLength, Durability.NONE));
+                }
+                else
+                {
+                    store.put(keys[(int)(i & mask)], value, 0, valueLength, level);
+                }
                 final long done = System.nanoTime();
-                lastLatency = Math.min(whole.getHighestTrackableValue(), done - intended);
-                whole.recordValue(lastLatency);
-                second.recordValue(lastLatency);
+                if (null == acks)
+                {
+                    lastLatency = Math.min(whole.getHighestTrackableValue(), done - intended);
+                    whole.recordValue(lastLatency);
+                    second.recordValue(lastLatency);
+                }
                 if (0 == (i & 255))
                 {
                     store.poll();
@@ -210,6 +242,11 @@ public final class AckTrace
                         checkpointed[Math.min(seconds - 1, (int)((done - start) / SECOND_NS))] = true;
                     }
                 }
+            }
+            if (null != acks)
+            {
+                acks.drain(TimeUnit.SECONDS.toNanos(60));
+                lastLatency = lastDelivered[0];
             }
             closeSecond(second, Math.min(seconds - 1, currentSecond), count, p50, p99, p9999, max);
             cpu[Math.min(seconds - 1, currentSecond)] =
@@ -249,8 +286,9 @@ public final class AckTrace
                 csv.printf(Locale.ROOT, "%.3f,%.3f,%.1f%n", mark[0], mark[1], (mark[1] - mark[0]) * 1e3);
             }
         }
-        final String title = String.format(Locale.ROOT, "%s: %s puts at %,d/s, %d B values, %,d keys, %s",
-            label, level, rate, valueLength, entries, checkpoints ? "default checkpoints" : "checkpoints off");
+        final String title = String.format(Locale.ROOT, "%s: %s puts at %,d/s, %d B values, %,d keys, %s%s",
+            label, level, rate, valueLength, entries, checkpoints ? "default checkpoints" : "checkpoints off",
+            async ? ", acknowledged asynchronously" : "");
         Files.writeString(new File(out, label + ".svg").toPath(),
             TracePlot.perSecond(title, p50, p99, max, marks), StandardCharsets.UTF_8);
         double cpuMean = 0;
@@ -258,11 +296,11 @@ public final class AckTrace
         {
             cpuMean += c / seconds;
         }
-        System.out.printf(Locale.ROOT, "%s: %s at %,d/s for %d s, %d B, %,d keys, %s: p50 %.2f / p99 %.2f / " +
+        System.out.printf(Locale.ROOT, "%s: %s%s at %,d/s for %d s, %d B, %,d keys, %s: p50 %.2f / p99 %.2f / " +
             "p99.9 %.2f / p99.99 %.2f / max %.2f us; %d checkpoints committed; last write %.2f us behind its " +
             "intended start; process CPU %.0f%% of one core on average%n",
-            label, level, rate, seconds, valueLength, entries, checkpoints ? "default checkpoints" : "checkpoints off",
-            whole.getValueAtPercentile(50) / 1e3, whole.getValueAtPercentile(99) / 1e3,
+            label, level, async ? " (async acks)" : "", rate, seconds, valueLength, entries,
+            checkpoints ? "default checkpoints" : "checkpoints off", whole.getValueAtPercentile(50) / 1e3, whole.getValueAtPercentile(99) / 1e3,
             whole.getValueAtPercentile(99.9) / 1e3, whole.getValueAtPercentile(99.99) / 1e3,
             whole.getMaxValue() / 1e3, checkpointsAfter - checkpointsBefore, lagAtEndNs / 1e3, cpuMean);
     }

@@ -196,7 +196,8 @@ final class Corruptor
             {
                 // In the store directory, or (the default) named by the store's id in the tmpfs directory.
                 final File inDir = new File(dir, "live.dat");
-                final File live = inDir.exists() ? inDir : new File(StoreConfiguration.LIVE_DIR_DEFAULT,
+                final File defaultDir = StoreConfiguration.defaultLiveRegionDirectory();
+                final File live = inDir.exists() || null == defaultDir ? inDir : new File(defaultDir,
                     "tidemark-live-" + Long.toHexString(StoreInspection.headerStoreId(dir)) + ".dat");
                 damage.done = live + (Files.deleteIfExists(live.toPath()) ? " deleted" : " absent (given back on close)");
                 break;

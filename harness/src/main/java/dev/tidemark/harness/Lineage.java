@@ -98,9 +98,13 @@ final class Lineage
         {
             IoUtil.delete(new File(CommonContext.getAeronDirectoryName() + "-tidemark-" +
                 Long.toHexString(storeId)), true);
-            // And its live region, which a killed child leaves in the default tmpfs directory.
-            IoUtil.delete(new File(StoreConfiguration.LIVE_DIR_DEFAULT, "tidemark-live-" + Long.toHexString(storeId) +
-                ".dat"), true);
+            // And its live region, which a killed child leaves in the default tmpfs directory (the children are
+            // dead by now, so no lock is needed).
+            final File liveDir = StoreConfiguration.defaultLiveRegionDirectory();
+            if (null != liveDir)
+            {
+                IoUtil.delete(new File(liveDir, "tidemark-live-" + Long.toHexString(storeId) + ".dat"), true);
+            }
         }
     }
 

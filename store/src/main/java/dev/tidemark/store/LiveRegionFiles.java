@@ -12,11 +12,19 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -24,8 +32,10 @@ import java.util.function.Supplier;
  * The live region's file: where it goes, taking its lock, and sweeping the files killed stores left in a live region
  * directory.
  * <p>
- * Outside the store directory (by default in {@value StoreConfiguration#LIVE_DIR_DEFAULT}) the file is named by the
- * store's id and held, while open, by an OS lock of its own. A process killed with SIGKILL leaves its file behind,
+ * Outside the store directory (by default in a directory of this user's own under
+ * {@value StoreConfiguration#LIVE_DIR_DEFAULT}, mode 0700, so that no other user can read the state, plant a file or
+ * a link at its name, or hold a stale one in the way) the file is named by the store's id, made with mode 0600, never
+ * opened through a symbolic link, and held, while open, by an OS lock of its own. A process killed with SIGKILL leaves its file behind,
  * holding memory on a tmpfs until the next open of the same store reuses it, which may be never (a test's or a
  * crashed host's store directory deleted). So each open in such a directory first deletes the files of this naming
  * that nobody holds locked and that were not modified for {@link #STALE_AGE_MS}: a live region is never trusted
@@ -60,6 +70,13 @@ final class LiveRegionFiles
      */
     static final int LOCK_ATTEMPTS = 50;
 
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "[0-9a-f]{1,16}" + Pattern.quote(SUFFIX));
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+        PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
     /**
      * A live region file locked by this open.
      *
@@ -85,6 +102,68 @@ final class LiveRegionFiles
     static File file(final File dir, final long storeId)
     {
         return new File(dir, PREFIX + Long.toHexString(storeId) + SUFFIX);
+    }
+
+    /**
+     * @param base the directory the default is made in ({@value StoreConfiguration#LIVE_DIR_DEFAULT}).
+     * @return this user's own live region directory in it: {@code tidemark-<user name>}.
+     */
+    static File userDirectory(final File base)
+    {
+        final String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
+        return new File(base, "tidemark-" + user);
+    }
+
+    /**
+     * Make sure a live region directory can be used: the default one is made if missing (mode 0700) and must be a
+     * real directory, not a link, owned by this user and closed to everyone else; a directory the user set must be
+     * a directory.
+     *
+     * @param dir       the directory.
+     * @param isDefault whether it is the default, this user's own.
+     * @return null if it can be used, else why not.
+     */
+    static String prepare(final File dir, final boolean isDefault)
+    {
+        if (!isDefault)
+        {
+            return dir.isDirectory() ? null : "live region directory " + dir + " is not a directory";
+        }
+        final Path path = dir.toPath();
+        try
+        {
+            try
+            {
+                Files.createDirectory(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+            }
+            catch (final FileAlreadyExistsException ignore)
+            {
+                // checked below, as one made now is
+            }
+            final PosixFileAttributes attributes =
+                Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isDirectory())
+            {
+                return "live region directory " + dir + " is not a directory (a link or a file is in its place)";
+            }
+            if (!attributes.owner().getName().equals(System.getProperty("user.name")))
+            {
+                return "live region directory " + dir + " belongs to " + attributes.owner().getName() + ", not to " +
+                    System.getProperty("user.name");
+            }
+            final Set<PosixFilePermission> open = EnumSet.copyOf(attributes.permissions());
+            open.retainAll(GROUP_OR_OTHERS);
+            if (!open.isEmpty())
+            {
+                return "live region directory " + dir + " is open to others (" +
+                    PosixFilePermissions.toString(attributes.permissions()) + "; it must be rwx------)";
+            }
+            return null;
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            return "live region directory " + dir + " cannot be made or checked: " + ex;
+        }
     }
 
     /**
@@ -136,7 +215,7 @@ final class LiveRegionFiles
     {
         // Made atomically, so that of two opens racing only the one that made it deletes it if refused; claimed in
         // this JVM before a channel is opened on it, since closing a second channel would drop the first's lock.
-        final boolean created = JvmFileLocks.createIfMissing(path);
+        final boolean created = createIfMissing(path);
         final String claim;
         try
         {
@@ -151,9 +230,11 @@ final class LiveRegionFiles
             throw inUse.get();
         }
         FileChannel channel = null;
+        boolean locked = false;
         try
         {
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             FileLock lock;
             try
             {
@@ -166,9 +247,8 @@ final class LiveRegionFiles
             // Held, and still the file at the name: not unlinked by a sweep between the claim and the lock.
             if (null != lock && claim.equals(JvmFileLocks.keyOrNull(path)))
             {
-                final Locked locked = new Locked(file, channel, lock, claim, created);
-                channel = null;
-                return locked;
+                locked = true;
+                return new Locked(file, channel, lock, claim, created);
             }
             return null;
         }
@@ -178,7 +258,7 @@ final class LiveRegionFiles
         }
         finally
         {
-            if (null != channel)
+            if (!locked)
             {
                 CloseHelper.quietClose(channel);
                 JvmFileLocks.release(claim);
@@ -186,9 +266,29 @@ final class LiveRegionFiles
         }
     }
 
+    private static boolean createIfMissing(final Path path) throws IOException
+    {
+        try
+        {
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            return true;
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            return false;
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            return JvmFileLocks.createIfMissing(path); // no POSIX permissions here
+        }
+    }
+
     /**
      * Delete the live region files in {@code dir} that no process holds and that are older than
-     * {@link #STALE_AGE_MS}; never one this JVM holds (a channel opened on it and closed would drop its lock).
+     * {@link #STALE_AGE_MS}: regular files named exactly {@code tidemark-live-<hex id>.dat}, owned by this user;
+     * never one this JVM holds (a channel opened on it and closed would drop its lock). The age is a courtesy to an
+     * open elsewhere that has just made its file: a tmpfs does not move a file's time for writes through a mapping,
+     * so an open store's file is kept by its lock alone.
      *
      * @param dir          a live region directory (never a store directory).
      * @param errorHandler told of a file that could not be deleted.
@@ -196,7 +296,7 @@ final class LiveRegionFiles
      */
     static int sweep(final File dir, final ErrorHandler errorHandler)
     {
-        final File[] files = dir.listFiles((d, name) -> name.startsWith(PREFIX) && name.endsWith(SUFFIX));
+        final File[] files = dir.listFiles((d, name) -> NAME.matcher(name).matches());
         if (null == files)
         {
             return 0;
@@ -219,14 +319,15 @@ final class LiveRegionFiles
         synchronized (JvmFileLocks.MONITOR)
         {
             final String claim = JvmFileLocks.keyOrNull(path);
-            if (null == claim || !JvmFileLocks.claimKey(claim))
+            if (null == claim || !isOwnRegularFile(path) || !JvmFileLocks.claimKey(claim))
             {
-                return false; // gone, or held in this JVM
+                return false; // gone, not a file of this user's, or held in this JVM
             }
             FileChannel channel = null;
             try
             {
-                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = FileChannel.open(
+                    path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
                 final FileLock lock = channel.tryLock();
                 // Unlinked under its lock, so that no opener locks the name it is about to lose.
                 if (null != lock && claim.equals(JvmFileLocks.keyOrNull(path)))
@@ -251,6 +352,20 @@ final class LiveRegionFiles
                 CloseHelper.quietClose(channel);
                 JvmFileLocks.release(claim);
             }
+        }
+    }
+
+    private static boolean isOwnRegularFile(final Path path)
+    {
+        try
+        {
+            final PosixFileAttributes attributes =
+                Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() && attributes.owner().getName().equals(System.getProperty("user.name"));
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            return false;
         }
     }
 }

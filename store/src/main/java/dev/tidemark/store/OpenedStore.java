@@ -47,8 +47,7 @@ record OpenedStore(
     void close()
     {
         IoUtil.unmap(liveMapping);
-        final boolean inStoreDirectory =
-            liveFile.getAbsoluteFile().getParentFile().equals(directory.dir().getAbsoluteFile());
+        final boolean inStoreDirectory = liveFile.equals(directory.liveFile());
         JvmFileLocks.unlinkCloseRelease(inStoreDirectory ? null : liveFile, liveChannel, liveClaim);
         CloseHelper.quietCloseAll(slots[0], slots[1], header);
         CloseHelper.quietClose(directory);

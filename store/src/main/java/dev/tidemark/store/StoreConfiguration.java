@@ -59,8 +59,9 @@ public final class StoreConfiguration
     public static final String LIVE_DIR_STORE = "store";
 
     /**
-     * The default directory of the live region where it exists and is writable (Linux): a tmpfs, memory a second
-     * process can map, never written back to disk. Elsewhere the default is the store directory. Set another with
+     * Where the default live region directory is made, where it exists and is writable (Linux): a tmpfs, memory a
+     * second process can map, never written back to disk; the live regions go in this user's own directory in it
+     * ({@link #defaultLiveRegionDirectory()}). Elsewhere the default is the store directory. Set another with
      * {@link #LIVE_DIR_PROP_NAME} or {@code StoreContext.liveRegionDirectory}.
      */
     public static final String LIVE_DIR_DEFAULT = "/dev/shm";
@@ -167,11 +168,13 @@ public final class StoreConfiguration
     }
 
     /**
-     * @return {@link #LIVE_DIR_DEFAULT} if it is a directory this process can write, else null (the store directory).
+     * @return the default live region directory: this user's own directory in {@link #LIVE_DIR_DEFAULT}
+     *         ({@code /dev/shm/tidemark-<user name>}, made at the first open, mode 0700) if {@link #LIVE_DIR_DEFAULT}
+     *         is a directory this process can write, else null (the store directory).
      */
-    static File defaultLiveRegionDirectory()
+    public static File defaultLiveRegionDirectory()
     {
-        final File dir = new File(LIVE_DIR_DEFAULT);
-        return dir.isDirectory() && dir.canWrite() ? dir : null;
+        final File base = new File(LIVE_DIR_DEFAULT);
+        return base.isDirectory() && base.canWrite() ? LiveRegionFiles.userDirectory(base) : null;
     }
 }

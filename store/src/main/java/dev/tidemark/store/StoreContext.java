@@ -224,15 +224,18 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
 
     /**
      * @param dir where the live region lives; null for the store directory, as {@code live.dat}. The default is
-     *            {@value StoreConfiguration#LIVE_DIR_DEFAULT} where it exists and is writable, else the store
-     *            directory. A tmpfs such as /dev/shm keeps the kernel from writing the live region back to disk,
-     *            which it never needs (every open rebuilds it from a snapshot), and a second process can map it;
-     *            its file is then named by the store's id, locked while open (a copy of the store directory cannot
-     *            share it) and deleted on close. A killed process leaves it behind: the next open of the store
-     *            reuses it, and any open in the directory deletes those no process holds once they are
-     *            {@value LiveRegionFiles#STALE_AGE_MS} ms old. The open refuses a directory set here without room
-     *            for the region and {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more; the default
-     *            directory without that room gives way to the store directory, reported to the error handler.
+     *            this user's own directory in {@value StoreConfiguration#LIVE_DIR_DEFAULT}
+     *            ({@link StoreConfiguration#defaultLiveRegionDirectory()}, made with mode 0700) where that exists and
+     *            is writable, else the store directory. A tmpfs such as /dev/shm keeps the kernel from writing the
+     *            live region back to disk, which it never needs (every open rebuilds it from a snapshot), and a
+     *            second process can map it; its file is then named by the store's id, made with mode 0600, never
+     *            opened through a link, locked while open (a copy of the store directory cannot share it) and
+     *            deleted on close. A killed process leaves it behind: the next open of the store reuses it, and any
+     *            open in the directory deletes this user's that no process holds once they are
+     *            {@value LiveRegionFiles#STALE_AGE_MS} ms old. The open refuses a directory set here that is not one
+     *            or has no room for the region and {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more;
+     *            the default directory without that room, or not this user's alone, gives way to the store
+     *            directory, reported to the error handler. See checkpoints.md for the memory it takes.
      *            Property: {@value StoreConfiguration#LIVE_DIR_PROP_NAME}.
      * @return this.
      */

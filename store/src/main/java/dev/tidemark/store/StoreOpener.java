@@ -249,6 +249,12 @@ final class StoreOpener
         liveChannel = locked.channel();
         liveLock = locked.lock();
         liveClaim = locked.claim();
+        if (!liveFile.equals(directory.liveFile()))
+        {
+            // A live.dat an earlier open left in the store directory (before the default moved, or a fallback) is
+            // never read again: give its disk space back. Under the store's lock, so no open of this store uses it.
+            Files.deleteIfExists(directory.liveFile().toPath());
+        }
         copyImageToLive(image, liveChannel, geometry.regionLength);
         liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
         return new LiveRegion(liveFile, liveChannel, liveMapping, liveClaim);
@@ -273,22 +279,27 @@ final class StoreOpener
         {
             return directory.liveFile();
         }
-        LiveRegionFiles.sweep(dir, ctx.errorHandler());
+        final boolean isDefault = ctx.isDefaultLiveRegionDirectory();
+        String problem = LiveRegionFiles.prepare(dir, isDefault);
         final File file = LiveRegionFiles.file(dir, geometry.storeId);
-        if (LiveRegionFiles.hasRoom(dir, geometry.regionLength, file))
+        if (null == problem)
         {
-            return file;
+            LiveRegionFiles.sweep(dir, ctx.errorHandler());
+            if (LiveRegionFiles.hasRoom(dir, geometry.regionLength, file))
+            {
+                return file;
+            }
+            problem = "no room for the live region in " + dir + ": usable " + dir.getUsableSpace() + " bytes, " +
+                "region " + geometry.regionLength + " bytes";
         }
-        final String room = "no room for the live region in " + dir + ": usable " + dir.getUsableSpace() +
-            " bytes, region " + geometry.regionLength + " bytes";
-        if (ctx.isDefaultLiveRegionDirectory())
+        if (isDefault)
         {
-            ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR, room + "; the live " +
-                "region is kept in the store directory instead, whose file the kernel writes back to disk for " +
-                "nothing; free space there, or choose a directory: dir=" + directory.dir()));
+            ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR, problem + "; the " +
+                "live region is kept in the store directory instead, whose file the kernel writes back to disk for " +
+                "nothing; mend that, or choose a directory: dir=" + directory.dir()));
             return directory.liveFile();
         }
-        throw new TidemarkException(TidemarkException.Category.ERROR, room + "; free space, or set " +
+        throw new TidemarkException(TidemarkException.Category.ERROR, problem + "; mend that, or set " +
             "liveRegionDirectory(null) for the store directory: dir=" + directory.dir());
     }
 

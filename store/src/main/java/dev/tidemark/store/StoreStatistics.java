@@ -46,8 +46,11 @@ public final class StoreStatistics
     }
 
     /**
-     * @return the file the live region is mapped from: in the live region directory (by default /dev/shm), or
-     *         {@code live.dat} in the store directory.
+     * The live region's file, for a reader in <b>another</b> process, or an operator. Never open it in this process:
+     * its lock is a POSIX record lock, which closing any descriptor this process has on the file drops.
+     *
+     * @return the file the live region is mapped from: in the live region directory (by default this user's own
+     *         under /dev/shm), or {@code live.dat} in the store directory.
      */
     public File liveRegionFile()
     {

@@ -233,7 +233,7 @@ class BadInputTest
         assertTrue(notADirectory.createNewFile());
         final TidemarkException ex = assertThrows(TidemarkException.class, () -> StateStore.open(
             Fixtures.context(storeDir, CAPACITY, MAX_VALUE).liveRegionDirectory(notADirectory)));
-        assertTrue(ex.getMessage().contains("cannot open store"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("is not a directory"), ex.getMessage());
         assertArrayEquals(new String[]{ StoreDirectory.LOCK_FILE_NAME }, storeDir.list(),
             () -> "a failed open left the store it created: " + java.util.Arrays.toString(storeDir.list()));
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +31,7 @@ class LiveRegionFilesTest
     File dir;
 
     @Test
-    void shouldMapTheLiveRegionFromDevShmByDefaultAndGiveItBackOnClose()
+    void shouldMapTheLiveRegionFromDevShmByDefaultAndGiveItBackOnClose() throws Exception
     {
         assumeTrue(null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME), "the property overrides it");
         final File shm = new File(StoreConfiguration.LIVE_DIR_DEFAULT);
@@ -40,9 +41,12 @@ class LiveRegionFilesTest
         final File live;
         try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
         {
-            live = LiveRegionFiles.file(shm, store.storeId());
+            final File own = LiveRegionFiles.userDirectory(shm);
+            live = LiveRegionFiles.file(own, store.storeId());
             assertEquals(live, store.statistics().liveRegionFile());
-            assertTrue(live.isFile(), "live region not in " + shm + " by default");
+            assertTrue(live.isFile(), "live region not in " + own + " by default");
+            assertEquals("rwx------", permissions(own), "the user's live region directory is open to others");
+            assertEquals("rw-------", permissions(live), "the live region file is open to others");
             assertFalse(new File(dir, StoreDirectory.LIVE_FILE_NAME).exists(), "a live region in the store directory");
             store.put(4L, Fixtures.value(4, 4, 16), 0, 16);
         }
@@ -65,7 +69,7 @@ class LiveRegionFilesTest
         {
             final List<Throwable> errors = new ArrayList<>();
             final StoreContext ctx = Fixtures.context(dir, 20_000, 200).errorHandler(errors::add)
-                .defaultLiveRegionDirectory(mountPoint);
+                .defaultLiveRegionDirectory(LiveRegionFiles.userDirectory(mountPoint));
             try (StateStore store = StateStore.open(ctx))
             {
                 assertEquals(new File(dir, StoreDirectory.LIVE_FILE_NAME), store.statistics().liveRegionFile());
@@ -76,7 +80,7 @@ class LiveRegionFilesTest
             final String message = errors.get(0).getMessage();
             assertTrue(message.contains("no room for the live region in " + mountPoint) &&
                 message.contains("kept in the store directory instead"), message);
-            assertEquals(0, Objects.requireNonNull(mountPoint.listFiles()).length,
+            assertEquals(0, Objects.requireNonNull(LiveRegionFiles.userDirectory(mountPoint).listFiles()).length,
                 "the open wrote into the small directory");
         }
         finally
@@ -153,6 +157,133 @@ class LiveRegionFilesTest
             }
             assertFalse(left.exists());
         }
+    }
+
+    @Test
+    void shouldKeepTheLiveRegionInTheStoreDirectoryWhenTheDefaultDirectoryIsNotThisUsersAlone(
+        @TempDir final File base) throws Exception
+    {
+        final File own = LiveRegionFiles.userDirectory(base);
+        final File elsewhere = new File(base, "elsewhere");
+        assertTrue(elsewhere.mkdir());
+        final String[] shapes = { "open to others", "a link", "a file" };
+        for (final String shape : shapes)
+        {
+            switch (shape)
+            {
+                case "open to others" ->
+                {
+                    assertTrue(own.mkdir());
+                    Files.setPosixFilePermissions(own.toPath(), PosixFilePermissions.fromString("rwxrwxrwx"));
+                }
+                case "a link" -> Files.createSymbolicLink(own.toPath(), elsewhere.toPath());
+                default -> Files.write(own.toPath(), new byte[1]);
+            }
+            final List<Throwable> errors = new ArrayList<>();
+            try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).errorHandler(errors::add)
+                .defaultLiveRegionDirectory(own)))
+            {
+                assertEquals(new File(dir, StoreDirectory.LIVE_FILE_NAME), store.statistics().liveRegionFile(), shape);
+                store.put(1L, Fixtures.value(1, 1, 16), 0, 16);
+            }
+            assertEquals(1, errors.size(), shape + ": " + errors);
+            assertTrue(errors.get(0).getMessage().contains("kept in the store directory instead"), shape);
+            assertEquals(0, Objects.requireNonNull(elsewhere.list()).length, shape + ": wrote through the link");
+            deleteTree(own);
+        }
+    }
+
+    @Test
+    void shouldRefuseASetLiveRegionDirectoryThatIsNotOneAndChangeNothing(@TempDir final File base)
+    {
+        final File missing = new File(base, "missing");
+        final TidemarkException refused = assertThrows(TidemarkException.class, () -> StateStore.open(
+            Fixtures.context(dir, 100, 16).liveRegionDirectory(missing)).close());
+        assertTrue(refused.getMessage().contains("live region directory " + missing + " is not a directory"),
+            refused.getMessage());
+        assertFalse(missing.exists());
+    }
+
+    @Test
+    void shouldNeverWriteThroughALinkAtTheLiveRegionsName(@TempDir final File liveDir) throws Exception
+    {
+        final long storeId;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            storeId = store.storeId();
+        }
+        final File victim = new File(liveDir, "victim");
+        final byte[] bytes = new byte[530_000];
+        java.util.Arrays.fill(bytes, (byte)7);
+        Files.write(victim.toPath(), bytes);
+        Files.createSymbolicLink(LiveRegionFiles.file(liveDir, storeId).toPath(), victim.toPath());
+        assertThrows(TidemarkException.class,
+            () -> StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)).close());
+        assertArrayEquals(bytes, Files.readAllBytes(victim.toPath()), "the open wrote through a link");
+    }
+
+    @Test
+    void shouldOpenAfterAFailedAttemptAtTheLiveFileIsMended(@TempDir final File liveDir) throws Exception
+    {
+        final long storeId;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            storeId = store.storeId();
+            store.put(2L, Fixtures.value(2, 2, 16), 0, 16);
+        }
+        // A directory in the file's place: the open fails; once it is gone the store must open (no claim kept).
+        final File live = LiveRegionFiles.file(liveDir, storeId);
+        assertTrue(live.mkdir());
+        assertThrows(TidemarkException.class,
+            () -> StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)).close());
+        assertTrue(live.delete());
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            assertTrue(store.contains(2L));
+        }
+    }
+
+    @Test
+    void shouldSweepOnlyFilesNamedAsLiveRegionsAndGiveBackAnOldLiveDat(@TempDir final File liveDir) throws Exception
+    {
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(null)))
+        {
+            store.put(3L, Fixtures.value(3, 3, 16), 0, 16);
+        }
+        assertTrue(new File(dir, StoreDirectory.LIVE_FILE_NAME).isFile());
+        final File notes = new File(liveDir, LiveRegionFiles.PREFIX + "backup-of-my-notes" + LiveRegionFiles.SUFFIX);
+        final File directory = LiveRegionFiles.file(liveDir, 0xabcL);
+        Files.write(notes.toPath(), new byte[10]);
+        assertTrue(directory.mkdir());
+        age(notes);
+        age(directory);
+        final List<Throwable> errors = new ArrayList<>();
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).errorHandler(errors::add)
+            .liveRegionDirectory(liveDir)))
+        {
+            assertTrue(store.contains(3L));
+            assertFalse(new File(dir, StoreDirectory.LIVE_FILE_NAME).exists(), "the old live.dat was kept");
+        }
+        assertTrue(notes.exists() && directory.isDirectory(), "the sweep took what is not a live region file");
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    private static String permissions(final File file) throws Exception
+    {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file.toPath(),
+            java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static void deleteTree(final File file) throws Exception
+    {
+        if (Files.isDirectory(file.toPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        {
+            for (final File child : Objects.requireNonNull(file.listFiles()))
+            {
+                deleteTree(child);
+            }
+        }
+        Files.delete(file.toPath());
     }
 
     private static void age(final File file) throws Exception

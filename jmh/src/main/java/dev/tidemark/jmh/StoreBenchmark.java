@@ -31,6 +31,12 @@ public class StoreBenchmark extends BenchmarkDefaults
     @Param({ "32", "64", "288" })
     int valueLength;
 
+    /**
+     * Whether the writer keeps the stamps readers on other threads need (the default).
+     */
+    @Param({ "true" })
+    boolean readers;
+
     private File dir;
     private StateStore store;
     private StoreBatch batch;
@@ -44,7 +50,7 @@ public class StoreBenchmark extends BenchmarkDefaults
     {
         dir = BenchmarkSupport.newDirectory("store-bench");
         store = StateStore.open(new StoreContext().dir(dir).keyLength(8).maxValueLength(valueLength)
-            .capacity(entries).errorHandler(Throwable::printStackTrace));
+            .capacity(entries).concurrentReaders(readers).errorHandler(Throwable::printStackTrace));
         value = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
         out = new UnsafeBuffer(ByteBuffer.allocateDirect(valueLength));
         for (long key = 0; key < entries; key++)

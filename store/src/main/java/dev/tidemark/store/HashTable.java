@@ -23,16 +23,19 @@ final class HashTable
 
     private final UnsafeBuffer region;
     private final PageTracker tracker;
+    private final ReaderStamps stamps;
     private final int mask;
     private final int entryLength;
     private final int keyLength;
     private final int valueOffset;
     private final int keyWordsEnd;
 
-    HashTable(final UnsafeBuffer region, final PageTracker tracker, final StoreGeometry geometry)
+    HashTable(
+        final UnsafeBuffer region, final PageTracker tracker, final ReaderStamps stamps, final StoreGeometry geometry)
     {
         this.region = region;
         this.tracker = tracker;
+        this.stamps = stamps;
         this.mask = geometry.bucketCount - 1;
         this.entryLength = geometry.entryLength;
         this.keyLength = geometry.keyLength;
@@ -147,10 +150,13 @@ final class HashTable
     void insert(final int offset, final long key, final DirectBuffer value, final int valueIndex, final int length)
     {
         tracker.beforeWrite(offset, valueOffset + length);
+        stamps.beginWrite(offset, valueOffset + length);
         region.putLong(offset + KEY_OFFSET, key, ORDER);
         region.putBytes(offset + valueOffset, value, valueIndex, length);
         region.putInt(offset + VALUE_LENGTH_OFFSET, length, ORDER);
         region.putInt(offset + TAG_OFFSET, KeyHash.tag(key), ORDER);
+        stamps.endWrite(offset, valueOffset + length);
+        stamps.sizeDelta(1);
     }
 
     /**
@@ -165,10 +171,13 @@ final class HashTable
         final int length)
     {
         tracker.beforeWrite(offset, valueOffset + length);
+        stamps.beginWrite(offset, valueOffset + length);
         region.putBytes(offset + KEY_OFFSET, key, keyOffset, keyLength);
         region.putBytes(offset + valueOffset, value, valueIndex, length);
         region.putInt(offset + VALUE_LENGTH_OFFSET, length, ORDER);
         region.putInt(offset + TAG_OFFSET, KeyHash.tag(key, keyOffset, keyLength), ORDER);
+        stamps.endWrite(offset, valueOffset + length);
+        stamps.sizeDelta(1);
     }
 
     /**
@@ -177,8 +186,10 @@ final class HashTable
     void replace(final int offset, final DirectBuffer value, final int valueIndex, final int length)
     {
         tracker.beforeWrite(offset + VALUE_LENGTH_OFFSET, valueOffset - VALUE_LENGTH_OFFSET + length);
+        stamps.beginWrite(offset, valueOffset + length);
         region.putBytes(offset + valueOffset, value, valueIndex, length);
         region.putInt(offset + VALUE_LENGTH_OFFSET, length, ORDER);
+        stamps.endWrite(offset, valueOffset + length);
     }
 
     /**
@@ -187,6 +198,7 @@ final class HashTable
      */
     void delete(final int offset)
     {
+        stamps.beginMove();
         int hole = offset / entryLength;
         int bucket = (hole + 1) & mask;
         while (true)
@@ -211,6 +223,8 @@ final class HashTable
         final int holeOffset = hole * entryLength;
         tracker.beforeWrite(holeOffset + TAG_OFFSET, 4);
         region.putInt(holeOffset + TAG_OFFSET, 0, ORDER);
+        stamps.endMove();
+        stamps.sizeDelta(-1);
     }
 
     /**

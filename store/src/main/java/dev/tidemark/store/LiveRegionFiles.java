@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * The live region's file: where it goes, taking its lock, and sweeping the files killed stores left in a live region
  * directory.
  * <p>
- * Outside the store directory (by default in a directory of this user's own under
+ * Outside the store directory (by default in a directory of this uid's own under
  * {@value StoreConfiguration#LIVE_DIR_DEFAULT}, mode 0700, so that no other user can read the state, plant a file or
  * a link at its name, or hold a stale one in the way) the file is named by the store's id, made with mode 0600, never
  * opened through a symbolic link, and held, while open, by an OS lock of its own. A process killed with SIGKILL leaves its file behind,
@@ -106,12 +106,33 @@ final class LiveRegionFiles
 
     /**
      * @param base the directory the default is made in ({@value StoreConfiguration#LIVE_DIR_DEFAULT}).
-     * @return this user's own live region directory in it: {@code tidemark-<user name>}.
+     * @return this user's own live region directory in it, {@code tidemark-<uid>}, or null where this process's
+     *         uid cannot be read.
      */
     static File userDirectory(final File base)
     {
-        final String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
-        return new File(base, "tidemark-" + user);
+        final int uid = ownUid();
+        return uid < 0 ? null : new File(base, "tidemark-" + uid);
+    }
+
+    /**
+     * @return this process's uid (the owner of {@code /proc/self}), or -1 where it cannot be read.
+     */
+    static int ownUid()
+    {
+        try
+        {
+            return (Integer)Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        }
+        catch (final IOException | UnsupportedOperationException | IllegalArgumentException ex)
+        {
+            return -1;
+        }
+    }
+
+    private static int uidOf(final Path path) throws IOException
+    {
+        return (Integer)Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
     }
 
     /**
@@ -146,10 +167,11 @@ final class LiveRegionFiles
             {
                 return "live region directory " + dir + " is not a directory (a link or a file is in its place)";
             }
-            if (!attributes.owner().getName().equals(System.getProperty("user.name")))
+            final int owner = uidOf(path);
+            if (owner != ownUid())
             {
-                return "live region directory " + dir + " belongs to " + attributes.owner().getName() + ", not to " +
-                    System.getProperty("user.name");
+                return "live region directory " + dir + " belongs to uid " + owner + ", not to this process's uid " +
+                    ownUid() + " (" + attributes.owner().getName() + " made it)";
             }
             final Set<PosixFilePermission> open = EnumSet.copyOf(attributes.permissions());
             open.retainAll(GROUP_OR_OTHERS);
@@ -247,6 +269,13 @@ final class LiveRegionFiles
             // Held, and still the file at the name: not unlinked by a sweep between the claim and the lock.
             if (null != lock && claim.equals(JvmFileLocks.keyOrNull(path)))
             {
+                if (!isOwnRegularFile(path))
+                {
+                    // Another user's file at the store's name in a shared directory: never write the state into
+                    // a file someone else can read, nor read theirs as the store's.
+                    throw new TidemarkException(TidemarkException.Category.ERROR, "live region file " + file +
+                        " is not a regular file of this process's uid " + ownUid() + ": refusing to use it");
+                }
                 locked = true;
                 return new Locked(file, channel, lock, claim, created);
             }
@@ -290,7 +319,7 @@ final class LiveRegionFiles
      * open elsewhere that has just made its file: a tmpfs does not move a file's time for writes through a mapping,
      * so an open store's file is kept by its lock alone.
      *
-     * @param dir          a live region directory (never a store directory).
+     * @param dir          a live region directory (the store directory only if the user set it so).
      * @param errorHandler told of a file that could not be deleted.
      * @return how many were deleted.
      */
@@ -361,7 +390,7 @@ final class LiveRegionFiles
         {
             final PosixFileAttributes attributes =
                 Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return attributes.isRegularFile() && attributes.owner().getName().equals(System.getProperty("user.name"));
+            return attributes.isRegularFile() && uidOf(path) == ownUid();
         }
         catch (final IOException | UnsupportedOperationException ex)
         {

@@ -24,6 +24,7 @@ import java.nio.channels.FileChannel;
  * @param liveFile     the live region's file.
  * @param liveChannel  the live region's channel.
  * @param liveMapping  the live region's mapping.
+ * @param readerBlock  the mapping of the reader block after it ({@link ReaderBlockDescriptor}).
  * @param liveClaim    this JVM's claim on the live region's file ({@link JvmFileLocks}).
  * @param openStartNs  {@link System#nanoTime()} when the open began.
  */
@@ -37,16 +38,24 @@ record OpenedStore(
     File liveFile,
     FileChannel liveChannel,
     MappedByteBuffer liveMapping,
+    MappedByteBuffer readerBlock,
     String liveClaim,
     long openStartNs)
 {
     /**
      * Close what the open opened, the lock last; a live region outside the store directory (tmpfs, say) is memory,
      * so give it back: every open rewrites it.
+     *
+     * @param unmap false while readers on other threads may still hold the mappings: they are then left to the
+     *              garbage collector, so that a reader racing the close reads stale memory, never unmapped memory.
      */
-    void close()
+    void close(final boolean unmap)
     {
-        IoUtil.unmap(liveMapping);
+        if (unmap)
+        {
+            IoUtil.unmap(liveMapping);
+            IoUtil.unmap(readerBlock);
+        }
         final boolean inStoreDirectory = liveFile.equals(directory.liveFile());
         JvmFileLocks.unlinkCloseRelease(inStoreDirectory ? null : liveFile, liveChannel, liveClaim);
         CloseHelper.quietCloseAll(slots[0], slots[1], header);

@@ -26,6 +26,15 @@ public final class ReadOnlyStore
     }
 
     /**
+     * @return a reader for another thread, reading while the writer writes.
+     * @see StateStore#newReader()
+     */
+    public StoreReader newReader()
+    {
+        return store.newReader();
+    }
+
+    /**
      * @param key         the key.
      * @param destination buffer to copy the value into.
      * @param offset      offset in {@code destination}.

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@link IllegalStateException} (a check costing one comparison, which the system property
  * {@value StoreConfiguration#CHECK_WRITER_THREAD_PROP_NAME}{@code =false} removes). Checkpoint copying, forcing and
  * committing run on a background checkpointer thread, or on a thread of yours through
- * {@link #checkpointerInvoker()}.
+ * {@link #checkpointerInvoker()}. Other threads read through a {@link StoreReader} from {@link #newReader()}.
  * <p>
  * <b>Positions and sequences.</b> Every mutation (put, remove, batch) gets the next sequence number. A store fed
  * from a log also records the log position it now matches with {@link #logPosition(long)}; a checkpoint records
@@ -491,8 +491,9 @@ public final class StateStore extends StoreAccess implements AutoCloseable
     private void closeResources()
     {
         closed = true;
+        readerStamps.markStoreClosed();
         driver.close();
-        opened.close();
+        opened.close(!readerStamps.handedOut());
     }
 
     // ------------------------------------------------------------------------------------------------ state

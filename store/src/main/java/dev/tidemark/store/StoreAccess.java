@@ -27,6 +27,7 @@ abstract class StoreAccess
     final Checkpointer checkpointer;
     final PageTracker tracker;
     final HashTable table;
+    final ReaderStamps readerStamps;
     final int keyLength;
     final int maxValueLength;
     final int capacity;
@@ -51,9 +52,11 @@ abstract class StoreAccess
         capacity = geometry.capacity;
         handshake = new CheckpointHandshake(live, slots, geometry.pageSize, ctx.checkpointPreImagePages());
         tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
-        table = new HashTable(live, tracker, geometry);
-        valueOffset = table.valueOffset();
         size = (int)header.record(opened.chosenSlot()).entryCount;
+        readerStamps = new ReaderStamps(
+            new UnsafeBuffer(opened.readerBlock()), geometry, size, ctx.concurrentReaders());
+        table = new HashTable(live, tracker, readerStamps, geometry);
+        valueOffset = table.valueOffset();
         // Last, as it starts the forcer's thread: the subclass stops it if its own construction fails.
         checkpointer = new Checkpointer(
             handshake, slots, header, ctx.durableLog(), ctx.errorHandler(), ctx.nanoClock(),
@@ -64,6 +67,33 @@ abstract class StoreAccess
     }
 
     // ------------------------------------------------------------------------------------------------ reads
+
+    /**
+     * A reader for another thread: lock-free reads while this writer runs (see {@link StoreReader}). Call on the
+     * writer thread; hand the reader to one other thread.
+     *
+     * @return a new reader.
+     * @throws IllegalStateException if the store was opened with {@link StoreContext#concurrentReaders(boolean)} off.
+     */
+    public StoreReader newReader()
+    {
+        return newReader(false, false);
+    }
+
+    /**
+     * For tests only: a reader that ignores the pages' stamps or the moves counter.
+     */
+    final StoreReader newReader(final boolean ignoreStamps, final boolean ignoreMoves)
+    {
+        checkRead();
+        if (!readerStamps.enabled())
+        {
+            throw new IllegalStateException("concurrent readers are off for this store (StoreContext." +
+                "concurrentReaders): dir=" + ctx.dir());
+        }
+        readerStamps.markHandedOut();
+        return new StoreReader(readerStamps, live, geometry, ignoreStamps, ignoreMoves);
+    }
 
     /**
      * Copy the value of a long key into a buffer.

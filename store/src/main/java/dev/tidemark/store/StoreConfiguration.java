@@ -47,9 +47,9 @@ public final class StoreConfiguration
     public static final int CAPACITY_DEFAULT = 65536;
 
     /**
-     * Directory of the live region ({@link #LIVE_DIR_DEFAULT} by default, {@link #LIVE_DIR_STORE} for the store
-     * directory): the live region is never trusted after a crash, and on tmpfs the kernel never writes it back to
-     * disk (nor makes the writer wait for that).
+     * Directory of the live region: {@link #LIVE_DIR_STORE} for the store directory, {@link #LIVE_DIR_SHM} for this
+     * user's own under {@link #LIVE_DIR_DEFAULT}, or a path; unset, {@link #defaultLiveRegionDirectory()}. The live
+     * region is never trusted after a crash; on tmpfs the kernel never writes it back to disk.
      */
     public static final String LIVE_DIR_PROP_NAME = "tidemark.store.live.dir";
 
@@ -59,10 +59,16 @@ public final class StoreConfiguration
     public static final String LIVE_DIR_STORE = "store";
 
     /**
-     * Where the default live region directory is made, where it exists and is writable (Linux): a tmpfs, memory a
-     * second process can map, never written back to disk; the live regions go in this user's own directory in it
-     * ({@link #defaultLiveRegionDirectory()}). Elsewhere the default is the store directory. Set another with
-     * {@link #LIVE_DIR_PROP_NAME} or {@code StoreContext.liveRegionDirectory}.
+     * The value of {@link #LIVE_DIR_PROP_NAME} that puts the live region in this user's own directory under
+     * {@link #LIVE_DIR_DEFAULT} whatever its page size ({@link #sharedMemoryLiveRegionDirectory()}).
+     */
+    public static final String LIVE_DIR_SHM = "shm";
+
+    /**
+     * The tmpfs under which a live region directory of this user's own is made
+     * ({@link #sharedMemoryLiveRegionDirectory()}): memory a second process can map, never written back to disk. The
+     * default only where that tmpfs maps files with huge pages ({@link #defaultLiveRegionDirectory()}); else the
+     * store directory. Choose with {@link #LIVE_DIR_PROP_NAME} or {@code StoreContext.liveRegionDirectory}.
      */
     public static final String LIVE_DIR_DEFAULT = "/dev/shm";
 
@@ -90,6 +96,11 @@ public final class StoreConfiguration
      * Durable-log wait of a checkpoint when not set.
      */
     public static final long CHECKPOINT_DURABLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Whether the writer keeps the version stamps readers on other threads need ("true", the default, or "false").
+     */
+    public static final String READERS_PROP_NAME = "tidemark.store.readers";
 
     /**
      * Pages of anonymous memory where the writer saves pre-images during a checkpoint (0: off).
@@ -155,7 +166,8 @@ public final class StoreConfiguration
 
     /**
      * @return the live region's directory from {@link #LIVE_DIR_PROP_NAME}: null for {@link #LIVE_DIR_STORE} (the
-     *         store directory); unset, {@link #defaultLiveRegionDirectory()}.
+     *         store directory), {@link #sharedMemoryLiveRegionDirectory()} for {@link #LIVE_DIR_SHM}; unset,
+     *         {@link #defaultLiveRegionDirectory()}.
      */
     static File liveRegionDirectory()
     {
@@ -164,17 +176,122 @@ public final class StoreConfiguration
         {
             return defaultLiveRegionDirectory();
         }
+        if (LIVE_DIR_SHM.equals(property))
+        {
+            return sharedMemoryLiveRegionDirectory();
+        }
         return LIVE_DIR_STORE.equals(property) ? null : new File(property);
     }
 
     /**
-     * @return the default live region directory: this user's own directory in {@link #LIVE_DIR_DEFAULT}
-     *         ({@code /dev/shm/tidemark-<user name>}, made at the first open, mode 0700) if {@link #LIVE_DIR_DEFAULT}
-     *         is a directory this process can write, else null (the store directory).
+     * @return whether the live region directory comes from the property's {@link #LIVE_DIR_SHM} or from the default,
+     *         which the open checks and gives up for the store directory when unusable.
+     */
+    static boolean isCheckedLiveRegionDirectory()
+    {
+        final String property = System.getProperty(LIVE_DIR_PROP_NAME);
+        return null == property || LIVE_DIR_SHM.equals(property);
+    }
+
+    /**
+     * The default live region directory: {@link #sharedMemoryLiveRegionDirectory()} where the tmpfs there maps its
+     * files with huge pages, else null (the store directory). On a tmpfs of small pages the table's random reads and
+     * writes miss the TLB far more than on a file system whose page cache maps the file with 2 MiB folios (ext4 and
+     * XFS on recent kernels): measured here, a random put took 1.5-1.6x as long with the live region on such a tmpfs
+     * (perf-reports/2026-12-02-live-region), which outweighs the writeback the store directory costs.
+     *
+     * @return the default live region directory, or null for the store directory.
      */
     public static File defaultLiveRegionDirectory()
     {
+        return tmpfsMapsHugePages(readFirstLine("/sys/kernel/mm/transparent_hugepage/shmem_enabled"),
+            mountOptions(LIVE_DIR_DEFAULT)) ? sharedMemoryLiveRegionDirectory() : null;
+    }
+
+    /**
+     * @return this uid's own live region directory in {@link #LIVE_DIR_DEFAULT} ({@code /dev/shm/tidemark-<uid>},
+     *         made at the first open that uses it, mode 0700) if {@link #LIVE_DIR_DEFAULT} is a directory this
+     *         process can write and, if others can too, sticky; else null.
+     */
+    public static File sharedMemoryLiveRegionDirectory()
+    {
         final File base = new File(LIVE_DIR_DEFAULT);
-        return base.isDirectory() && base.canWrite() ? LiveRegionFiles.userDirectory(base) : null;
+        if (!base.isDirectory() || !base.canWrite())
+        {
+            return null;
+        }
+        try
+        {
+            // Writable by others, it must be sticky, or another user could rename this user's directory in it.
+            final int mode = (Integer)java.nio.file.Files.getAttribute(base.toPath(), "unix:mode");
+            if (0 != (mode & 0002) && 0 == (mode & 01000))
+            {
+                return null;
+            }
+        }
+        catch (final java.io.IOException | UnsupportedOperationException | IllegalArgumentException ex)
+        {
+            return null;
+        }
+        return LiveRegionFiles.userDirectory(base);
+    }
+
+    /**
+     * @param shmemEnabled the content of {@code /sys/kernel/mm/transparent_hugepage/shmem_enabled} (the choice in
+     *                     brackets), or null.
+     * @param mountOptions the tmpfs mount's options, comma separated, or null.
+     * @return whether files on that tmpfs are mapped with huge pages without an madvise: a {@code huge=always} or
+     *         {@code huge=within_size} mount, or shmem_enabled forcing it.
+     */
+    static boolean tmpfsMapsHugePages(final String shmemEnabled, final String mountOptions)
+    {
+        if (null != shmemEnabled && (shmemEnabled.contains("[force]")))
+        {
+            return true;
+        }
+        if (null != mountOptions)
+        {
+            for (final String option : mountOptions.split(","))
+            {
+                if ("huge=always".equals(option) || "huge=within_size".equals(option))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String mountOptions(final String mountPoint)
+    {
+        try
+        {
+            for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/mounts")))
+            {
+                final String[] fields = line.split(" ");
+                if (fields.length > 3 && mountPoint.equals(fields[1]) && "tmpfs".equals(fields[2]))
+                {
+                    return fields[3];
+                }
+            }
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            // no /proc here: no huge pages known
+        }
+        return null;
+    }
+
+    private static String readFirstLine(final String path)
+    {
+        try
+        {
+            final java.util.List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(path));
+            return lines.isEmpty() ? null : lines.get(0);
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return null;
+        }
     }
 }

@@ -47,8 +47,9 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     private boolean createIfMissing = true;
     private StoreKind kind = StoreKind.PLAIN;
     private File liveRegionDirectory = StoreConfiguration.liveRegionDirectory();
-    private boolean liveRegionDirectoryDefault = null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME);
+    private boolean liveRegionDirectoryDefault = StoreConfiguration.isCheckedLiveRegionDirectory();
     private DurableLog durableLog = DurableLog.NONE;
+    private boolean concurrentReaders = !"false".equals(System.getProperty(StoreConfiguration.READERS_PROP_NAME));
     private ErrorHandler errorHandler;
     private NanoClock nanoClock;
     private int maxBatchOperations = StoreConfiguration.intProperty(
@@ -223,20 +224,20 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     }
 
     /**
-     * @param dir where the live region lives; null for the store directory, as {@code live.dat}. The default is
-     *            this user's own directory in {@value StoreConfiguration#LIVE_DIR_DEFAULT}
-     *            ({@link StoreConfiguration#defaultLiveRegionDirectory()}, made with mode 0700) where that exists and
-     *            is writable, else the store directory. A tmpfs such as /dev/shm keeps the kernel from writing the
-     *            live region back to disk, which it never needs (every open rebuilds it from a snapshot), and a
-     *            second process can map it; its file is then named by the store's id, made with mode 0600, never
-     *            opened through a link, locked while open (a copy of the store directory cannot share it) and
-     *            deleted on close. A killed process leaves it behind: the next open of the store reuses it, and any
-     *            open in the directory deletes this user's that no process holds once they are
-     *            {@value LiveRegionFiles#STALE_AGE_MS} ms old. The open refuses a directory set here that is not one
-     *            or has no room for the region and {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more;
-     *            the default directory without that room, or not this user's alone, gives way to the store
-     *            directory, reported to the error handler. See checkpoints.md for the memory it takes.
-     *            Property: {@value StoreConfiguration#LIVE_DIR_PROP_NAME}.
+     * @param dir where the live region lives; null for the store directory, as {@code live.dat}. The default is the
+     *            store directory unless the tmpfs at {@value StoreConfiguration#LIVE_DIR_DEFAULT} maps files with
+     *            huge pages ({@link StoreConfiguration#defaultLiveRegionDirectory()}: on small pages the table's
+     *            random accesses cost far more), in which case it is this user's own directory there, as
+     *            {@link #liveRegionInSharedMemory()} chooses. On a tmpfs the kernel never writes the live region back
+     *            to disk, which it never needs (every open rebuilds it from a snapshot); its file is then named by
+     *            the store's id, made with mode 0600, never opened through a link, locked while open (a copy of the
+     *            store directory cannot share it) and deleted on close. A killed process leaves it behind: the next
+     *            open of the store reuses it, and any open in the directory deletes this user's that no process
+     *            holds once they are {@value LiveRegionFiles#STALE_AGE_MS} ms old. The open refuses a directory set
+     *            here that is not one or has no room for the region and
+     *            {@value StoreConfiguration#LIVE_DIR_DEFAULT_HEADROOM} bytes more. See checkpoints.md for the memory
+     *            it takes. Property: {@value StoreConfiguration#LIVE_DIR_PROP_NAME} (a path, {@code store} or
+     *            {@code shm}).
      * @return this.
      */
     public StoreContext liveRegionDirectory(final File dir)
@@ -247,7 +248,22 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     }
 
     /**
-     * The default live region directory, set as the default: for a test of what the default does without room.
+     * Put the live region in this user's own directory under {@value StoreConfiguration#LIVE_DIR_DEFAULT}
+     * ({@link StoreConfiguration#sharedMemoryLiveRegionDirectory()}, made with mode 0700), whatever the page size
+     * there: memory another process can map, never written back to disk. The open checks the directory (a real
+     * directory, this uid's, closed to others) and its room, and where either fails keeps the live region in the
+     * store directory, telling the error handler why; so does a host without that tmpfs.
+     *
+     * @return this.
+     */
+    public StoreContext liveRegionInSharedMemory()
+    {
+        return defaultLiveRegionDirectory(StoreConfiguration.sharedMemoryLiveRegionDirectory());
+    }
+
+    /**
+     * A checked live region directory, given up for the store directory when unusable: the default's and
+     * {@link #liveRegionInSharedMemory()}'s way; for tests, any directory.
      */
     StoreContext defaultLiveRegionDirectory(final File dir)
     {
@@ -265,11 +281,33 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     }
 
     /**
-     * @return whether {@link #liveRegionDirectory()} is the default, not set by a setter or the property.
+     * @return whether {@link #liveRegionDirectory()} is checked and given up for the store directory when unusable
+     *         (the default, {@link #liveRegionInSharedMemory()}), not a directory the user named.
      */
     boolean isDefaultLiveRegionDirectory()
     {
         return liveRegionDirectoryDefault && null != liveRegionDirectory;
+    }
+
+    /**
+     * @param concurrentReaders whether the writer keeps the version stamps that let other threads read the store
+     *                          while it writes ({@link StateStore#newReader()}); default true. Off, each write saves
+     *                          a few stores to the reader block and {@code newReader} is refused. Property:
+     *                          {@value StoreConfiguration#READERS_PROP_NAME}.
+     * @return this.
+     */
+    public StoreContext concurrentReaders(final boolean concurrentReaders)
+    {
+        this.concurrentReaders = concurrentReaders;
+        return this;
+    }
+
+    /**
+     * @return whether the store keeps the stamps readers on other threads need.
+     */
+    public boolean concurrentReaders()
+    {
+        return concurrentReaders;
     }
 
     /**

@@ -41,6 +41,7 @@ final class StoreOpener
     private final SnapshotSlot[] slots = new SnapshotSlot[2];
     private FileChannel liveChannel;
     private MappedByteBuffer liveMapping;
+    private MappedByteBuffer readerMapping;
     private File liveFile;
     private boolean liveCreated;
     private String liveClaim;
@@ -78,7 +79,7 @@ final class StoreOpener
     /**
      * The live region, restored from the chosen slot and mapped.
      */
-    record LiveRegion(File file, FileChannel channel, MappedByteBuffer mapping, String claim)
+    record LiveRegion(File file, FileChannel channel, MappedByteBuffer mapping, MappedByteBuffer readers, String claim)
     {
     }
 
@@ -116,9 +117,11 @@ final class StoreOpener
             final LiveRegion live = mapLiveRegion(directory, geometry, usable.slot(choice.chosen()));
             KillPoints.reach(KillPoints.OPEN_AFTER_SLOT_MAP);
 
-            return newStore.apply(new OpenedStore(
+            final StateStore store = newStore.apply(new OpenedStore(
                 ctx, directory, header, new SnapshotSlot[] { usable.slotA(), usable.slotB() }, choice.chosen(),
-                choice.fallback(), live.file(), live.channel(), live.mapping(), live.claim(), startNs));
+                choice.fallback(), live.file(), live.channel(), live.mapping(), live.readers(), live.claim(), startNs));
+            removeStaleLiveDat(directory, live.file());
+            return store;
         }
         catch (final IOException ex)
         {
@@ -249,15 +252,33 @@ final class StoreOpener
         liveChannel = locked.channel();
         liveLock = locked.lock();
         liveClaim = locked.claim();
+
+        final int readerBlockLength = ReaderBlockDescriptor.length(geometry.pageCount, geometry.pageSize);
+        copyImageToLive(image, liveChannel, geometry.regionLength, readerBlockLength);
+        liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
+        readerMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, geometry.regionLength, readerBlockLength);
+        return new LiveRegion(liveFile, liveChannel, liveMapping, readerMapping, liveClaim);
+    }
+
+    /**
+     * A live.dat an earlier open left in the store directory (before the default moved, or a fallback) is never read
+     * again once the region lives elsewhere: give its disk space back, after the open succeeded, under the store's
+     * lock (no open of this store can be using it). Best effort.
+     */
+    private void removeStaleLiveDat(final StoreDirectory directory, final File liveFile)
+    {
         if (!liveFile.equals(directory.liveFile()))
         {
-            // A live.dat an earlier open left in the store directory (before the default moved, or a fallback) is
-            // never read again: give its disk space back. Under the store's lock, so no open of this store uses it.
-            Files.deleteIfExists(directory.liveFile().toPath());
+            try
+            {
+                Files.deleteIfExists(directory.liveFile().toPath());
+            }
+            catch (final IOException ex)
+            {
+                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
+                    "cannot delete the unused " + directory.liveFile() + ": dir=" + directory.dir(), ex));
+            }
         }
-        copyImageToLive(image, liveChannel, geometry.regionLength);
-        liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
-        return new LiveRegion(liveFile, liveChannel, liveMapping, liveClaim);
     }
 
     private static TidemarkException liveRegionInUse(final File liveFile, final StoreDirectory directory)
@@ -392,6 +413,7 @@ final class StoreOpener
     private void release()
     {
         IoUtil.unmap(liveMapping);
+        IoUtil.unmap(readerMapping);
         // The live file only while this open still holds its lock (an interrupt during the copy closes the channel,
         // and the lock with it), and in the store directory only if this open created it; elsewhere it is never
         // trusted, so never worth keeping.
@@ -451,10 +473,12 @@ final class StoreOpener
         return replacement;
     }
 
-    private static void copyImageToLive(final SnapshotSlot slot, final FileChannel liveChannel, final long length)
+    private static void copyImageToLive(
+        final SnapshotSlot slot, final FileChannel liveChannel, final long length, final int readerBlockLength)
         throws IOException
     {
-        // Whole-page writes from the slot's mapping: real bytes, and no read of the old live pages first.
+        // Whole-page writes from the slot's mapping: real bytes, and no read of the old live pages first; then the
+        // reader block after the table, zeroed (a file an earlier open left may hold its old counters).
         final ByteBuffer image = slot.newImageView();
         image.clear();
         long position = 0;
@@ -462,9 +486,14 @@ final class StoreOpener
         {
             position += liveChannel.write(image, position);
         }
-        if (liveChannel.size() > length)
+        final ByteBuffer zeros = ByteBuffer.allocate(readerBlockLength);
+        while (zeros.hasRemaining())
         {
-            liveChannel.truncate(length);
+            position += liveChannel.write(zeros, position);
+        }
+        if (liveChannel.size() > position)
+        {
+            liveChannel.truncate(position);
         }
     }
 

@@ -104,7 +104,12 @@ class BadInputTest
             IllegalStateException.class, () -> closed.put(1L, Fixtures.value(1, 1, 4), 0, 4));
         assertTrue(ex.getMessage().startsWith("store closed"), ex.getMessage());
         assertThrows(IllegalStateException.class, () -> closed.get(1L, new UnsafeBuffer(new byte[64]), 0));
-        assertEquals(closedDigest, Fixtures.digest(dir));
+        // Every open rewrites live.dat (never trusted: the table from the slot, the reader block zeroed), so the
+        // open and close between the two digests may change it; nothing else.
+        final Map<String, Long> afterDigest = Fixtures.digest(dir);
+        closedDigest.remove(StoreDirectory.LIVE_FILE_NAME);
+        afterDigest.remove(StoreDirectory.LIVE_FILE_NAME);
+        assertEquals(closedDigest, afterDigest);
     }
 
     @Test

@@ -122,7 +122,8 @@ class CorruptionTest
     @Test
     void shouldFallBackToOlderSlotWhenCrcTableHasFlippedBit() throws IOException
     {
-        final long regionLength = file("live.dat").length();
+        final long regionLength = TableDescriptor.regionLength(TableDescriptor.bucketCount(CAPACITY),
+            TableDescriptor.entryLength(8, MAX_VALUE), PAGE);
         flipBit(file("slot-a.dat"), PAGE + regionLength + 8, 5);
         assertFallbackToM1("page CRC table does not match");
     }

@@ -31,27 +31,47 @@ class LiveRegionFilesTest
     File dir;
 
     @Test
-    void shouldMapTheLiveRegionFromDevShmByDefaultAndGiveItBackOnClose() throws Exception
+    void shouldChooseTheDefaultByWhetherTheTmpfsMapsHugePages()
     {
+        assertFalse(StoreConfiguration.tmpfsMapsHugePages("always within_size advise [never] deny force",
+            "rw,relatime,size=24684084k"));
+        assertFalse(StoreConfiguration.tmpfsMapsHugePages(null, null));
+        assertFalse(StoreConfiguration.tmpfsMapsHugePages("[advise]", "rw,huge=advise"));
+        assertTrue(StoreConfiguration.tmpfsMapsHugePages("never", "rw,nosuid,huge=within_size,size=1g"));
+        assertTrue(StoreConfiguration.tmpfsMapsHugePages(null, "huge=always"));
+        assertTrue(StoreConfiguration.tmpfsMapsHugePages("always within_size advise never deny [force]", "rw"));
+
         assumeTrue(null == System.getProperty(StoreConfiguration.LIVE_DIR_PROP_NAME), "the property overrides it");
+        final File expected = StoreConfiguration.defaultLiveRegionDirectory();
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        {
+            final File live = store.statistics().liveRegionFile();
+            assertEquals(null == expected ? new File(dir, StoreDirectory.LIVE_FILE_NAME) :
+                LiveRegionFiles.file(expected, store.storeId()), live, "the default on this host");
+        }
+    }
+
+    @Test
+    void shouldMapTheLiveRegionFromDevShmWhenAskedAndGiveItBackOnClose() throws Exception
+    {
         final File shm = new File(StoreConfiguration.LIVE_DIR_DEFAULT);
         assumeTrue(shm.isDirectory() && shm.canWrite(), "no writable " + shm + " here");
         assumeTrue(shm.getUsableSpace() > StoreConfiguration.LIVE_DIR_DEFAULT_HEADROOM + 16L * 1024 * 1024,
             "too little room in " + shm + ": " + shm.getUsableSpace() + " bytes");
         final File live;
-        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionInSharedMemory()))
         {
             final File own = LiveRegionFiles.userDirectory(shm);
             live = LiveRegionFiles.file(own, store.storeId());
             assertEquals(live, store.statistics().liveRegionFile());
-            assertTrue(live.isFile(), "live region not in " + own + " by default");
+            assertTrue(live.isFile(), "live region not in " + own + " when asked");
             assertEquals("rwx------", permissions(own), "the user's live region directory is open to others");
             assertEquals("rw-------", permissions(live), "the live region file is open to others");
             assertFalse(new File(dir, StoreDirectory.LIVE_FILE_NAME).exists(), "a live region in the store directory");
             store.put(4L, Fixtures.value(4, 4, 16), 0, 16);
         }
         assertFalse(live.exists(), "live region not given back on close");
-        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16)))
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionInSharedMemory()))
         {
             final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
             assertEquals(16, store.get(4L, out, 0), "the state came back from the slot");
@@ -166,7 +186,9 @@ class LiveRegionFilesTest
         final File own = LiveRegionFiles.userDirectory(base);
         final File elsewhere = new File(base, "elsewhere");
         assertTrue(elsewhere.mkdir());
-        final String[] shapes = { "open to others", "a link", "a file" };
+        // Closed to others, so that only the link check can refuse a link to it.
+        Files.setPosixFilePermissions(elsewhere.toPath(), PosixFilePermissions.fromString("rwx------"));
+        final String[] shapes = { "open to others", "a link", "a file", "another uid's" };
         for (final String shape : shapes)
         {
             switch (shape)
@@ -177,6 +199,12 @@ class LiveRegionFilesTest
                     Files.setPosixFilePermissions(own.toPath(), PosixFilePermissions.fromString("rwxrwxrwx"));
                 }
                 case "a link" -> Files.createSymbolicLink(own.toPath(), elsewhere.toPath());
+                case "another uid's" ->
+                {
+                    assertTrue(own.mkdir());
+                    Files.setPosixFilePermissions(own.toPath(), PosixFilePermissions.fromString("rwx------"));
+                    assumeTrue(setUid(own, LiveRegionFiles.ownUid() + 1), "cannot give a file to another uid here");
+                }
                 default -> Files.write(own.toPath(), new byte[1]);
             }
             final List<Throwable> errors = new ArrayList<>();
@@ -191,6 +219,26 @@ class LiveRegionFilesTest
             assertEquals(0, Objects.requireNonNull(elsewhere.list()).length, shape + ": wrote through the link");
             deleteTree(own);
         }
+    }
+
+    @Test
+    void shouldRefuseAnotherUidsFileAtTheLiveRegionsNameInASetDirectory(@TempDir final File liveDir) throws Exception
+    {
+        final long storeId;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)))
+        {
+            storeId = store.storeId();
+        }
+        final File planted = LiveRegionFiles.file(liveDir, storeId);
+        final byte[] bytes = new byte[8192];
+        java.util.Arrays.fill(bytes, (byte)9);
+        Files.write(planted.toPath(), bytes);
+        Files.setPosixFilePermissions(planted.toPath(), PosixFilePermissions.fromString("rw-rw-rw-"));
+        assumeTrue(setUid(planted, LiveRegionFiles.ownUid() + 1), "cannot give a file to another uid here");
+        final TidemarkException refused = assertThrows(TidemarkException.class,
+            () -> StateStore.open(Fixtures.context(dir, 100, 16).liveRegionDirectory(liveDir)).close());
+        assertTrue(refused.getMessage().contains("is not a regular file of this process's uid"), refused.getMessage());
+        assertArrayEquals(bytes, Files.readAllBytes(planted.toPath()), "the state was written into another's file");
     }
 
     @Test
@@ -266,6 +314,19 @@ class LiveRegionFilesTest
         }
         assertTrue(notes.exists() && directory.isDirectory(), "the sweep took what is not a live region file");
         assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    private static boolean setUid(final File file, final int uid)
+    {
+        try
+        {
+            Files.setAttribute(file.toPath(), "unix:uid", uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return true;
+        }
+        catch (final Exception ex)
+        {
+            return false;
+        }
     }
 
     private static String permissions(final File file) throws Exception

@@ -1,0 +1,398 @@
+/*
+ * Copyright 2026 The Tidemark authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.tidemark.store;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+import static dev.tidemark.store.ReaderBlockDescriptor.MOVES_OFFSET;
+import static dev.tidemark.store.ReaderBlockDescriptor.SIZE_OFFSET;
+import static dev.tidemark.store.TableDescriptor.KEY_OFFSET;
+import static dev.tidemark.store.TableDescriptor.TAG_OFFSET;
+import static dev.tidemark.store.TableDescriptor.VALUE_LENGTH_OFFSET;
+
+/**
+ * Reads of a store from a thread other than its writer, while the writer runs: lock-free, never writing memory the
+ * writer or another reader reads, never seeing a torn, mixed or missing value. Made by
+ * {@link StateStore#newReader()} on the writer thread, then used by <b>one</b> other thread (a reader keeps scratch
+ * buffers and a retry count; make one per thread).
+ * <p>
+ * Each read follows the protocol of {@link ReaderBlockDescriptor}: it copies what it needs out of the table, then
+ * checks the version stamps the writer moves around every write (and around every removal's backward shift); if
+ * any moved, it reads again. A read that returns saw one state the table was in during the read:
+ * <ul>
+ *   <li>{@code get} and {@code contains} of a key present for the whole read find it, with a value the key held at
+ *       some instant during the read; of a key absent for the whole read, do not; of a key put or removed during the
+ *       read, either.</li>
+ *   <li>{@code forEach} visits every entry present for the whole iteration at least once, each a copy of a value the
+ *       key held at some instant; an entry a concurrent removal moved may be visited twice; entries put or removed
+ *       during the iteration may or may not be visited.</li>
+ * </ul>
+ * A reader retries while the writer rewrites what it reads, so under a writer that rewrites one key without pause a
+ * read of that key waits for a gap (each write takes tens of nanoseconds). After the store closes, every call
+ * throws; a read racing the close reads the last state, never unmapped memory (the store leaves its mappings to the
+ * garbage collector once it has handed out a reader).
+ */
+public final class StoreReader
+{
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    private static final int RETRY = -2;
+
+    private final ReaderStamps stamps;
+    private final UnsafeBuffer region;
+    private final UnsafeBuffer block;
+    private final int mask;
+    private final int entryLength;
+    private final int keyLength;
+    private final int keyWordsEnd;
+    private final int valueOffset;
+    private final int maxValueLength;
+    private final int pageShift;
+    private final int stripeMask;
+    private final UnsafeBuffer keyCopy;
+    private final UnsafeBuffer valueCopy;
+    private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
+    private final boolean ignoreStamps;
+    private final boolean ignoreMoves;
+    private long retries;
+
+    /**
+     * @param ignoreStamps for tests only: read without checking the pages' stamps.
+     * @param ignoreMoves  for tests only: read without checking the moves counter. Either shows that the torture
+     *                     test fails without that half of the protocol.
+     */
+    StoreReader(
+        final ReaderStamps stamps,
+        final UnsafeBuffer region,
+        final StoreGeometry geometry,
+        final boolean ignoreStamps,
+        final boolean ignoreMoves)
+    {
+        this.stamps = stamps;
+        this.ignoreStamps = ignoreStamps;
+        this.ignoreMoves = ignoreMoves;
+        this.region = new UnsafeBuffer(region.addressOffset(), region.capacity());
+        this.block = new UnsafeBuffer(stamps.block().addressOffset(), stamps.block().capacity());
+        this.mask = geometry.bucketCount - 1;
+        this.entryLength = geometry.entryLength;
+        this.keyLength = geometry.keyLength;
+        this.keyWordsEnd = keyLength & ~7;
+        this.valueOffset = TableDescriptor.valueOffset(keyLength);
+        this.maxValueLength = geometry.maxValueLength;
+        this.pageShift = Integer.numberOfTrailingZeros(geometry.pageSize);
+        this.stripeMask = ReaderBlockDescriptor.stripeCount(geometry.pageCount) - 1;
+        this.keyCopy = new UnsafeBuffer(new byte[keyLength]);
+        this.valueCopy = new UnsafeBuffer(new byte[Math.max(1, maxValueLength)]);
+    }
+
+    /**
+     * Copy the value of a long key into a buffer.
+     *
+     * @param key         the key.
+     * @param destination buffer to copy the value into; its bytes are unspecified if the key is missing.
+     * @param offset      offset in {@code destination}.
+     * @return the value's length, or {@link StateStore#MISSING}.
+     * @throws IllegalArgumentException if the value does not fit in {@code destination} at {@code offset}, or the
+     *                                  store's keys are not longs.
+     * @throws IllegalStateException    if the store is closed.
+     */
+    public int get(final long key, final MutableDirectBuffer destination, final int offset)
+    {
+        checkOpen();
+        checkLongKey();
+        ArgumentChecks.checkNotNull(destination, "destination");
+        return lookup(key, null, 0, destination, offset);
+    }
+
+    /**
+     * Copy the value of a byte key into a buffer.
+     *
+     * @param key         buffer holding the key, of the store's key length.
+     * @param keyOffset   offset of the key in {@code key}.
+     * @param destination buffer to copy the value into; its bytes are unspecified if the key is missing.
+     * @param offset      offset in {@code destination}.
+     * @return the value's length, or {@link StateStore#MISSING}.
+     * @throws IllegalArgumentException if the key or the value does not fit its buffer.
+     * @throws IllegalStateException    if the store is closed.
+     */
+    public int get(
+        final DirectBuffer key, final int keyOffset, final MutableDirectBuffer destination, final int offset)
+    {
+        checkOpen();
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
+        ArgumentChecks.checkNotNull(destination, "destination");
+        return lookup(0, key, keyOffset, destination, offset);
+    }
+
+    /**
+     * @param key the key.
+     * @return whether the long key is present.
+     * @throws IllegalArgumentException if the store's keys are not longs.
+     * @throws IllegalStateException    if the store is closed.
+     */
+    public boolean contains(final long key)
+    {
+        checkOpen();
+        checkLongKey();
+        return lookup(key, null, 0, null, 0) >= 0;
+    }
+
+    /**
+     * @param key       buffer holding the key, of the store's key length.
+     * @param keyOffset offset of the key in {@code key}.
+     * @return whether the byte key is present.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public boolean contains(final DirectBuffer key, final int keyOffset)
+    {
+        checkOpen();
+        ArgumentChecks.checkKey(key, keyOffset, keyLength);
+        return lookup(0, key, keyOffset, null, 0) >= 0;
+    }
+
+    /**
+     * @return the number of entries after the writer's latest completed change.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public int size()
+    {
+        checkOpen();
+        return (int)block.getLongAcquire(SIZE_OFFSET);
+    }
+
+    /**
+     * Visit every entry, in bucket order, each a copy taken under the protocol (see the class notes for what is
+     * visited while the writer runs). The views passed are this reader's own and change at the next entry.
+     *
+     * @param consumer receives the key and the value; it may call this reader's gets, not forEach.
+     * @return the number of visits made (an entry visited twice counts twice).
+     * @throws IllegalStateException if the store is closed.
+     */
+    public int forEach(final EntryConsumer consumer)
+    {
+        checkOpen();
+        ArgumentChecks.checkNotNull(consumer, "consumer");
+        int visits = 0;
+        long moves = evenMoves();
+        int bucket = 0;
+        while (bucket <= mask)
+        {
+            final int length = copyEntry(bucket * entryLength);
+            VarHandle.acquireFence();
+            if (RETRY == length)
+            {
+                retries++;
+                continue;
+            }
+            if (!ignoreMoves && block.getLong(MOVES_OFFSET) != moves)
+            {
+                // A removal shifted entries back while this bucket was read: an entry not yet visited may now sit
+                // in a bucket already passed, but never before the start of the run of full buckets it ended in.
+                retries++;
+                moves = evenMoves();
+                bucket = runStart(bucket);
+                continue;
+            }
+            if (length >= 0)
+            {
+                valueView.wrap(valueCopy, 0, length);
+                consumer.accept(keyCopy, valueView);
+                visits++;
+            }
+            bucket++;
+        }
+        return visits;
+    }
+
+    /**
+     * @return how many reads this reader has had to repeat because the writer changed what they read.
+     */
+    public long retries()
+    {
+        return retries;
+    }
+
+    private int lookup(
+        final long longKey,
+        final DirectBuffer key,
+        final int keyOffset,
+        final MutableDirectBuffer destination,
+        final int destinationOffset)
+    {
+        final int tag = null == key ? KeyHash.tag(longKey) : KeyHash.tag(key, keyOffset, keyLength);
+        while (true)
+        {
+            final long moves = block.getLongAcquire(MOVES_OFFSET);
+            if (ignoreMoves || 0 == (moves & 1))
+            {
+                final int result = probe(tag, longKey, key, keyOffset, destination, destinationOffset);
+                VarHandle.acquireFence();
+                if (RETRY != result && (ignoreMoves || block.getLong(MOVES_OFFSET) == moves))
+                {
+                    if (null != destination && result > destination.capacity() - destinationOffset)
+                    {
+                        throw new IllegalArgumentException("value of " + result + " bytes does not fit in the " +
+                            "destination at offset " + destinationOffset + ": capacity " + destination.capacity());
+                    }
+                    return result;
+                }
+            }
+            retries++;
+            Thread.onSpinWait();
+        }
+    }
+
+    private int probe(
+        final int tag,
+        final long longKey,
+        final DirectBuffer key,
+        final int keyOffset,
+        final MutableDirectBuffer destination,
+        final int destinationOffset)
+    {
+        int bucket = tag & mask;
+        for (int steps = 0; steps <= mask; steps++)
+        {
+            final int offset = bucket * entryLength;
+            final int entryTag = region.getInt(offset + TAG_OFFSET, ORDER);
+            if (0 == entryTag)
+            {
+                return StateStore.MISSING;
+            }
+            if (entryTag == tag && keyMatches(offset, longKey, key, keyOffset))
+            {
+                return readValue(offset, tag, longKey, key, keyOffset, destination, destinationOffset);
+            }
+            bucket = (bucket + 1) & mask;
+        }
+        return RETRY; // no empty bucket in a whole lap: a view torn by writes, since the table is never full
+    }
+
+    private int readValue(
+        final int offset,
+        final int tag,
+        final long longKey,
+        final DirectBuffer key,
+        final int keyOffset,
+        final MutableDirectBuffer destination,
+        final int destinationOffset)
+    {
+        final int first = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
+        final int last = ReaderBlockDescriptor.stampOffset(offset + entryLength - 1, pageShift, stripeMask);
+        final long firstStamp = block.getLongAcquire(first);
+        final long lastStamp = block.getLongAcquire(last);
+        if (!ignoreStamps && 0 != ((firstStamp | lastStamp) & 1))
+        {
+            return RETRY;
+        }
+        // The key again, now under the stamps: what was compared before them may have been a write in progress.
+        if (region.getInt(offset + TAG_OFFSET, ORDER) != tag || !keyMatches(offset, longKey, key, keyOffset))
+        {
+            return RETRY;
+        }
+        final int length = region.getInt(offset + VALUE_LENGTH_OFFSET, ORDER);
+        if (length < 0 || length > maxValueLength)
+        {
+            return RETRY;
+        }
+        if (null != destination && length <= destination.capacity() - destinationOffset)
+        {
+            destination.putBytes(destinationOffset, region, offset + valueOffset, length);
+        }
+        VarHandle.acquireFence();
+        return ignoreStamps || block.getLong(first) == firstStamp && block.getLong(last) == lastStamp ? length : RETRY;
+    }
+
+    /**
+     * Copy the entry at {@code offset} into the reader's own buffers under its stamps.
+     *
+     * @return the value's length, {@link StateStore#MISSING} for an empty bucket, or {@link #RETRY}.
+     */
+    private int copyEntry(final int offset)
+    {
+        final int first = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
+        final int last = ReaderBlockDescriptor.stampOffset(offset + entryLength - 1, pageShift, stripeMask);
+        final long firstStamp = block.getLongAcquire(first);
+        final long lastStamp = block.getLongAcquire(last);
+        if (!ignoreStamps && 0 != ((firstStamp | lastStamp) & 1))
+        {
+            return RETRY;
+        }
+        int length = StateStore.MISSING;
+        if (0 != region.getInt(offset + TAG_OFFSET, ORDER))
+        {
+            length = region.getInt(offset + VALUE_LENGTH_OFFSET, ORDER);
+            if (length < 0 || length > maxValueLength)
+            {
+                return RETRY;
+            }
+            keyCopy.putBytes(0, region, offset + KEY_OFFSET, keyLength);
+            valueCopy.putBytes(0, region, offset + valueOffset, length);
+        }
+        VarHandle.acquireFence();
+        return ignoreStamps || block.getLong(first) == firstStamp && block.getLong(last) == lastStamp ? length : RETRY;
+    }
+
+    private int runStart(final int bucket)
+    {
+        int start = bucket;
+        while (start > 0 && 0 != region.getIntVolatile(((start - 1) * entryLength) + TAG_OFFSET))
+        {
+            start--;
+        }
+        return start;
+    }
+
+    private long evenMoves()
+    {
+        long moves;
+        while (0 != ((moves = block.getLongAcquire(MOVES_OFFSET)) & 1))
+        {
+            Thread.onSpinWait();
+        }
+        return moves;
+    }
+
+    private boolean keyMatches(final int offset, final long longKey, final DirectBuffer key, final int keyOffset)
+    {
+        final int base = offset + KEY_OFFSET;
+        if (null == key)
+        {
+            return region.getLong(base, ORDER) == longKey;
+        }
+        int i = 0;
+        for (; i < keyWordsEnd; i += 8)
+        {
+            if (region.getLong(base + i, ORDER) != key.getLong(keyOffset + i, ORDER))
+            {
+                return false;
+            }
+        }
+        for (; i < keyLength; i++)
+        {
+            if (region.getByte(base + i) != key.getByte(keyOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkOpen()
+    {
+        if (stamps.isStoreClosed())
+        {
+            throw new IllegalStateException("store closed");
+        }
+    }
+
+    private void checkLongKey()
+    {
+        ArgumentChecks.checkLongKey(keyLength);
+    }
+}

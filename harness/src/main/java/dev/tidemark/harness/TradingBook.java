@@ -36,6 +36,11 @@ final class TradingBook
         this.batch = store.newBatch();
     }
 
+    int accounts()
+    {
+        return accounts;
+    }
+
     static int capacityFor(final int accounts)
     {
         return accounts * (INSTRUMENTS + 1) + 16;

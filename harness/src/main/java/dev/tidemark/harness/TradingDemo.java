@@ -8,6 +8,7 @@ import dev.tidemark.archive.Durability;
 import dev.tidemark.archive.DurableStore;
 import dev.tidemark.archive.DurableStoreContext;
 import dev.tidemark.store.StoreContext;
+import dev.tidemark.store.StoreReader;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The demo: a trading book on the embedded durable store (media driver and archive in process). It trades for a
- * while showing progress, reports throughput and fill latency percentiles, restarts the store cleanly, then runs
+ * while showing progress, with a risk check reading accounts through a {@link StoreReader} on a thread of its own
+ * beside the writer, reports throughput and fill latency percentiles, restarts the store cleanly, then runs
  * the same book in a child JVM that it kills with SIGKILL mid-flight, and each time reports the recovery time and
  * checks the recovered state: the state is unchanged by a clean restart; after the kill, every acknowledged fill is
  * there, cash is conserved and positions net to zero.
@@ -102,7 +104,10 @@ public final class TradingDemo
                     ms(System.nanoTime() - openStart), store.size(), store.recovery().replayedMessages());
                 final TradingBook book = new TradingBook(store, accounts);
                 book.openAccounts();
-                trade(store, book, new SplittableRandom(seed), durability, asyncAcks, seconds, out);
+                final long missing =
+                    trade(store, book, new SplittableRandom(seed), durability, asyncAcks, seconds, out);
+                ok &= report("the risk check never missed an account's cash", 0 == missing ? null :
+                    missing + " reads of a cash key found nothing", out);
                 digestAtClose = TradingBook.digest(store);
                 fillsAtClose = TradingBook.fills(store);
                 ok &= report("invariants before the restart", TradingBook.verify(store, accounts), out);
@@ -135,7 +140,7 @@ public final class TradingDemo
         return ok;
     }
 
-    private static void trade(
+    private static long trade(
         final DurableStore store,
         final TradingBook book,
         final SplittableRandom random,
@@ -157,6 +162,9 @@ public final class TradingDemo
                 latency.recordValue(Math.min(took, latency.getHighestTrackableValue()));
                 interval.recordValue(Math.min(took, interval.getHighestTrackableValue()));
             }, window, 1 << 20);
+        final RiskCheck risk = new RiskCheck(store.storeView().newReader(), book.accounts());
+        final Thread riskThread = new Thread(risk, "risk-check");
+        riskThread.start();
         final long start = System.nanoTime();
         final long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long nextReport = start + TimeUnit.SECONDS.toNanos(1);
@@ -205,8 +213,18 @@ public final class TradingDemo
             acks.poll();
         }
         final double elapsed = (now - start) / 1e9;
+        risk.stop();
+        try
+        {
+            riskThread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
         out.printf("%n%d fills in %.1f s: %.0f fills/s (each fill: 4 reads and an atomic batch of 5 puts)%n",
             fills, elapsed, fills / elapsed);
+        risk.report(elapsed, out);
         out.printf("fill latency at %s%s, microseconds: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  p99.99 %.2f  " +
             "max %.2f%n", durability, null == acks ? "" : " (from the fill to its acknowledgement)",
             latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(90) / 1000.0,
@@ -216,6 +234,7 @@ public final class TradingDemo
             store.storeView().checkpointsCommitted() - checkpointsAtStart,
             ms(store.storeView().statistics().lastCheckpointDurationNs()),
             store.storeView().statistics().lastCheckpointPagesCopied());
+        return risk.missing();
     }
 
     private static boolean crashRestart(final File dir, final int accounts, final long seed, final PrintStream out)
@@ -318,5 +337,73 @@ public final class TradingDemo
     private static double ms(final long nanos)
     {
         return nanos / 1e6;
+    }
+
+    /**
+     * A risk check on a thread of its own beside the trading writer: every 100 us it reads one random account's cash
+     * and all its positions through a {@link StoreReader} (lock-free, never holding the writer up) and sums the
+     * account's gross position. Every key it reads must be there: accounts are never removed.
+     */
+    static final class RiskCheck implements Runnable
+    {
+        private final StoreReader reader;
+        private final int accounts;
+        private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(1), 3);
+        private volatile boolean running = true;
+        private long checks;
+        private long missing;
+        private long grossPositions;
+
+        RiskCheck(final StoreReader reader, final int accounts)
+        {
+            this.reader = reader;
+            this.accounts = accounts;
+        }
+
+        public void run()
+        {
+            final org.agrona.concurrent.UnsafeBuffer value = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+            final SplittableRandom random = new SplittableRandom(7);
+            while (running)
+            {
+                final int account = random.nextInt(accounts);
+                final long before = System.nanoTime();
+                long gross = 0;
+                if (reader.get(TradingBook.cashKey(account), value, 0) != 8)
+                {
+                    missing++;
+                }
+                for (int instrument = 0; instrument < TradingBook.INSTRUMENTS; instrument++)
+                {
+                    if (reader.get(TradingBook.positionKey(account, instrument), value, 0) == 8)
+                    {
+                        gross += Math.abs(value.getLong(0));
+                    }
+                }
+                latency.recordValue(Math.min(System.nanoTime() - before, latency.getHighestTrackableValue()));
+                grossPositions += gross;
+                checks++;
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+
+        void stop()
+        {
+            running = false;
+        }
+
+        void report(final double seconds, final PrintStream out)
+        {
+            out.printf("risk check beside the writer (StoreReader, its own thread): %d accounts checked, %.0f/s, " +
+                "each 65 reads in p50 %.2f us, p99 %.2f us, max %.2f us; %d reads retried; %d cash keys missing%n",
+                checks, checks / seconds, latency.getValueAtPercentile(50) / 1000.0,
+                latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0, reader.retries(),
+                missing);
+        }
+
+        long missing()
+        {
+            return missing;
+        }
     }
 }

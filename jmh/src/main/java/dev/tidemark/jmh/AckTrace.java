@@ -300,7 +300,8 @@ public final class AckTrace
             "p99.9 %.2f / p99.99 %.2f / max %.2f us; %d checkpoints committed; last write %.2f us behind its " +
             "intended start; process CPU %.0f%% of one core on average%n",
             label, level, async ? " (async acks)" : "", rate, seconds, valueLength, entries,
-            checkpoints ? "default checkpoints" : "checkpoints off", whole.getValueAtPercentile(50) / 1e3, whole.getValueAtPercentile(99) / 1e3,
+            checkpoints ? "default checkpoints" : "checkpoints off", whole.getValueAtPercentile(50) / 1e3,
+            whole.getValueAtPercentile(99) / 1e3,
             whole.getValueAtPercentile(99.9) / 1e3, whole.getValueAtPercentile(99.99) / 1e3,
             whole.getMaxValue() / 1e3, checkpointsAfter - checkpointsBefore, lagAtEndNs / 1e3, cpuMean);
     }

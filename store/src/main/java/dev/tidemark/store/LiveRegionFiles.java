@@ -32,11 +32,11 @@ import java.util.function.Supplier;
  * The live region's file: where it goes, taking its lock, and sweeping the files killed stores left in a live region
  * directory.
  * <p>
- * Outside the store directory (by default in a directory of this uid's own under
+ * Outside the store directory (in /dev/shm, a directory of this uid's own under
  * {@value StoreConfiguration#LIVE_DIR_DEFAULT}, mode 0700, so that no other user can read the state, plant a file or
- * a link at its name, or hold a stale one in the way) the file is named by the store's id, made with mode 0600, never
- * opened through a symbolic link, and held, while open, by an OS lock of its own. A process killed with SIGKILL leaves its file behind,
- * holding memory on a tmpfs until the next open of the same store reuses it, which may be never (a test's or a
+ * a link at its name, or hold a stale one in the way) the file is named by the store's id, made with mode 0600,
+ * never opened through a symbolic link, and held, while open, by an OS lock of its own. A process killed with
+ * SIGKILL leaves its file behind, holding memory on a tmpfs until the next open of the same store reuses it, which may be never (a test's or a
  * crashed host's store directory deleted). So each open in such a directory first deletes the files of this naming
  * that nobody holds locked and that were not modified for {@link #STALE_AGE_MS}: a live region is never trusted
  * after its store closed or died (every open rebuilds it from a snapshot), so deleting one loses nothing.
@@ -70,7 +70,8 @@ final class LiveRegionFiles
      */
     static final int LOCK_ATTEMPTS = 50;
 
-    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "[0-9a-f]{1,16}" + Pattern.quote(SUFFIX));
+    private static final Pattern NAME =
+        Pattern.compile(Pattern.quote(PREFIX) + "[0-9a-f]{1,16}" + Pattern.quote(SUFFIX));
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(

@@ -246,7 +246,8 @@ final class StoreOpener
         final File liveFile = liveFile(ctx, directory, geometry);
         // The store's lock covers its directory; a live region elsewhere is named by the store's id, which a copy of
         // the directory shares, so it has a lock of its own: two copies open at once must never share one.
-        final LiveRegionFiles.Locked locked = LiveRegionFiles.lock(liveFile, () -> liveRegionInUse(liveFile, directory));
+        final LiveRegionFiles.Locked locked =
+            LiveRegionFiles.lock(liveFile, () -> liveRegionInUse(liveFile, directory));
         this.liveFile = liveFile;
         liveCreated = locked.created();
         liveChannel = locked.channel();

@@ -83,7 +83,8 @@ class LiveRegionFilesTest
         throws Exception
     {
         // A real tmpfs of 1 MiB (root only: skipped where mount is refused) against a region of several MiB.
-        assumeTrue(0 == new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tidemark-test", mountPoint.getPath())
+        assumeTrue(0 == new ProcessBuilder(
+            "mount", "-t", "tmpfs", "-o", "size=1m", "tidemark-test", mountPoint.getPath())
             .redirectErrorStream(true).start().waitFor(), "cannot mount a tmpfs here");
         try
         {

@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * mixed or misplaced value is caught; a set of keys is present throughout, so a missed key is caught, by get,
  * contains and forEach; and the churned keys come in clusters of four sharing a home bucket, each with an epoch the
  * writer moves before a removal and after a put, so that a read between two equal odd epochs was of a key present
- * throughout it, which the backward shifts of its cluster-mates move about. With the protocol switched off (a test-only reader that ignores the stamps) the same checks
- * must find violations: that is what shows the checks can fail.
+ * throughout it, which the backward shifts of its cluster-mates move about. With half the protocol switched off (a
+ * test-only reader that ignores the pages' stamps, or the moves counter) the same checks must find violations: that
+ * is what shows the checks can fail.
  */
 class ReaderTortureTest
 {

@@ -3,7 +3,13 @@
  */
 package dev.tidemark.jmh;
 
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.values.Values;
 import org.openjdk.jmh.annotations.Fork;
+
+import java.io.File;
+import java.io.IOException;
 
 /**
  * The fork settings of the Chronicle peers (JMH's annotations are inherited): the shared ones, plus the JDK internals
@@ -25,4 +31,28 @@ import org.openjdk.jmh.annotations.Fork;
     "-Dchronicle.announcer.disable=true" })
 public abstract class ChronicleBenchmarkDefaults extends BenchmarkDefaults
 {
+    /**
+     * The peer map as every Chronicle benchmark makes it: persisted to {@code map.dat} in {@code dir}, sized for
+     * {@code entries} values of {@code valueLength} bytes, puts and removes that return nothing, keys 0 to entries - 1
+     * filled with zero values.
+     */
+    static ChronicleMap<LongValue, byte[]> filledMap(
+        final File dir, final String name, final int entries, final int valueLength) throws IOException
+    {
+        final LongValue key = Values.newHeapInstance(LongValue.class);
+        final byte[] value = new byte[valueLength];
+        final ChronicleMap<LongValue, byte[]> map = ChronicleMap.of(LongValue.class, byte[].class)
+            .name(name)
+            .entries(entries)
+            .constantValueSizeBySample(value)
+            .putReturnsNull(true)
+            .removeReturnsNull(true)
+            .createPersistedTo(new File(dir, "map.dat"));
+        for (long k = 0; k < entries; k++)
+        {
+            key.setValue(k);
+            map.put(key, value);
+        }
+        return map;
+    }
 }

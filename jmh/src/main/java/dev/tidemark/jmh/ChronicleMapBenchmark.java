@@ -46,18 +46,7 @@ public class ChronicleMapBenchmark extends ChronicleBenchmarkDefaults
         key = Values.newHeapInstance(LongValue.class);
         value = new byte[valueLength];
         out = new byte[valueLength];
-        map = ChronicleMap.of(LongValue.class, byte[].class)
-            .name("tidemark-peer")
-            .entries(entries)
-            .constantValueSizeBySample(value)
-            .putReturnsNull(true)
-            .removeReturnsNull(true)
-            .createPersistedTo(new File(dir, "map.dat"));
-        for (long k = 0; k < entries; k++)
-        {
-            key.setValue(k);
-            map.put(key, value);
-        }
+        map = filledMap(dir, "tidemark-peer", entries, valueLength);
         keys = BenchmarkSupport.randomKeys(entries, 42);
     }
 

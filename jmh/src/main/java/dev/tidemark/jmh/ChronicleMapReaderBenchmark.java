@@ -44,20 +44,7 @@ public class ChronicleMapReaderBenchmark extends ChronicleBenchmarkDefaults
     public void setUp() throws Exception
     {
         dir = BenchmarkSupport.newDirectory("chronicle-reader-bench");
-        final LongValue key = Values.newHeapInstance(LongValue.class);
-        final byte[] value = new byte[valueLength];
-        map = ChronicleMap.of(LongValue.class, byte[].class)
-            .name("tidemark-reader-peer")
-            .entries(entries)
-            .constantValueSizeBySample(value)
-            .putReturnsNull(true)
-            .removeReturnsNull(true)
-            .createPersistedTo(new File(dir, "map.dat"));
-        for (long k = 0; k < entries; k++)
-        {
-            key.setValue(k);
-            map.put(key, value);
-        }
+        map = filledMap(dir, "tidemark-reader-peer", entries, valueLength);
         intervalNs = 1_000_000_000L / writeRate;
     }
 

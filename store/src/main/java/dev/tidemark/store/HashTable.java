@@ -28,7 +28,6 @@ final class HashTable
     private final int entryLength;
     private final int keyLength;
     private final int valueOffset;
-    private final int keyWordsEnd;
 
     HashTable(
         final UnsafeBuffer region, final PageTracker tracker, final ReaderStamps stamps, final StoreGeometry geometry)
@@ -40,7 +39,6 @@ final class HashTable
         this.entryLength = geometry.entryLength;
         this.keyLength = geometry.keyLength;
         this.valueOffset = TableDescriptor.valueOffset(geometry.keyLength);
-        this.keyWordsEnd = keyLength & ~7;
     }
 
     int valueOffset()
@@ -110,7 +108,19 @@ final class HashTable
 
     private boolean keyEquals(final int entryOffset, final DirectBuffer key, final int keyOffset)
     {
+        return keyEquals(region, entryOffset, key, keyOffset, keyLength);
+    }
+
+    /**
+     * Whether the key of the entry at {@code entryOffset} of {@code region} equals a byte key: eight bytes at a time,
+     * then the rest. Shared by the writer's probe and the readers'.
+     */
+    static boolean keyEquals(
+        final DirectBuffer region, final int entryOffset, final DirectBuffer key, final int keyOffset,
+        final int keyLength)
+    {
         final int base = entryOffset + KEY_OFFSET;
+        final int keyWordsEnd = keyLength & ~7;
         int i = 0;
         for (; i < keyWordsEnd; i += 8)
         {

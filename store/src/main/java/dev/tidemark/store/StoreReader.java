@@ -49,7 +49,6 @@ public final class StoreReader
     private final int mask;
     private final int entryLength;
     private final int keyLength;
-    private final int keyWordsEnd;
     private final int valueOffset;
     private final int maxValueLength;
     private final int pageShift;
@@ -81,7 +80,6 @@ public final class StoreReader
         this.mask = geometry.bucketCount - 1;
         this.entryLength = geometry.entryLength;
         this.keyLength = geometry.keyLength;
-        this.keyWordsEnd = keyLength & ~7;
         this.valueOffset = TableDescriptor.valueOffset(keyLength);
         this.maxValueLength = geometry.maxValueLength;
         this.pageShift = Integer.numberOfTrailingZeros(geometry.pageSize);
@@ -360,27 +358,8 @@ public final class StoreReader
 
     private boolean keyMatches(final int offset, final long longKey, final DirectBuffer key, final int keyOffset)
     {
-        final int base = offset + KEY_OFFSET;
-        if (null == key)
-        {
-            return region.getLong(base, ORDER) == longKey;
-        }
-        int i = 0;
-        for (; i < keyWordsEnd; i += 8)
-        {
-            if (region.getLong(base + i, ORDER) != key.getLong(keyOffset + i, ORDER))
-            {
-                return false;
-            }
-        }
-        for (; i < keyLength; i++)
-        {
-            if (region.getByte(base + i) != key.getByte(keyOffset + i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return null == key ? region.getLong(offset + KEY_OFFSET, ORDER) == longKey :
+            HashTable.keyEquals(region, offset, key, keyOffset, keyLength);
     }
 
     private void checkOpen()

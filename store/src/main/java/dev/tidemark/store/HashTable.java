@@ -160,12 +160,12 @@ final class HashTable
     void insert(final int offset, final long key, final DirectBuffer value, final int valueIndex, final int length)
     {
         tracker.beforeWrite(offset, valueOffset + length);
-        stamps.beginWrite(offset, valueOffset + length);
+        stamps.beginWrite(offset);
         region.putLong(offset + KEY_OFFSET, key, ORDER);
         region.putBytes(offset + valueOffset, value, valueIndex, length);
         region.putInt(offset + VALUE_LENGTH_OFFSET, length, ORDER);
         region.putInt(offset + TAG_OFFSET, KeyHash.tag(key), ORDER);
-        stamps.endWrite(offset, valueOffset + length);
+        stamps.endWrite(offset);
         stamps.sizeDelta(1);
     }
 
@@ -181,12 +181,12 @@ final class HashTable
         final int length)
     {
         tracker.beforeWrite(offset, valueOffset + length);
-        stamps.beginWrite(offset, valueOffset + length);
+        stamps.beginWrite(offset);
         region.putBytes(offset + KEY_OFFSET, key, keyOffset, keyLength);
         region.putBytes(offset + valueOffset, value, valueIndex, length);
         region.putInt(offset + VALUE_LENGTH_OFFSET, length, ORDER);
         region.putInt(offset + TAG_OFFSET, KeyHash.tag(key, keyOffset, keyLength), ORDER);
-        stamps.endWrite(offset, valueOffset + length);
+        stamps.endWrite(offset);
         stamps.sizeDelta(1);
     }
 
@@ -196,10 +196,10 @@ final class HashTable
     void replace(final int offset, final DirectBuffer value, final int valueIndex, final int length)
     {
         tracker.beforeWrite(offset + VALUE_LENGTH_OFFSET, valueOffset - VALUE_LENGTH_OFFSET + length);
-        stamps.beginWrite(offset, valueOffset + length);
+        stamps.beginWrite(offset);
         region.putBytes(offset + valueOffset, value, valueIndex, length);
         region.putInt(offset + VALUE_LENGTH_OFFSET, length, ORDER);
-        stamps.endWrite(offset, valueOffset + length);
+        stamps.endWrite(offset);
     }
 
     /**
@@ -209,6 +209,21 @@ final class HashTable
     void delete(final int offset)
     {
         stamps.beginMove();
+        try
+        {
+            shiftBack(offset);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            stamps.markBroken(); // cut short: the moves counter stays odd and the run may be half shifted
+            throw ex;
+        }
+        stamps.endMove();
+        stamps.sizeDelta(-1);
+    }
+
+    private void shiftBack(final int offset)
+    {
         int hole = offset / entryLength;
         int bucket = (hole + 1) & mask;
         while (true)
@@ -233,8 +248,6 @@ final class HashTable
         final int holeOffset = hole * entryLength;
         tracker.beforeWrite(holeOffset + TAG_OFFSET, 4);
         region.putInt(holeOffset + TAG_OFFSET, 0, ORDER);
-        stamps.endMove();
-        stamps.sizeDelta(-1);
     }
 
     /**

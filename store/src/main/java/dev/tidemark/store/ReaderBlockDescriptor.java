@@ -30,16 +30,16 @@ package dev.tidemark.store;
  *  |                     zero up to 192                           ...
  *  +---------------------------------------------------------------+
  *  |   Stamps: Stripe Count 64-bit counts; table page p has the    |  192
- *  |   stamp p & (Stripe Count - 1), odd while an entry with       |
- *  |   bytes on that page is written                              ...
+ *  |   stamp p & (Stripe Count - 1), odd while an entry that       |
+ *  |   starts on that page is written                             ...
  *  +---------------------------------------------------------------+
  *  |                     zero up to a whole page                  ...
  *  +---------------------------------------------------------------+
  * </pre>
  * The writer makes a counter odd, then (store-store fence) writes the table, then makes it even with a release
  * store. A reader reads a counter with an acquire load, retries while it is odd, reads the table into its own
- * memory, issues an acquire fence, and accepts what it read only if the counter is unchanged: the stamps of the
- * pages of every entry whose contents it used (an entry can straddle two pages), and Moves for the whole lookup,
+ * memory, issues an acquire fence, and accepts what it read only if the counter is unchanged: the stamp of the page
+ * each entry it used starts on (every write of an entry starts at the entry's offset), and Moves for the lookup,
  * since a removal's backward shift can move a key that was present all along to a bucket the reader had already
  * passed. Removals do not touch the stamps: Moves covers them.
  */

@@ -30,6 +30,7 @@ final class ReaderStamps
     private long size;
     private boolean handedOut;
     private volatile boolean storeClosed;
+    private volatile boolean broken;
 
     /**
      * Write the block's header and zero its counters (the open zeroed the file's block before this).
@@ -86,38 +87,44 @@ final class ReaderStamps
     }
 
     /**
-     * Mark the pages of {@code [offset, offset + length)} of the table being written: before the first store.
+     * Mark the entry at {@code offset} being written: before its first store. Every write of an entry starts at the
+     * entry's offset, so the stamp of the page it starts on covers every write to it.
      */
-    void beginWrite(final int offset, final int length)
+    void beginWrite(final int offset)
     {
         if (enabled)
         {
-            final int first = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
-            final int last = ReaderBlockDescriptor.stampOffset(offset + length - 1, pageShift, stripeMask);
-            block.putLong(first, block.getLong(first) + 1);
-            if (last != first)
-            {
-                block.putLong(last, block.getLong(last) + 1);
-            }
+            final int stamp = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
+            block.putLong(stamp, block.getLong(stamp) + 1);
             VarHandle.storeStoreFence();
         }
     }
 
     /**
-     * Mark the same range written: after the last store.
+     * Mark the same entry written: after its last store.
      */
-    void endWrite(final int offset, final int length)
+    void endWrite(final int offset)
     {
         if (enabled)
         {
-            final int first = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
-            final int last = ReaderBlockDescriptor.stampOffset(offset + length - 1, pageShift, stripeMask);
-            if (last != first)
-            {
-                block.putLongRelease(last, block.getLong(last) + 1);
-            }
-            block.putLongRelease(first, block.getLong(first) + 1);
+            final int stamp = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
+            block.putLongRelease(stamp, block.getLong(stamp) + 1);
         }
+    }
+
+    /**
+     * The writer failed in the middle of changing the table (a removal's shift cut short): the table may be
+     * inconsistent, and a stamp or the moves counter may stay odd, so readers refuse from now on instead of
+     * spinning.
+     */
+    void markBroken()
+    {
+        broken = true;
+    }
+
+    boolean isBroken()
+    {
+        return broken;
     }
 
     /**

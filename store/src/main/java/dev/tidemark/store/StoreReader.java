@@ -8,6 +8,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 
 import static dev.tidemark.store.ReaderBlockDescriptor.MOVES_OFFSET;
@@ -75,8 +76,10 @@ public final class StoreReader
         this.stamps = stamps;
         this.ignoreStamps = ignoreStamps;
         this.ignoreMoves = ignoreMoves;
-        this.region = new UnsafeBuffer(region.addressOffset(), region.capacity());
-        this.block = new UnsafeBuffer(stamps.block().addressOffset(), stamps.block().capacity());
+        // Wrapping the mappings themselves (not their addresses) keeps them reachable while this reader is: the store
+        // leaves them to the garbage collector once it has handed out a reader, and a read must never outlive them.
+        this.region = new UnsafeBuffer(region.byteBuffer());
+        this.block = new UnsafeBuffer(stamps.block().byteBuffer());
         this.mask = geometry.bucketCount - 1;
         this.entryLength = geometry.entryLength;
         this.keyLength = geometry.keyLength;
@@ -160,7 +163,10 @@ public final class StoreReader
     public int size()
     {
         checkOpen();
-        return (int)block.getLongAcquire(SIZE_OFFSET);
+        final int size = (int)block.getLongAcquire(SIZE_OFFSET);
+        checkOpen();
+        Reference.reachabilityFence(this);
+        return size;
     }
 
     /**
@@ -175,11 +181,28 @@ public final class StoreReader
     {
         checkOpen();
         ArgumentChecks.checkNotNull(consumer, "consumer");
+        try
+        {
+            return visitAll(consumer);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private int visitAll(final EntryConsumer consumer)
+    {
         int visits = 0;
         long moves = evenMoves();
+        // The last bucket seen empty in a read the moves counter vouched for. An entry present throughout whose
+        // place is after it then has its home after it too (its probe run is full from home to place), and a
+        // removal moves an entry only back towards its home: so no such entry can ever move to it or before it.
+        int lastEmpty = -1;
         int bucket = 0;
         while (bucket <= mask)
         {
+            checkOpen();
             final int length = copyEntry(bucket * entryLength);
             VarHandle.acquireFence();
             if (RETRY == length)
@@ -190,17 +213,22 @@ public final class StoreReader
             if (!ignoreMoves && block.getLong(MOVES_OFFSET) != moves)
             {
                 // A removal shifted entries back while this bucket was read: an entry not yet visited may now sit
-                // in a bucket already passed, but never before the start of the run of full buckets it ended in.
+                // in a bucket already passed, but never at or before the last empty bucket seen.
                 retries++;
                 moves = evenMoves();
-                bucket = runStart(bucket);
+                bucket = lastEmpty + 1;
                 continue;
             }
             if (length >= 0)
             {
+                checkOpen();
                 valueView.wrap(valueCopy, 0, length);
                 consumer.accept(keyCopy, valueView);
                 visits++;
+            }
+            else
+            {
+                lastEmpty = bucket;
             }
             bucket++;
         }
@@ -223,25 +251,36 @@ public final class StoreReader
         final int destinationOffset)
     {
         final int tag = null == key ? KeyHash.tag(longKey) : KeyHash.tag(key, keyOffset, keyLength);
-        while (true)
+        try
         {
-            final long moves = block.getLongAcquire(MOVES_OFFSET);
-            if (ignoreMoves || 0 == (moves & 1))
+            while (true)
             {
-                final int result = probe(tag, longKey, key, keyOffset, destination, destinationOffset);
-                VarHandle.acquireFence();
-                if (RETRY != result && (ignoreMoves || block.getLong(MOVES_OFFSET) == moves))
+                final long moves = block.getLongAcquire(MOVES_OFFSET);
+                if (ignoreMoves || 0 == (moves & 1))
                 {
-                    if (null != destination && result > destination.capacity() - destinationOffset)
+                    final int result = probe(tag, longKey, key, keyOffset, destination, destinationOffset);
+                    VarHandle.acquireFence();
+                    if (RETRY != result && (ignoreMoves || block.getLong(MOVES_OFFSET) == moves))
                     {
-                        throw new IllegalArgumentException("value of " + result + " bytes does not fit in the " +
-                            "destination at offset " + destinationOffset + ": capacity " + destination.capacity());
+                        // Closed meanwhile: what was read may be a reopen's rewrite of the same file, unstamped.
+                        checkOpen();
+                        if (null != destination && result > destination.capacity() - destinationOffset)
+                        {
+                            throw new IllegalArgumentException("value of " + result + " bytes does not fit in " +
+                                "the destination at offset " + destinationOffset + ": capacity " +
+                                destination.capacity());
+                        }
+                        return result;
                     }
-                    return result;
                 }
+                retries++;
+                checkOpen(); // a writer that failed mid-change may never make its counter even again
+                Thread.onSpinWait();
             }
-            retries++;
-            Thread.onSpinWait();
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -280,11 +319,9 @@ public final class StoreReader
         final MutableDirectBuffer destination,
         final int destinationOffset)
     {
-        final int first = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
-        final int last = ReaderBlockDescriptor.stampOffset(offset + entryLength - 1, pageShift, stripeMask);
-        final long firstStamp = block.getLongAcquire(first);
-        final long lastStamp = block.getLongAcquire(last);
-        if (!ignoreStamps && 0 != ((firstStamp | lastStamp) & 1))
+        final int stampOffset = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
+        final long stamp = block.getLongAcquire(stampOffset);
+        if (!ignoreStamps && 0 != (stamp & 1))
         {
             return RETRY;
         }
@@ -303,7 +340,7 @@ public final class StoreReader
             destination.putBytes(destinationOffset, region, offset + valueOffset, length);
         }
         VarHandle.acquireFence();
-        return ignoreStamps || block.getLong(first) == firstStamp && block.getLong(last) == lastStamp ? length : RETRY;
+        return ignoreStamps || block.getLong(stampOffset) == stamp ? length : RETRY;
     }
 
     /**
@@ -313,11 +350,9 @@ public final class StoreReader
      */
     private int copyEntry(final int offset)
     {
-        final int first = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
-        final int last = ReaderBlockDescriptor.stampOffset(offset + entryLength - 1, pageShift, stripeMask);
-        final long firstStamp = block.getLongAcquire(first);
-        final long lastStamp = block.getLongAcquire(last);
-        if (!ignoreStamps && 0 != ((firstStamp | lastStamp) & 1))
+        final int stampOffset = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
+        final long stamp = block.getLongAcquire(stampOffset);
+        if (!ignoreStamps && 0 != (stamp & 1))
         {
             return RETRY;
         }
@@ -333,17 +368,7 @@ public final class StoreReader
             valueCopy.putBytes(0, region, offset + valueOffset, length);
         }
         VarHandle.acquireFence();
-        return ignoreStamps || block.getLong(first) == firstStamp && block.getLong(last) == lastStamp ? length : RETRY;
-    }
-
-    private int runStart(final int bucket)
-    {
-        int start = bucket;
-        while (start > 0 && 0 != region.getIntVolatile(((start - 1) * entryLength) + TAG_OFFSET))
-        {
-            start--;
-        }
-        return start;
+        return ignoreStamps || block.getLong(stampOffset) == stamp ? length : RETRY;
     }
 
     private long evenMoves()
@@ -351,6 +376,7 @@ public final class StoreReader
         long moves;
         while (0 != ((moves = block.getLongAcquire(MOVES_OFFSET)) & 1))
         {
+            checkOpen();
             Thread.onSpinWait();
         }
         return moves;
@@ -367,6 +393,11 @@ public final class StoreReader
         if (stamps.isStoreClosed())
         {
             throw new IllegalStateException("store closed");
+        }
+        if (stamps.isBroken())
+        {
+            throw new IllegalStateException("the writer failed in the middle of a change: reads refused until the " +
+                "store is reopened");
         }
     }
 

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -192,6 +194,131 @@ class StoreReaderTest
             assertFalse(thread.isAlive());
             assertTrue(ended.get() instanceof IllegalStateException, String.valueOf(ended.get()));
             assertEquals("store closed", ended.get().getMessage());
+        }
+    }
+
+    @Test
+    void shouldVisitAnEntryPresentThroughoutWhenTwoRemovalsEmptyTheRunItWasMovedAcross() throws Exception
+    {
+        // The case an independent review found: 16 buckets; b and e have home 3, c home 4; b at 3, c at 4, e at 5.
+        // The iteration sits in its consumer at c; the writer removes b (e shifts back to 3, already passed), then
+        // c (bucket 4 empties); the iteration resumes at 5 and must still visit e.
+        final int capacity = 8;
+        final int mask = TableDescriptor.bucketCount(capacity) - 1;
+        final long b = keyWithHome(3, mask, 1);
+        final long c = keyWithHome(4, mask, 1);
+        final long e = keyWithHome(3, mask, b + 1);
+        final SynchronousQueue<String> toWriter = new SynchronousQueue<>();
+        final SynchronousQueue<String> toReader = new SynchronousQueue<>();
+        final List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (StateStore store = StateStore.open(Fixtures.context(dir, capacity, 16)))
+        {
+            store.put(b, Fixtures.value(b, 1, 16), 0, 16);
+            store.put(c, Fixtures.value(c, 1, 16), 0, 16);
+            store.put(e, Fixtures.value(e, 1, 16), 0, 16);
+            final StoreReader reader = store.newReader();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    reader.forEach((k, v) ->
+                    {
+                        final long key = k.getLong(0);
+                        seen.add(key);
+                        if (key == c && seen.size() == 2)
+                        {
+                            handOff(toWriter, toReader);
+                        }
+                    });
+                }
+                catch (final Throwable ex)
+                {
+                    failure.set(ex);
+                }
+            });
+            thread.start();
+            assertEquals("go", toWriter.poll(60, TimeUnit.SECONDS));
+            assertTrue(store.remove(b));
+            assertTrue(store.remove(c));
+            toReader.put("done");
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            assertNull(failure.get());
+            assertTrue(store.contains(e));
+            assertTrue(seen.contains(e), "forEach missed an entry present for the whole iteration: " + seen);
+        }
+    }
+
+    @Test
+    void shouldRefuseAReadResumedAfterTheStoreClosedAndWasCollected() throws Exception
+    {
+        final SynchronousQueue<String> toWriter = new SynchronousQueue<>();
+        final SynchronousQueue<String> toReader = new SynchronousQueue<>();
+        final AtomicReference<Throwable> ended = new AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicInteger visits = new java.util.concurrent.atomic.AtomicInteger();
+        final Thread thread;
+        {
+            final StateStore store = StateStore.open(Fixtures.context(dir, 5000, 16));
+            for (long key = 0; key < 2000; key++)
+            {
+                store.put(key, Fixtures.value(key, 1, 16), 0, 16);
+            }
+            final StoreReader reader = store.newReader();
+            thread = new Thread(() ->
+            {
+                try
+                {
+                    reader.forEach((k, v) ->
+                    {
+                        if (1 == visits.incrementAndGet())
+                        {
+                            handOff(toWriter, toReader);
+                        }
+                    });
+                }
+                catch (final Throwable ex)
+                {
+                    ended.set(ex);
+                }
+            });
+            thread.start();
+            assertEquals("go", toWriter.poll(60, TimeUnit.SECONDS));
+            store.close();
+        }
+        // The store is unreachable now; collect it, so that only the reader can keep its mappings alive.
+        for (int i = 0; i < 5; i++)
+        {
+            System.gc();
+            Thread.sleep(20);
+        }
+        toReader.put("done");
+        thread.join(TimeUnit.SECONDS.toMillis(60));
+        assertFalse(thread.isAlive());
+        assertTrue(ended.get() instanceof IllegalStateException, String.valueOf(ended.get()));
+        assertEquals(1, visits.get(), "visited past the close");
+    }
+
+    private static void handOff(final SynchronousQueue<String> toWriter, final SynchronousQueue<String> toReader)
+    {
+        try
+        {
+            toWriter.put("go");
+            assertEquals("done", toReader.poll(60, TimeUnit.SECONDS));
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static long keyWithHome(final int home, final int mask, final long from)
+    {
+        for (long key = from; ; key++)
+        {
+            if ((KeyHash.tag(key) & mask) == home)
+            {
+                return key;
+            }
         }
     }
 

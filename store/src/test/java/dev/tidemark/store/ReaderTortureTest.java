@@ -108,6 +108,11 @@ class ReaderTortureTest
                 thread.start();
             }
             write(store, value, churnKeys, epochs, stop, violations, Mode.PROTOCOL != mode, runNs);
+            stop.set(true);
+            for (final Thread thread : readers)
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(60)); // before the close, which readers would meet as errors
+            }
         }
         finally
         {
@@ -193,6 +198,13 @@ class ReaderTortureTest
         final SplittableRandom random = new SplittableRandom(Thread.currentThread().getId());
         final UnsafeBuffer out = new UnsafeBuffer(new byte[VALUE_LENGTH]);
         final boolean[] seen = new boolean[STABLE];
+        final boolean[] churnSeen = new boolean[CHURN];
+        final long[] epochsBefore = new long[CHURN];
+        final java.util.Map<Long, Integer> churnIndex = new java.util.HashMap<>();
+        for (int c = 0; c < CHURN; c++)
+        {
+            churnIndex.put(churnKeys[c], c);
+        }
         long reads = 0;
         while (!stop.get())
         {
@@ -214,7 +226,7 @@ class ReaderTortureTest
                     violations.missed("contains: stable key " + key + " missing");
                 }
             }
-            else if (choice < 998)
+            else if (choice < 980)
             {
                 final int churn = random.nextInt(CHURN);
                 final long key = churnKeys[churn];
@@ -233,6 +245,11 @@ class ReaderTortureTest
             else
             {
                 java.util.Arrays.fill(seen, false);
+                java.util.Arrays.fill(churnSeen, false);
+                for (int c = 0; c < CHURN; c++)
+                {
+                    epochsBefore[c] = epochs.get(c);
+                }
                 reader.forEach((k, v) ->
                 {
                     final long key = k.getLong(0);
@@ -241,7 +258,21 @@ class ReaderTortureTest
                     {
                         seen[(int)key] = true;
                     }
+                    final Integer churn = churnIndex.get(key);
+                    if (null != churn)
+                    {
+                        churnSeen[churn] = true;
+                    }
                 });
+                for (int c = 0; c < CHURN; c++)
+                {
+                    // Present for the whole iteration (its epoch odd before and unchanged after): must be visited.
+                    if (1 == (epochsBefore[c] & 1) && epochs.get(c) == epochsBefore[c] && !churnSeen[c])
+                    {
+                        violations.missed("forEach missed churned key " + churnKeys[c] + ", present throughout");
+                        break;
+                    }
+                }
                 for (int key = 0; key < STABLE; key++)
                 {
                     if (!seen[key])

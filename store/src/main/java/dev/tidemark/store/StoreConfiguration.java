@@ -196,9 +196,9 @@ public final class StoreConfiguration
     /**
      * The default live region directory: {@link #sharedMemoryLiveRegionDirectory()} where the tmpfs there maps its
      * files with huge pages, else null (the store directory). On a tmpfs of small pages the table's random reads and
-     * writes miss the TLB far more than on a file system whose page cache maps the file with 2 MiB folios (ext4 and
-     * XFS on recent kernels): measured here, a random put took 1.5-1.6x as long with the live region on such a tmpfs
-     * (perf-reports/2026-12-02-live-region), which outweighs the writeback the store directory costs.
+     * writes miss the TLB far more than on a file system whose page cache maps the file with 2 MiB folios (ext4 on
+     * this machine's kernel, 6.18): measured here, a random put took 1.2-1.7x as long with the live region on such a
+     * tmpfs (perf-reports/2026-12-02-live-region), which outweighs the writeback the store directory costs.
      *
      * @return the default live region directory, or null for the store directory.
      */

@@ -22,6 +22,10 @@ import static dev.tidemark.store.ReaderBlockDescriptor.STRIPE_COUNT_OFFSET;
  */
 final class ReaderStamps
 {
+    static final int OPEN = 0;
+    static final int CLOSED = 1;
+    static final int BROKEN = 2;
+
     private final UnsafeBuffer block;
     private final boolean enabled;
     private final int pageShift;
@@ -29,8 +33,8 @@ final class ReaderStamps
     private long moves;
     private long size;
     private boolean handedOut;
-    private volatile boolean storeClosed;
-    private volatile boolean broken;
+    // OPEN, or why readers refuse: one volatile load per check on the readers' side.
+    private volatile int state = OPEN;
 
     /**
      * Write the block's header and zero its counters (the open zeroed the file's block before this).
@@ -73,12 +77,15 @@ final class ReaderStamps
      */
     void markStoreClosed()
     {
-        storeClosed = true;
+        state = CLOSED;
     }
 
-    boolean isStoreClosed()
+    /**
+     * @return {@link #OPEN}, {@link #CLOSED} or {@link #BROKEN}.
+     */
+    int state()
     {
-        return storeClosed;
+        return state;
     }
 
     UnsafeBuffer block()
@@ -119,12 +126,7 @@ final class ReaderStamps
      */
     void markBroken()
     {
-        broken = true;
-    }
-
-    boolean isBroken()
-    {
-        return broken;
+        state = BROKEN;
     }
 
     /**

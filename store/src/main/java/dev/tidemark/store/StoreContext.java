@@ -284,7 +284,7 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
      * @return whether {@link #liveRegionDirectory()} is checked and given up for the store directory when unusable
      *         (the default, {@link #liveRegionInSharedMemory()}), not a directory the user named.
      */
-    boolean isDefaultLiveRegionDirectory()
+    boolean isCheckedLiveRegionDirectory()
     {
         return liveRegionDirectoryDefault && null != liveRegionDirectory;
     }

@@ -301,7 +301,7 @@ final class StoreOpener
         {
             return directory.liveFile();
         }
-        final boolean isDefault = ctx.isDefaultLiveRegionDirectory();
+        final boolean isDefault = ctx.isCheckedLiveRegionDirectory();
         String problem = LiveRegionFiles.prepare(dir, isDefault);
         final File file = LiveRegionFiles.file(dir, geometry.storeId);
         if (null == problem)

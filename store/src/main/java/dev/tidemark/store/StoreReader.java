@@ -320,8 +320,8 @@ public final class StoreReader
         final int destinationOffset)
     {
         final int stampOffset = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
-        final long stamp = block.getLongAcquire(stampOffset);
-        if (!ignoreStamps && 0 != (stamp & 1))
+        final long stamp = evenStamp(stampOffset);
+        if (stamp < 0)
         {
             return RETRY;
         }
@@ -351,8 +351,8 @@ public final class StoreReader
     private int copyEntry(final int offset)
     {
         final int stampOffset = ReaderBlockDescriptor.stampOffset(offset, pageShift, stripeMask);
-        final long stamp = block.getLongAcquire(stampOffset);
-        if (!ignoreStamps && 0 != (stamp & 1))
+        final long stamp = evenStamp(stampOffset);
+        if (stamp < 0)
         {
             return RETRY;
         }
@@ -369,6 +369,16 @@ public final class StoreReader
         }
         VarHandle.acquireFence();
         return ignoreStamps || block.getLong(stampOffset) == stamp ? length : RETRY;
+    }
+
+    /**
+     * @return the stamp at {@code stampOffset}, read with an acquire load, or -1 while it is odd (an entry of its
+     *         page being written), unless the stamps are ignored.
+     */
+    private long evenStamp(final int stampOffset)
+    {
+        final long stamp = block.getLongAcquire(stampOffset);
+        return !ignoreStamps && 0 != (stamp & 1) ? -1 : stamp;
     }
 
     private long evenMoves()
@@ -390,15 +400,13 @@ public final class StoreReader
 
     private void checkOpen()
     {
-        if (stamps.isStoreClosed())
+        final int state = stamps.state();
+        if (ReaderStamps.OPEN == state)
         {
-            throw new IllegalStateException("store closed");
+            return;
         }
-        if (stamps.isBroken())
-        {
-            throw new IllegalStateException("the writer failed in the middle of a change: reads refused until the " +
-                "store is reopened");
-        }
+        throw new IllegalStateException(ReaderStamps.CLOSED == state ? "store closed" :
+            "the writer failed in the middle of a change: reads refused until the store is reopened");
     }
 
     private void checkLongKey()

@@ -131,6 +131,32 @@ class StoreReaderTest
     }
 
     @Test
+    void shouldReadValuesOfEveryLengthUpToTheMaximumAcrossPageBoundaries()
+    {
+        // 1 MiB values: every entry straddles many pages, so only the stamp of the page it starts on guards it.
+        final int max = TableDescriptor.MAX_VALUE_LENGTH;
+        try (StateStore store = StateStore.open(Fixtures.context(dir, 8, max)))
+        {
+            final StoreReader reader = store.newReader();
+            final int[] lengths = { 0, 1, 7, 4095, 4096, 4097, max - 1, max };
+            for (int i = 0; i < lengths.length; i++)
+            {
+                store.put(i, Fixtures.value(i, 3, lengths[i]), 0, lengths[i]);
+            }
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[max]);
+            for (int i = 0; i < lengths.length; i++)
+            {
+                assertEquals(lengths[i], reader.get(i, out, 0), "length " + lengths[i]);
+                assertArrayEquals(Fixtures.bytes(Fixtures.value(i, 3, lengths[i]), 0, lengths[i]),
+                    Fixtures.bytes(out, 0, lengths[i]), "value of length " + lengths[i]);
+            }
+            final long[] total = new long[1];
+            assertEquals(lengths.length, reader.forEach((key, value) -> total[0] += value.capacity()));
+            assertEquals(java.util.Arrays.stream(lengths).asLongStream().sum(), total[0]);
+        }
+    }
+
+    @Test
     void shouldRefuseAReaderWhenReadersAreOffAndEveryCallOnceClosed()
     {
         try (StateStore store = StateStore.open(Fixtures.context(dir, 1000, 16).concurrentReaders(false)))

@@ -55,6 +55,14 @@ class RetentionTest
                 if (0 == i % 5000)
                 {
                     store.awaitDurable(store.position());
+                    // Let the checkpoint in progress commit, however slowly a loaded machine runs the copier, so the
+                    // next 5,000 writes (more than checkpointLogBytes of log) start another: one per round, by bytes.
+                    final long commitDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (store.isCheckpointInProgress() && System.nanoTime() - commitDeadline < 0)
+                    {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                        store.poll();
+                    }
                     final long retained = store.storeView().retainedPosition();
                     store.poll();
                     // The archive refuses a purge while it still deletes the last one's files: poll again.

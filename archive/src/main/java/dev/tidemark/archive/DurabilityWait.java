@@ -3,6 +3,7 @@
  */
 package dev.tidemark.archive;
 
+import dev.tidemark.store.StateStore;
 import dev.tidemark.store.TidemarkException;
 import io.aeron.archive.status.RecordingPos;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -28,6 +29,8 @@ final class DurabilityWait
     private final int archiveFileSyncLevel;
     private final long timeoutNs;
     private final File dir;
+    private final StateStore store;
+    private long published;
     private final IdleStrategy idleStrategy = new BackoffIdleStrategy(
         100, 100, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
 
@@ -38,8 +41,10 @@ final class DurabilityWait
         final long recordingId,
         final int archiveFileSyncLevel,
         final long timeoutNs,
-        final File dir)
+        final File dir,
+        final StateStore store)
     {
+        this.store = store;
         this.durableLog = durableLog;
         this.counters = counters;
         this.recordingCounterId = recordingCounterId;
@@ -90,8 +95,10 @@ final class DurabilityWait
      */
     void await(final long position)
     {
-        if (durableLog.durablePosition() >= position)
+        final long durable = durableLog.durablePosition();
+        if (durable >= position)
         {
+            publish(durable);
             return;
         }
         final long deadline = System.nanoTime() + timeoutNs;
@@ -117,6 +124,29 @@ final class DurabilityWait
             }
             idleStrategy.idle();
         }
+        publish(position);
+    }
+
+    /**
+     * Publish the durable position to the store's readers ({@link StateStore#durablePosition(long)}), if it moved.
+     *
+     * @return 1 if it moved, else 0.
+     */
+    int poll()
+    {
+        final long durable = durableLog.durablePosition();
+        return durable > published ? publish(durable) : 0;
+    }
+
+    private int publish(final long durable)
+    {
+        if (durable > published)
+        {
+            published = durable;
+            store.durablePosition(durable);
+            return 1;
+        }
+        return 0;
     }
 
     /**

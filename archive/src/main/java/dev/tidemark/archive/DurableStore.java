@@ -66,7 +66,7 @@ public final class DurableStore implements AutoCloseable
         this.recovery = recovered.report();
         durabilityWait = new DurabilityWait(recovered.durableLog(), connection.aeron().countersReader(),
             recovered.recordingCounterId(), recordingId, ctx.archiveFileSyncLevel(), ctx.durableTimeoutNs(),
-            ctx.dir());
+            ctx.dir(), store);
         retention = new Retention(connection.archive(), recordingId, recovered.recording().startPosition(),
             recovered.recording().termLength(), recovered.recording().segmentFileLength(), ctx.errorHandler(),
             ctx.dir(), ctx.embedded() ? ArchiveConnection.archiveDirectory(ctx) : null);
@@ -80,6 +80,7 @@ public final class DurableStore implements AutoCloseable
         writer = new ChangeWriter(store, new ChangePublisher(
             publication, new BackPressure(ctx.backPressureTimeoutNs(), ctx.dir()), recovered.message()),
             durabilityWait, checkpoints, ctx.dir());
+        store.admitReaders(); // the log is replayed: readers in other processes may now see the state
     }
 
     /**
@@ -299,13 +300,12 @@ public final class DurableStore implements AutoCloseable
     /**
      * Do background duties on the writer thread when it has nothing else to do: the time-based checkpoint policy,
      * retention (purging the recording below the older snapshot, a request to the archive, so never done inside a
-     * write), and the checkpointer in invoker mode. Call it regularly: without it the archive is never purged.
-     *
-     * @return work done (0 when idle).
+     * write), the checkpointer in invoker mode, and the durable position published to readers. Call it regularly:
+     * without it the archive is never purged. Returns the work done (0 when idle).
      */
     public int poll()
     {
-        return checkpoints.poll();
+        return checkpoints.poll() + durabilityWait.poll();
     }
 
     /**

@@ -170,6 +170,7 @@ final class Recovery
     {
         final StoreContext storeCtx = ctx.storeContext()
             .kind(StoreKind.DURABLE)
+            .admitReadersOnOpen(false)
             .errorHandler(errorHandler)
             .durableLog(durableLog)
             .checkpointDurableTimeoutNs(ctx.durableTimeoutNs());

@@ -215,7 +215,39 @@ final class HeaderFile implements AutoCloseable
                 break;
             }
         }
-        final long fileLength = channel.size();
+        decode(channel.size());
+    }
+
+    /**
+     * Open an existing header file for reading only, as a reader in another process does, and validate it.
+     *
+     * @throws TidemarkException if it cannot be read or neither copy is valid, naming why.
+     */
+    static HeaderFile readOnly(final File file)
+    {
+        try (FileChannel readChannel = FileChannel.open(file.toPath(), StandardOpenOption.READ))
+        {
+            final HeaderFile header = new HeaderFile(file, null);
+            header.buffer.setMemory(0, HEADER_FILE_LENGTH, (byte)0);
+            header.byteBuffer.clear();
+            while (header.byteBuffer.hasRemaining())
+            {
+                if (readChannel.read(header.byteBuffer, header.byteBuffer.position()) < 0)
+                {
+                    break;
+                }
+            }
+            header.decode(readChannel.size());
+            return header;
+        }
+        catch (final IOException ex)
+        {
+            throw new TidemarkException(TidemarkException.Category.ERROR, "cannot read store header: file=" + file, ex);
+        }
+    }
+
+    private void decode(final long fileLength)
+    {
         byteBuffer.clear();
 
         int best = -1;

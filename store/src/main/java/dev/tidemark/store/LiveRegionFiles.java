@@ -362,6 +362,8 @@ final class LiveRegionFiles
                 // Unlinked under its lock, so that no opener locks the name it is about to lose.
                 if (null != lock && claim.equals(JvmFileLocks.keyOrNull(path)))
                 {
+                    // A reader in another process may still map it: tell it the region is gone for good.
+                    markTrailer(channel, -1, ReaderBlockDescriptor.CLOSED);
                     Files.delete(path);
                     return true;
                 }
@@ -382,6 +384,74 @@ final class LiveRegionFiles
                 CloseHelper.quietClose(channel);
                 JvmFileLocks.release(claim);
             }
+        }
+    }
+
+    /**
+     * Set the state in a live region file's trailer (its last {@value ReaderBlockDescriptor#TRAILER_LENGTH} bytes,
+     * {@link ReaderBlockDescriptor}), keeping its generation, through a mapping and with a full fence after, so
+     * that a reader in another process that sees any later write to the file also sees the new state. A file
+     * without a valid trailer (new, short, of another layout, or of another store) is left alone.
+     *
+     * @param channel a channel open for reading and writing on the file.
+     * @param storeId the store the trailer must name, or -1 for any.
+     * @param state   the state to set.
+     * @return the trailer's generation, or -1 if it had no valid trailer.
+     * @throws IOException if the file cannot be read or mapped.
+     */
+    static long markTrailer(final FileChannel channel, final long storeId, final int state) throws IOException
+    {
+        final long size = channel.size();
+        if (size < ReaderBlockDescriptor.TRAILER_LENGTH || 0 != (size & 4095))
+        {
+            return -1;
+        }
+        final java.nio.MappedByteBuffer mapping = channel.map(
+            FileChannel.MapMode.READ_WRITE, size - ReaderBlockDescriptor.TRAILER_LENGTH,
+            ReaderBlockDescriptor.TRAILER_LENGTH);
+        try
+        {
+            final org.agrona.concurrent.UnsafeBuffer trailer = new org.agrona.concurrent.UnsafeBuffer(mapping);
+            if (ReaderBlockDescriptor.TRAILER_MAGIC !=
+                trailer.getInt(ReaderBlockDescriptor.TRAILER_MAGIC_TRAILER_OFFSET) ||
+                (-1 != storeId && storeId != trailer.getLong(ReaderBlockDescriptor.STORE_ID_TRAILER_OFFSET)))
+            {
+                return -1;
+            }
+            final long generation = ReaderBlockDescriptor.generation(
+                trailer.getLongVolatile(ReaderBlockDescriptor.STATUS_TRAILER_OFFSET));
+            trailer.putLongVolatile(
+                ReaderBlockDescriptor.STATUS_TRAILER_OFFSET, ReaderBlockDescriptor.status(generation, state));
+            java.lang.invoke.VarHandle.fullFence();
+            return generation;
+        }
+        finally
+        {
+            org.agrona.IoUtil.unmap(mapping);
+        }
+    }
+
+    /**
+     * {@link #markTrailer} {@link ReaderBlockDescriptor#CLOSED} on a file about to be deleted, if it exists.
+     *
+     * @param file the live region file.
+     * @throws IOException if it exists but cannot be opened or marked.
+     */
+    static void markClosed(final File file) throws IOException
+    {
+        final Path path = file.toPath();
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
+        {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(
+            path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))
+        {
+            markTrailer(channel, -1, ReaderBlockDescriptor.CLOSED);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            // gone meanwhile
         }
     }
 

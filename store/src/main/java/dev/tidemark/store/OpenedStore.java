@@ -26,6 +26,7 @@ import java.nio.channels.FileChannel;
  * @param liveMapping  the live region's mapping.
  * @param readerBlock  the mapping of the reader block after it ({@link ReaderBlockDescriptor}).
  * @param liveClaim    this JVM's claim on the live region's file ({@link JvmFileLocks}).
+ * @param readerGeneration this open's generation of the live region's file ({@link ReaderBlockDescriptor}).
  * @param openStartNs  {@link System#nanoTime()} when the open began.
  */
 record OpenedStore(
@@ -40,6 +41,7 @@ record OpenedStore(
     MappedByteBuffer liveMapping,
     MappedByteBuffer readerBlock,
     String liveClaim,
+    long readerGeneration,
     long openStartNs)
 {
     /**

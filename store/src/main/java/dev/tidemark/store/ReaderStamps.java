@@ -9,10 +9,21 @@ import java.lang.invoke.VarHandle;
 
 import static dev.tidemark.store.ReaderBlockDescriptor.MAGIC;
 import static dev.tidemark.store.ReaderBlockDescriptor.MAGIC_OFFSET;
+import static dev.tidemark.store.ReaderBlockDescriptor.BROKEN;
+import static dev.tidemark.store.ReaderBlockDescriptor.CLOSED;
+import static dev.tidemark.store.ReaderBlockDescriptor.DURABLE_POSITION_OFFSET;
 import static dev.tidemark.store.ReaderBlockDescriptor.MOVES_OFFSET;
+import static dev.tidemark.store.ReaderBlockDescriptor.NOT_READY;
+import static dev.tidemark.store.ReaderBlockDescriptor.OPEN;
+import static dev.tidemark.store.ReaderBlockDescriptor.POSITION_OFFSET;
 import static dev.tidemark.store.ReaderBlockDescriptor.PAGE_SHIFT_OFFSET;
 import static dev.tidemark.store.ReaderBlockDescriptor.SIZE_OFFSET;
+import static dev.tidemark.store.ReaderBlockDescriptor.STORE_ID_TRAILER_OFFSET;
+import static dev.tidemark.store.ReaderBlockDescriptor.STATUS_TRAILER_OFFSET;
 import static dev.tidemark.store.ReaderBlockDescriptor.STRIPE_COUNT_OFFSET;
+import static dev.tidemark.store.ReaderBlockDescriptor.TRAILER_MAGIC;
+import static dev.tidemark.store.ReaderBlockDescriptor.TRAILER_MAGIC_TRAILER_OFFSET;
+import static dev.tidemark.store.ReaderBlockDescriptor.WRITER_PID_TRAILER_OFFSET;
 
 /**
  * The writer's half of the reader protocol ({@link ReaderBlockDescriptor}): the table calls {@link #beginWrite} and
@@ -22,36 +33,98 @@ import static dev.tidemark.store.ReaderBlockDescriptor.STRIPE_COUNT_OFFSET;
  */
 final class ReaderStamps
 {
-    static final int OPEN = 0;
-    static final int CLOSED = 1;
-    static final int BROKEN = 2;
-
     private final UnsafeBuffer block;
     private final boolean enabled;
     private final int pageShift;
     private final int stripeMask;
+    private final int statusOffset;
+    private final long generation;
     private long moves;
     private long size;
     private boolean handedOut;
-    // OPEN, or why readers refuse: one volatile load per check on the readers' side.
-    private volatile int state = OPEN;
 
     /**
-     * Write the block's header and zero its counters (the open zeroed the file's block before this).
+     * Write the block's header, trailer and counters (the open zeroed the file's block before this), the status
+     * {@link ReaderBlockDescriptor#NOT_READY} until {@link #admit()}.
+     *
+     * @param generation this open's generation of the file (one more than the last open's).
      */
-    ReaderStamps(final UnsafeBuffer block, final StoreGeometry geometry, final long size, final boolean enabled)
+    ReaderStamps(
+        final UnsafeBuffer block,
+        final StoreGeometry geometry,
+        final long size,
+        final boolean enabled,
+        final long generation)
     {
         this.block = block;
         this.enabled = enabled;
+        this.generation = generation;
         this.pageShift = Integer.numberOfTrailingZeros(geometry.pageSize);
         final int stripes = ReaderBlockDescriptor.stripeCount(geometry.pageCount);
         this.stripeMask = stripes - 1;
         this.size = size;
+        final int trailer = ReaderBlockDescriptor.trailerOffset(block.capacity());
+        this.statusOffset = trailer + STATUS_TRAILER_OFFSET;
+        block.putLongVolatile(statusOffset, ReaderBlockDescriptor.status(generation, NOT_READY));
         block.putInt(STRIPE_COUNT_OFFSET, stripes);
         block.putInt(PAGE_SHIFT_OFFSET, pageShift);
         block.putLong(MOVES_OFFSET, 0);
+        block.putLong(POSITION_OFFSET, 0);
+        block.putLong(DURABLE_POSITION_OFFSET, 0);
         block.putLongRelease(SIZE_OFFSET, size);
+        block.putLong(trailer + STORE_ID_TRAILER_OFFSET, geometry.storeId);
+        block.putLong(trailer + WRITER_PID_TRAILER_OFFSET, ProcessHandle.current().pid());
+        block.putInt(trailer + TRAILER_MAGIC_TRAILER_OFFSET, TRAILER_MAGIC);
         block.putIntRelease(MAGIC_OFFSET, enabled ? MAGIC : 0);
+    }
+
+    /**
+     * The store is open: publish its position, and {@link #admit()} readers if asked.
+     */
+    void opened(final long position, final boolean admit)
+    {
+        position(position);
+        if (admit)
+        {
+            admit();
+        }
+    }
+
+    /**
+     * Let readers in: the region now holds the state the store opened with (for a durable store, once its log is
+     * replayed). Until then readers in other processes see {@link ReaderBlockDescriptor#NOT_READY} and wait.
+     */
+    void admit()
+    {
+        final long status = block.getLongVolatile(statusOffset);
+        if (ReaderBlockDescriptor.NOT_READY == ReaderBlockDescriptor.state(status))
+        {
+            block.putLongVolatile(statusOffset, ReaderBlockDescriptor.status(generation, OPEN));
+        }
+    }
+
+    /**
+     * @return this open's generation.
+     */
+    long generation()
+    {
+        return generation;
+    }
+
+    /**
+     * @return the offset of the status word in the block.
+     */
+    int statusOffset()
+    {
+        return statusOffset;
+    }
+
+    /**
+     * @return the status word now.
+     */
+    long status()
+    {
+        return block.getLongVolatile(statusOffset);
     }
 
     boolean enabled()
@@ -77,15 +150,7 @@ final class ReaderStamps
      */
     void markStoreClosed()
     {
-        state = CLOSED;
-    }
-
-    /**
-     * @return {@link #OPEN}, {@link #CLOSED} or {@link #BROKEN}.
-     */
-    int state()
-    {
-        return state;
+        block.putLongVolatile(statusOffset, ReaderBlockDescriptor.status(generation, CLOSED));
     }
 
     UnsafeBuffer block()
@@ -126,7 +191,29 @@ final class ReaderStamps
      */
     void markBroken()
     {
-        state = BROKEN;
+        block.putLongVolatile(statusOffset, ReaderBlockDescriptor.status(generation, BROKEN));
+    }
+
+    /**
+     * The state now matches this log position (after the change at it was applied to the table).
+     */
+    void position(final long position)
+    {
+        if (enabled)
+        {
+            block.putLongRelease(POSITION_OFFSET, position);
+        }
+    }
+
+    /**
+     * The log is durable up to this position.
+     */
+    void durablePosition(final long position)
+    {
+        if (enabled)
+        {
+            block.putLongRelease(DURABLE_POSITION_OFFSET, position);
+        }
     }
 
     /**

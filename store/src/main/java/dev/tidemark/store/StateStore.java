@@ -67,6 +67,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
             statistics = new StoreStatistics(this, ledger, handshake, record, restoredSlot, opened.fallback(),
                 System.nanoTime() - opened.openStartNs(), opened.liveFile());
             driver = new CheckpointerDriver(checkpointer, ctx); // last: it starts the checkpointer
+            readerStamps.opened(lastPosition, ctx.admitReadersOnOpen());
         }
         catch (final RuntimeException | Error ex)
         {
@@ -309,6 +310,7 @@ public final class StateStore extends StoreAccess implements AutoCloseable
                 "log position went backwards: position=" + position + " lastPosition=" + lastPosition);
         }
         lastPosition = position;
+        readerStamps.position(position);
     }
 
     /**

@@ -54,7 +54,7 @@ abstract class StoreAccess
         tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
         size = (int)header.record(opened.chosenSlot()).entryCount;
         readerStamps = new ReaderStamps(
-            new UnsafeBuffer(opened.readerBlock()), geometry, size, ctx.concurrentReaders());
+            new UnsafeBuffer(opened.readerBlock()), geometry, size, ctx.concurrentReaders(), opened.readerGeneration());
         table = new HashTable(live, tracker, readerStamps, geometry);
         valueOffset = table.valueOffset();
         // Last, as it starts the forcer's thread: the subclass stops it if its own construction fails.
@@ -81,6 +81,28 @@ abstract class StoreAccess
     }
 
     /**
+     * Publish how far the log is durable, for readers ({@link StoreReader#durablePosition()}); the owner of the log
+     * calls it as the position moves. Also: {@link #admitReaders()} lets readers in other processes attach once
+     * the state is the one they should see (see {@link StoreContext#admitReadersOnOpen(boolean)}; idempotent).
+     *
+     * @param position the position up to which the log is durable.
+     */
+    public void durablePosition(final long position)
+    {
+        checkWrite();
+        readerStamps.durablePosition(position);
+    }
+
+    /**
+     * Let readers in other processes attach ({@link ProcessReader}); see {@link #durablePosition(long)}.
+     */
+    public void admitReaders()
+    {
+        checkWrite();
+        readerStamps.admit();
+    }
+
+    /**
      * For tests only: a reader that ignores the pages' stamps or the moves counter.
      */
     final StoreReader newReader(final boolean ignoreStamps, final boolean ignoreMoves)
@@ -92,7 +114,8 @@ abstract class StoreAccess
                 "concurrentReaders): dir=" + ctx.dir());
         }
         readerStamps.markHandedOut();
-        return new StoreReader(readerStamps, live, geometry, ignoreStamps, ignoreMoves);
+        return new StoreReader(live, readerStamps.block(), geometry, readerStamps.generation(), ctx.dir().getPath(),
+            ignoreStamps, ignoreMoves);
     }
 
     /**

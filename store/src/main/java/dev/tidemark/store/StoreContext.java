@@ -49,6 +49,7 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     private File liveRegionDirectory = StoreConfiguration.liveRegionDirectory();
     private boolean liveRegionDirectoryDefault = StoreConfiguration.isCheckedLiveRegionDirectory();
     private DurableLog durableLog = DurableLog.NONE;
+    private boolean admitReadersOnOpen = true;
     private boolean concurrentReaders = !"false".equals(System.getProperty(StoreConfiguration.READERS_PROP_NAME));
     private ErrorHandler errorHandler;
     private NanoClock nanoClock;
@@ -308,6 +309,27 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     public boolean concurrentReaders()
     {
         return concurrentReaders;
+    }
+
+    /**
+     * @param admitReadersOnOpen whether readers in other processes ({@link ProcessReader}) may attach as soon as
+     *                           the open returns (default true). False for an owner with more to apply first (a
+     *                           durable store replaying its log): it calls {@link StateStore#admitReaders()} when
+     *                           the state is the one it wants them to see.
+     * @return this.
+     */
+    public StoreContext admitReadersOnOpen(final boolean admitReadersOnOpen)
+    {
+        this.admitReadersOnOpen = admitReadersOnOpen;
+        return this;
+    }
+
+    /**
+     * @return whether the open admits readers in other processes when it returns.
+     */
+    public boolean admitReadersOnOpen()
+    {
+        return admitReadersOnOpen;
     }
 
     /**

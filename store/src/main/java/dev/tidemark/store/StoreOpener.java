@@ -46,6 +46,7 @@ final class StoreOpener
     private boolean liveCreated;
     private String liveClaim;
     private FileLock liveLock;
+    private long readerGeneration;
     private boolean created;
 
     /**
@@ -119,7 +120,8 @@ final class StoreOpener
 
             final StateStore store = newStore.apply(new OpenedStore(
                 ctx, directory, header, new SnapshotSlot[] { usable.slotA(), usable.slotB() }, choice.chosen(),
-                choice.fallback(), live.file(), live.channel(), live.mapping(), live.readers(), live.claim(), startNs));
+                choice.fallback(), live.file(), live.channel(), live.mapping(), live.readers(), live.claim(), readerGeneration,
+                startNs));
             removeStaleLiveDat(directory, live.file());
             return store;
         }
@@ -255,6 +257,12 @@ final class StoreOpener
         liveClaim = locked.claim();
 
         final int readerBlockLength = ReaderBlockDescriptor.length(geometry.pageCount, geometry.pageSize);
+        // Readers in other processes may still map this file (a killed writer's): tell them, before a byte of the
+        // region changes, that another open is rewriting it.
+        final long lastGeneration =
+            LiveRegionFiles.markTrailer(liveChannel, geometry.storeId, ReaderBlockDescriptor.NOT_READY);
+        // Grows at every open, across files too (a region outside the store directory is deleted on close).
+        readerGeneration = Math.max(lastGeneration + 1, System.currentTimeMillis());
         copyImageToLive(image, liveChannel, geometry.regionLength, readerBlockLength);
         liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
         readerMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, geometry.regionLength, readerBlockLength);
@@ -272,6 +280,7 @@ final class StoreOpener
         {
             try
             {
+                LiveRegionFiles.markClosed(directory.liveFile());
                 Files.deleteIfExists(directory.liveFile().toPath());
             }
             catch (final IOException ex)

@@ -44,7 +44,6 @@ public final class StoreReader
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int RETRY = -2;
 
-    private final ReaderStamps stamps;
     private final UnsafeBuffer region;
     private final UnsafeBuffer block;
     private final int mask;
@@ -59,27 +58,40 @@ public final class StoreReader
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
     private final boolean ignoreStamps;
     private final boolean ignoreMoves;
+    private final int statusOffset;
+    private final long expectedStatus;
+    private final String where;
     private long retries;
 
     /**
+     * @param region       the table region's mapping (wrapped whole).
+     * @param block        the reader block's mapping (wrapped whole).
+     * @param geometry     the store's geometry.
+     * @param generation   the generation of the open whose region this reads: any other status refuses.
+     * @param where        the store's directory, for messages.
      * @param ignoreStamps for tests only: read without checking the pages' stamps.
      * @param ignoreMoves  for tests only: read without checking the moves counter. Either shows that the torture
      *                     test fails without that half of the protocol.
      */
     StoreReader(
-        final ReaderStamps stamps,
         final UnsafeBuffer region,
+        final UnsafeBuffer block,
         final StoreGeometry geometry,
+        final long generation,
+        final String where,
         final boolean ignoreStamps,
         final boolean ignoreMoves)
     {
-        this.stamps = stamps;
         this.ignoreStamps = ignoreStamps;
         this.ignoreMoves = ignoreMoves;
+        this.where = where;
         // Wrapping the mappings themselves (not their addresses) keeps them reachable while this reader is: the store
         // leaves them to the garbage collector once it has handed out a reader, and a read must never outlive them.
         this.region = new UnsafeBuffer(region.byteBuffer());
-        this.block = new UnsafeBuffer(stamps.block().byteBuffer());
+        this.block = new UnsafeBuffer(block.byteBuffer());
+        this.statusOffset = ReaderBlockDescriptor.trailerOffset(this.block.capacity()) +
+            ReaderBlockDescriptor.STATUS_TRAILER_OFFSET;
+        this.expectedStatus = ReaderBlockDescriptor.status(generation, ReaderBlockDescriptor.OPEN);
         this.mask = geometry.bucketCount - 1;
         this.entryLength = geometry.entryLength;
         this.keyLength = geometry.keyLength;
@@ -243,6 +255,56 @@ public final class StoreReader
         return retries;
     }
 
+    /**
+     * The log position of the writer's latest change: every change a read made before this call saw is at or below
+     * it. 0 for a store not fed from a log ({@link StateStore#logPosition(long)} never called).
+     *
+     * @return the position.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public long position()
+    {
+        checkOpen();
+        final long position = block.getLongAcquire(ReaderBlockDescriptor.POSITION_OFFSET);
+        Reference.reachabilityFence(this);
+        return position;
+    }
+
+    /**
+     * How far the log is durable, as the writer last published it ({@link StateStore#durablePosition(long)}): a
+     * change at or below it is acknowledged at the store's durability. It lags the truth by up to one of the
+     * writer's duty cycles; it never leads it.
+     *
+     * @return the durable position, 0 if none was published.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public long durablePosition()
+    {
+        checkOpen();
+        final long position = block.getLongAcquire(ReaderBlockDescriptor.DURABLE_POSITION_OFFSET);
+        Reference.reachabilityFence(this);
+        return position;
+    }
+
+    /**
+     * @return the generation of the writer's open this reader reads: one more at every open of the same file.
+     */
+    public long generation()
+    {
+        return ReaderBlockDescriptor.generation(expectedStatus);
+    }
+
+    /**
+     * @return whether the open this reader reads still has the store (false once it closed, broke, or another open
+     *         began to rewrite the region).
+     */
+    boolean isCurrent()
+    {
+        final boolean current = block.getLongAcquire(statusOffset) == expectedStatus;
+        Reference.reachabilityFence(this);
+        return current;
+    }
+
     private int lookup(
         final long longKey,
         final DirectBuffer key,
@@ -400,13 +462,36 @@ public final class StoreReader
 
     private void checkOpen()
     {
-        final int state = stamps.state();
-        if (ReaderStamps.OPEN == state)
+        final long status = block.getLongAcquire(statusOffset);
+        if (status != expectedStatus)
         {
-            return;
+            throw notCurrent(status);
         }
-        throw new IllegalStateException(ReaderStamps.CLOSED == state ? "store closed" :
-            "the writer failed in the middle of a change: reads refused until the store is reopened");
+    }
+
+    private IllegalStateException notCurrent(final long status)
+    {
+        final int state = ReaderBlockDescriptor.state(status);
+        final long generation = ReaderBlockDescriptor.generation(status);
+        final String message;
+        if (generation != generation())
+        {
+            message = "the store was reopened (generation " + generation + ", this reader read " + generation() +
+                "): make a new reader";
+        }
+        else if (ReaderBlockDescriptor.CLOSED == state)
+        {
+            message = "store closed";
+        }
+        else if (ReaderBlockDescriptor.BROKEN == state)
+        {
+            message = "the writer failed in the middle of a change: reads refused until the store is reopened";
+        }
+        else
+        {
+            message = "another open is rebuilding the region (generation " + generation + ")";
+        }
+        return new IllegalStateException(message + ": dir=" + where);
     }
 
     private void checkLongKey()

@@ -42,14 +42,26 @@ class StoreReaderTest
         assertEquals(8, ReaderBlockDescriptor.PAGE_SHIFT_OFFSET);
         assertEquals(64, ReaderBlockDescriptor.MOVES_OFFSET);
         assertEquals(128, ReaderBlockDescriptor.SIZE_OFFSET);
-        assertEquals(192, ReaderBlockDescriptor.STAMPS_OFFSET);
+        assertEquals(136, ReaderBlockDescriptor.POSITION_OFFSET);
+        assertEquals(192, ReaderBlockDescriptor.DURABLE_POSITION_OFFSET);
+        assertEquals(256, ReaderBlockDescriptor.STAMPS_OFFSET);
+        assertEquals(64, ReaderBlockDescriptor.TRAILER_LENGTH);
+        assertEquals(0x54524d54, ReaderBlockDescriptor.TRAILER_MAGIC);
+        assertEquals(24, ReaderBlockDescriptor.TRAILER_MAGIC_TRAILER_OFFSET);
+        assertEquals(16, ReaderBlockDescriptor.WRITER_PID_TRAILER_OFFSET);
+        assertEquals(8, ReaderBlockDescriptor.STORE_ID_TRAILER_OFFSET);
+        assertEquals(0, ReaderBlockDescriptor.STATUS_TRAILER_OFFSET);
+        assertEquals(4096 - 64, ReaderBlockDescriptor.trailerOffset(4096));
+        assertEquals((7L << 2) | 1, ReaderBlockDescriptor.status(7, ReaderBlockDescriptor.OPEN));
+        assertEquals(7L, ReaderBlockDescriptor.generation((7L << 2) | 3));
+        assertEquals(ReaderBlockDescriptor.BROKEN, ReaderBlockDescriptor.state((7L << 2) | 3));
         assertEquals(2, ReaderBlockDescriptor.stripeCount(1));
         assertEquals(1024, ReaderBlockDescriptor.stripeCount(1000));
         assertEquals(8192, ReaderBlockDescriptor.stripeCount(43_000));
         assertEquals(4096, ReaderBlockDescriptor.length(2, 4096));
         assertEquals(69_632, ReaderBlockDescriptor.length(43_000, 4096));
-        assertEquals(192 + 8 * 3, ReaderBlockDescriptor.stampOffset(3 * 4096 + 17, 12, 1023));
-        assertEquals(192 + 8 * 1, ReaderBlockDescriptor.stampOffset(1025 * 4096, 12, 1023));
+        assertEquals(256 + 8 * 3, ReaderBlockDescriptor.stampOffset(3 * 4096 + 17, 12, 1023));
+        assertEquals(256 + 8 * 1, ReaderBlockDescriptor.stampOffset(1025 * 4096, 12, 1023));
 
         final long regionLength = TableDescriptor.regionLength(
             TableDescriptor.bucketCount(1000), TableDescriptor.entryLength(8, 16), 4096);
@@ -69,6 +81,13 @@ class StoreReaderTest
                 assertEquals(12, block.getInt(8));
                 assertEquals(0, block.getLong(64), "no removal yet");
                 assertEquals(2, block.getLong(128), "size");
+                final ByteBuffer trailer = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+                channel.read(trailer, live.length() - 64);
+                final long status = trailer.getLong(0);
+                assertEquals(ReaderBlockDescriptor.OPEN, ReaderBlockDescriptor.state(status));
+                assertEquals(store.newReader().generation(), ReaderBlockDescriptor.generation(status));
+                assertEquals(ProcessHandle.current().pid(), trailer.getLong(16));
+                assertEquals(ReaderBlockDescriptor.TRAILER_MAGIC, trailer.getInt(24));
             }
             // Opening the live file in this process drops its lock (see checkpoints.md); the store directory's own
             // lock still guards this store, and the test ends here.
@@ -219,7 +238,7 @@ class StoreReaderTest
             thread.join(TimeUnit.SECONDS.toMillis(60));
             assertFalse(thread.isAlive());
             assertTrue(ended.get() instanceof IllegalStateException, String.valueOf(ended.get()));
-            assertEquals("store closed", ended.get().getMessage());
+            assertTrue(ended.get().getMessage().startsWith("store closed: dir="), ended.get().getMessage());
         }
     }
 

@@ -73,6 +73,14 @@ final class ChangePublisher
     }
 
     /**
+     * @return the log position after the current claim's message.
+     */
+    long claimPosition()
+    {
+        return claimPosition;
+    }
+
+    /**
      * @return the buffer of the current claim.
      */
     MutableDirectBuffer buffer()

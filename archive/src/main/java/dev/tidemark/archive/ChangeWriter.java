@@ -82,7 +82,7 @@ final class ChangeWriter
         durabilityWait.check(durability);
         // claim
         final int length = BatchDescriptor.operationLength(keyLength, BatchDescriptor.PUT, valueLength);
-        final int at = publisher.claim(length);
+        final int at = claim(length);
         // encode
         OperationEncoder.putLong(publisher.buffer(), at, keyLength, key, value, valueOffset, valueLength);
         // apply, from the encoded bytes: the table holds exactly what the log does
@@ -123,7 +123,7 @@ final class ChangeWriter
         ArgumentChecks.checkValue(value, valueOffset, valueLength, maxValueLength);
         durabilityWait.check(durability);
         final int length = BatchDescriptor.operationLength(keyLength, BatchDescriptor.PUT, valueLength);
-        final int at = publisher.claim(length);
+        final int at = claim(length);
         OperationEncoder.put(publisher.buffer(), at, keyLength, key, keyOffset, value, valueOffset, valueLength);
         try
         {
@@ -151,7 +151,7 @@ final class ChangeWriter
         ArgumentChecks.checkLongKey(keyLength);
         durabilityWait.check(durability);
         final int length = BatchDescriptor.operationLength(keyLength, BatchDescriptor.REMOVE, 0);
-        final int at = publisher.claim(length);
+        final int at = claim(length);
         OperationEncoder.removeLong(publisher.buffer(), at, keyLength, key);
         try
         {
@@ -179,7 +179,7 @@ final class ChangeWriter
         ArgumentChecks.checkKey(key, keyOffset, keyLength);
         durabilityWait.check(durability);
         final int length = BatchDescriptor.operationLength(keyLength, BatchDescriptor.REMOVE, 0);
-        final int at = publisher.claim(length);
+        final int at = claim(length);
         OperationEncoder.remove(publisher.buffer(), at, keyLength, key, keyOffset);
         try
         {
@@ -215,7 +215,7 @@ final class ChangeWriter
         {
             return applyLarge(batch, durability);
         }
-        final int at = publisher.claim(length);
+        final int at = claim(length);
         publisher.buffer().putBytes(at, batch.buffer(), batch.offset(), length);
         try
         {
@@ -239,6 +239,7 @@ final class ChangeWriter
         final StoreBatch staged = publisher.stage(store.lastSequence() + 1, batch, claimedBatch);
         store.checkApplicable(staged);
         final long position = publisher.offerStaged();
+        store.announcePosition(position); // readers never see a change past the position they are told
         try
         {
             store.apply(staged);
@@ -251,6 +252,17 @@ final class ChangeWriter
                 dir, ex);
         }
         return afterCommit(position, durability);
+    }
+
+    /**
+     * Claim, and tell readers the position the change will have before it is applied, so that a value a reader sees
+     * is never from a change past the position it reads after.
+     */
+    private int claim(final int operationsLength)
+    {
+        final int at = publisher.claim(operationsLength);
+        store.announcePosition(publisher.claimPosition());
+        return at;
     }
 
     private long commitAndWait(final int operationCount, final int operationsLength, final Durability durability)

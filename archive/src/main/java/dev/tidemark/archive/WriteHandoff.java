@@ -41,13 +41,16 @@ import static dev.tidemark.archive.HandoffDescriptor.*;
  * the producer already has {@code window} requests that are not yet durable. An offer of bad input (a value too long,
  * a key of the wrong length, a batch longer than the ring's largest request) throws before anything is enqueued.
  * <p>
- * <b>Results.</b> {@link Producer#result(long)} is the position (&gt;= 0) or {@link #TABLE_FULL}, {@link #REJECTED}
- * (the store refused the request's content, say a batch malformed for it), {@link #FAILED} (the store failed or was
- * closed: {@link #failure()} says why). A refused request changed nothing. A producer may read a ticket's result until
- * it offers the ticket {@code window} places later.
+ * <b>Results.</b> {@link Producer#result(long)} is the position (&gt;= 0) or {@link #TABLE_FULL} or {@link #REJECTED}
+ * (the store refused the request's content, say a batch malformed for it), both of which changed nothing, or
+ * {@link #FAILED}: the store could not take it ({@link #lastError()} says why): back-pressure past its deadline
+ * (nothing changed), or the store failed or was closed (then {@link #failure()} is set and every later request
+ * fails; a batch too long for one claim may then be in the log, though not applied, and the next open replays it).
+ * A producer may read a ticket's result until it offers the ticket {@code window} places later. After a failure,
+ * requests applied but not yet durable never complete as durable.
  * <p>
- * <b>Threading and memory order.</b> Producers: one thread each, any number of them up to {@code maxProducers};
- * {@link #newProducer()} on any thread. The writer: {@link #poll()} and {@link #close()} on the store's writer thread;
+ * <b>Threading and memory order.</b> Producers: one thread each (a producer is not safe for two), any number of them
+ * up to {@code maxProducers}, made once per thread and never freed; {@link #newProducer()} on any thread. The writer: {@link #poll()} and {@link #close()} on the store's writer thread;
  * as an {@link Agent} the runner's thread claims the store in {@link #onStart()} and {@link #onClose()} drains the ring
  * and closes the store. A producer's offer is a release (the ring's commit); the writer's read is an acquire; the
  * writer stores a result before it releases the applied ticket, so a producer that reads the ticket with acquire sees
@@ -85,7 +88,8 @@ public final class WriteHandoff implements Agent
     private static final int DURABLE_OFFSET = 128;
     private static final int RESULTS_OFFSET = 256;
     private static final int DRAIN_LIMIT = 256;
-    private static final long UNBLOCK_AFTER_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long CLOSE_WAIT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final int MAX_WINDOW = 1 << 24;
 
     private final DurableStore store;
     private final ManyToOneRingBuffer ring;
@@ -112,9 +116,11 @@ public final class WriteHandoff implements Agent
     public WriteHandoff(final DurableStore store, final int ringCapacity, final int maxProducers, final int window)
     {
         ArgumentChecks.checkNotNull(store, "store");
-        if (!BitUtil.isPowerOfTwo(ringCapacity) || !BitUtil.isPowerOfTwo(window) || maxProducers < 1)
+        if (!BitUtil.isPowerOfTwo(ringCapacity) || !BitUtil.isPowerOfTwo(window) || window > MAX_WINDOW ||
+            maxProducers < 1)
         {
-            throw new IllegalArgumentException("ringCapacity and window must be powers of two, maxProducers >= 1: " +
+            throw new IllegalArgumentException("ringCapacity and window must be powers of two (window at most " +
+                MAX_WINDOW + "), maxProducers >= 1: " +
                 "ringCapacity=" + ringCapacity + " window=" + window + " maxProducers=" + maxProducers);
         }
         this.store = store;
@@ -171,7 +177,7 @@ public final class WriteHandoff implements Agent
             }
             catch (final TidemarkException ex)
             {
-                fail(ex);
+                onStoreError(ex);
             }
         }
         work += ring.read(handler, DRAIN_LIMIT);
@@ -186,7 +192,7 @@ public final class WriteHandoff implements Agent
         closed = true;
         // Every claim made before the flag was seen is in the ring's tail: drain up to it. A producer that claims
         // after seeing the flag unset checks it again and aborts (its abort is drained as padding), so nothing
-        // offered before close is stranded. A producer that died between claim and commit is unblocked.
+        // offered before close is stranded.
         long progressNs = System.nanoTime();
         while (ring.producerPosition() != ring.consumerPosition())
         {
@@ -194,20 +200,35 @@ public final class WriteHandoff implements Agent
             {
                 progressNs = System.nanoTime();
             }
-            else if (System.nanoTime() - progressNs > UNBLOCK_AFTER_NS && ring.unblock())
+            else if (System.nanoTime() - progressNs > CLOSE_WAIT_NS)
             {
-                progressNs = System.nanoTime();
+                throw new IllegalStateException("a producer claimed room in the ring " +
+                    TimeUnit.NANOSECONDS.toSeconds(CLOSE_WAIT_NS) + " s ago and never committed it: the requests " +
+                    "after it are not applied");
             }
             else
             {
                 Thread.onSpinWait();
             }
         }
+        // Then the completions: wait until the log is durable to the last request applied, so every producer hears.
+        if (null == failure)
+        {
+            try
+            {
+                store.awaitDurable(store.position());
+            }
+            catch (final RuntimeException ex)
+            {
+                lastError = ex;
+            }
+        }
         completeDurable();
     }
 
     /**
-     * @return the store's failure that made requests fail, or null.
+     * @return the failure (the store's, or the store closed under the handoff) that made every request since fail,
+     *         or null.
      */
     public Throwable failure()
     {
@@ -260,6 +281,15 @@ public final class WriteHandoff implements Agent
         return "tidemark-writer";
     }
 
+    private void onStoreError(final TidemarkException ex)
+    {
+        lastError = ex; // back-pressure past its deadline: nothing applied; or the store failed
+        if (TidemarkException.Category.FATAL == ex.category() || null != store.storeView().failure())
+        {
+            fail(ex);
+        }
+    }
+
     private void fail(final Throwable cause)
     {
         if (null == failure)
@@ -275,6 +305,7 @@ public final class WriteHandoff implements Agent
         final long ticket = buffer.getLong(index + TICKET_OFFSET, ORDER);
         final int valueLength = buffer.getInt(index + LENGTH_OFFSET, ORDER);
         long result = FAILED;
+        Error error = null;
         if (null == failure)
         {
             try
@@ -287,21 +318,41 @@ public final class WriteHandoff implements Agent
             }
             catch (final IllegalStateException ex)
             {
-                result = TABLE_FULL; // the thread and the store's state were checked by the store's poll before
-            }
-            catch (final TidemarkException ex)
-            {
-                lastError = ex; // back-pressure past its deadline: nothing applied; or the store failed
-                if (TidemarkException.Category.FATAL == ex.category() || null != store.storeView().failure())
+                if (null != ex.getMessage() && ex.getMessage().startsWith("table full"))
                 {
+                    result = TABLE_FULL;
+                }
+                else
+                {
+                    lastError = ex; // closed, or the wrong thread: nothing applied, and nothing more can be
                     fail(ex);
                 }
             }
+            catch (final TidemarkException ex)
+            {
+                onStoreError(ex);
+            }
+            catch (final RuntimeException ex)
+            {
+                lastError = ex; // a failure in the store's write path: what state it left is not known here
+                fail(ex);
+            }
+            catch (final Error ex)
+            {
+                lastError = ex;
+                fail(ex);
+                error = ex;
+            }
         }
+        // Every request consumed gets its result (Agrona's read frees the record whatever the handler does).
         applied++;
         producer.completion.putLong(producer.resultOffset(ticket), result);
         producer.completion.putLongRelease(APPLIED_OFFSET, ticket);
         producer.appliedTicket = ticket;
+        if (null != error)
+        {
+            throw error;
+        }
     }
 
     private long applyToStore(
@@ -340,7 +391,7 @@ public final class WriteHandoff implements Agent
             }
             if (Long.MIN_VALUE == durable)
             {
-                durable = null == failure ? store.durablePosition() : Long.MAX_VALUE;
+                durable = durablePosition();
             }
             while (ticket < producer.appliedTicket)
             {
@@ -359,6 +410,28 @@ public final class WriteHandoff implements Agent
             }
         }
         return work;
+    }
+
+    /**
+     * @return the store's durable position, or -1 once the handoff failed or the store closed: then only refused
+     *         requests (negative results) complete, never an applied one that was not seen durable.
+     */
+    private long durablePosition()
+    {
+        if (null != failure)
+        {
+            return -1;
+        }
+        try
+        {
+            return store.durablePosition();
+        }
+        catch (final IllegalStateException ex)
+        {
+            lastError = ex;
+            fail(ex);
+            return -1;
+        }
     }
 
     /**
@@ -512,11 +585,13 @@ public final class WriteHandoff implements Agent
          * @param ticket a ticket this producer got.
          * @return the log position of the applied change, or {@link #TABLE_FULL}, {@link #REJECTED} or
          *         {@link #FAILED}.
-         * @throws IllegalStateException if the ticket is not yet applied, or so old that its result was reused.
+         * @throws IllegalArgumentException if the ticket was not issued by this producer.
+         * @throws IllegalStateException    if the ticket is not yet applied, or so old that its result was reused.
          */
         public long result(final long ticket)
         {
-            if (ticket <= 0 || ticket > appliedTicket() || ticket < nextTicket - window)
+            checkIssued(ticket);
+            if (ticket > appliedTicket() || ticket < nextTicket - window)
             {
                 throw new IllegalStateException("no result for ticket " + ticket + ": applied up to " +
                     appliedTicket() + ", results kept for tickets from " + Math.max(1, nextTicket - window));
@@ -548,12 +623,17 @@ public final class WriteHandoff implements Agent
             return result(ticket);
         }
 
-        private void await(final int offset, final long ticket, final long timeoutNs, final String what)
+        private void checkIssued(final long ticket)
         {
             if (ticket <= 0 || ticket >= nextTicket)
             {
                 throw new IllegalArgumentException("ticket " + ticket + " was not issued: next is " + nextTicket);
             }
+        }
+
+        private void await(final int offset, final long ticket, final long timeoutNs, final String what)
+        {
+            checkIssued(ticket);
             final long deadline = System.nanoTime() + timeoutNs;
             idleStrategy.reset();
             while (completion.getLongAcquire(offset) < ticket)

@@ -77,6 +77,61 @@ class DurableStoreReaderTest
         }
     }
 
+    @Test
+    void shouldNeverShowAValueFromAChangePastThePositionReadAfterIt() throws Exception
+    {
+        final int writes = 200_000;
+        final long[] positions = new long[writes];
+        final AtomicLong written = new AtomicLong(-1);
+        final AtomicReference<String> failure = new AtomicReference<>();
+        try (DurableStore store = DurableStore.open(context()))
+        {
+            final StoreReader reader = store.storeView().newReader();
+            final long[] seen = new long[1 << 16];
+            final long[] positionAfter = new long[seen.length];
+            final int[] count = new int[1];
+            final Thread thread = new Thread(() ->
+            {
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[VALUE]);
+                final java.util.Random random = new java.util.Random(7);
+                while (written.get() < writes - 1 && count[0] < seen.length)
+                {
+                    if (reader.get(random.nextInt(100), out, 0) == VALUE)
+                    {
+                        seen[count[0]] = out.getLong(8);
+                        positionAfter[count[0]] = reader.position();
+                        count[0]++;
+                    }
+                }
+            }, "position-reader");
+            thread.start();
+            final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE));
+            for (int i = 0; i < writes; i++)
+            {
+                value.putLong(0, i % 100);
+                value.putLong(8, i);
+                positions[i] = store.put(i % 100, value, 0, VALUE, Durability.NONE);
+                written.set(i);
+            }
+            thread.join(TimeUnit.SECONDS.toMillis(120));
+            assertFalse(thread.isAlive());
+            assertTrue(count[0] > 100, "reads made: " + count[0]);
+            for (int r = 0; r < count[0]; r++)
+            {
+                final int write = (int)seen[r];
+                if (positionAfter[r] < positions[write])
+                {
+                    failure.compareAndSet(null, "read " + r + " saw write " + write + " (position " +
+                        positions[write] + ") then position() " + positionAfter[r]);
+                }
+            }
+            assertNull(failure.get(), failure.get());
+            store.poll();
+            assertTrue(reader.durablePosition() > 0, "the durable position published to readers");
+            assertTrue(reader.durablePosition() <= reader.position());
+        }
+    }
+
     private static void check(
         final StoreReader reader, final AtomicLong acknowledged, final AtomicReference<String> failure)
     {

@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
  * NONE, its latency to the put's return (applied) and to the durable position passing it (durable), the writer
  * polling the store while it waits to send, as a single-threaded application would.
  * <p>
- * Usage: {@code HandoffLatency OUTDIR [rate ...] [--seconds N] [--writer-idle backoff|yield|spin]}; for each rate a direct run and a handoff run, one
- * .hgrm per run and completion (microseconds) and a summary on stdout. Rates default to 100000 and 500000; 5 s of
- * warm-up at the same rate precede each run.
+ * Usage: {@code HandoffLatency OUTDIR [rate ...] [--seconds N] [--writer-idle backoff|yield|spin]}; for each rate
+ * a direct run and a handoff run, one .hgrm per run and completion (microseconds) and a summary on stdout. Rates
+ * default to 100000 and 500000; 5 s of warm-up at the same rate precede each run.
  */
 public final class HandoffLatency
 {

@@ -343,7 +343,12 @@ final class LiveRegionFiles
         return swept;
     }
 
-    private static boolean sweepOne(final File file, final ErrorHandler errorHandler)
+    /**
+     * Delete one live region file nobody holds, telling its readers first ({@link #markTrailer}): a killed store's.
+     *
+     * @return true if deleted.
+     */
+    static boolean sweepOne(final File file, final ErrorHandler errorHandler)
     {
         final Path path = file.toPath();
         synchronized (JvmFileLocks.MONITOR)
@@ -402,7 +407,8 @@ final class LiveRegionFiles
     static long markTrailer(final FileChannel channel, final long storeId, final int state) throws IOException
     {
         final long size = channel.size();
-        if (size < ReaderBlockDescriptor.TRAILER_LENGTH || 0 != (size & 4095))
+        // The block is whole store pages (512 bytes at the least), so the file's last 64 bytes are its trailer.
+        if (size < ReaderBlockDescriptor.TRAILER_LENGTH || 0 != (size & (ReaderBlockDescriptor.TRAILER_LENGTH - 1)))
         {
             return -1;
         }
@@ -428,6 +434,40 @@ final class LiveRegionFiles
         finally
         {
             org.agrona.IoUtil.unmap(mapping);
+        }
+    }
+
+    /**
+     * After a successful open, retire the store's live region files in the places this open did not use, which an
+     * earlier open (before the default moved, or a fallback) left and no open of this store reads again: readers
+     * still mapping one are told it is closed, and its memory or disk space is given back. A {@code live.dat} in the
+     * store directory is ours under the store's lock; a file elsewhere only if nobody holds it (a copy of the store
+     * directory, with the same id, may be running). Best effort.
+     */
+    static void retireOthers(
+        final StoreDirectory directory, final File used, final long storeId, final StoreContext ctx)
+    {
+        if (!used.equals(directory.liveFile()))
+        {
+            try
+            {
+                markClosed(directory.liveFile());
+                Files.deleteIfExists(directory.liveFile().toPath());
+            }
+            catch (final IOException ex)
+            {
+                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
+                    "cannot delete the unused " + directory.liveFile() + ": dir=" + directory.dir(), ex));
+            }
+        }
+        final File shared = StoreConfiguration.sharedMemoryLiveRegionDirectory();
+        for (final File dir : new File[]{ ctx.liveRegionDirectory(), shared })
+        {
+            final File other = null == dir ? null : file(dir, storeId);
+            if (null != other && !other.equals(used) && other.exists())
+            {
+                sweepOne(other, ctx.errorHandler());
+            }
         }
     }
 

@@ -31,9 +31,14 @@ import java.util.List;
  * with SIGKILL changes nothing in the file: reads go on returning the state it left until a new open of the store
  * begins ({@link #isWriterAlive()} tells). {@link #generation()} counts the opens the reader has followed.
  * <p>
- * <b>What is acknowledged.</b> {@link #position()} is the log position of the writer's latest change and
- * {@link #durablePosition()} how far the writer last saw the log durable: a value read before a call to
- * {@code position()} that returned at most {@code durablePosition()} is acknowledged.
+ * <b>What is acknowledged.</b> {@link #position()} is the log position of the writer's latest change (a durable
+ * store announces it before applying the change) and {@link #durablePosition()} how far the writer last saw the log
+ * durable: read {@code durablePosition()}, then the value, then {@code position()}; if the first is at least the
+ * last, the value is acknowledged.
+ * <p>
+ * <b>A writer killed in the middle of a change</b> leaves what it was changing unreadable: a read of it retries, and
+ * after some milliseconds of retries finds the writer's process gone and throws, until a new open. A writer's
+ * process id reused by another process meanwhile hides its death from {@link #isWriterAlive()} and from that check.
  * <p>
  * <b>Where the region is.</b> In the store directory ({@code live.dat}) or in a live region directory (this user's
  * directory under /dev/shm by default, {@link StoreContext#liveRegionDirectory(File)}): give the reader the same
@@ -48,6 +53,7 @@ public final class ProcessReader implements AutoCloseable
     private final StoreGeometry geometry;
     private final List<File> candidates = new ArrayList<>();
     private final int blockLength;
+    private final long directoryInode;
     private StoreReader reader;
     private File liveFile;
     private long writerPid;
@@ -61,6 +67,7 @@ public final class ProcessReader implements AutoCloseable
         this.dir = dir;
         this.geometry = geometry;
         this.blockLength = ReaderBlockDescriptor.length(geometry.pageCount, geometry.pageSize);
+        this.directoryInode = ReaderStamps.inode(dir);
         final List<File> directories = new ArrayList<>();
         if (null != liveRegionDirectory)
         {
@@ -461,6 +468,12 @@ public final class ProcessReader implements AutoCloseable
             if (ReaderBlockDescriptor.MAGIC != block.getIntVolatile(ReaderBlockDescriptor.MAGIC_OFFSET))
             {
                 return "the writer keeps no reader stamps (StoreContext.concurrentReaders(false))";
+            }
+            final long inode = block.getLong(trailer + ReaderBlockDescriptor.DIRECTORY_INODE_TRAILER_OFFSET);
+            if (0 != inode && 0 != directoryInode && inode != directoryInode)
+            {
+                return "the live region of another copy of this store (its directory's inode " + inode + ", this " +
+                    "directory's " + directoryInode + ")";
             }
             final long pid = block.getLong(trailer + ReaderBlockDescriptor.WRITER_PID_TRAILER_OFFSET);
             if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))

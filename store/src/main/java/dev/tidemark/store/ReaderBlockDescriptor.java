@@ -51,6 +51,8 @@ package dev.tidemark.store;
  *  +---------------------------------------------------------------+
  *  |   Trailer Magic "TMRT" (0x54524d54), 32-bit                   |  L - 40
  *  +---------------------------------------------------------------+
+ *  |   Directory Inode: 64-bit inode of the store directory, or 0  |  L - 32
+ *  +---------------------------------------------------------------+
  *  |                     zero up to L (the block's length)        ...
  *  +---------------------------------------------------------------+
  * </pre>
@@ -140,6 +142,12 @@ public final class ReaderBlockDescriptor
      * Offset of the trailer's magic in the trailer.
      */
     public static final int TRAILER_MAGIC_TRAILER_OFFSET = 24;
+
+    /**
+     * Offset of the store directory's inode in the trailer (0 where it could not be read): a copy of the directory
+     * shares the store id, never the inode.
+     */
+    public static final int DIRECTORY_INODE_TRAILER_OFFSET = 32;
 
     /**
      * The trailer's magic, "TMRT" little-endian.

@@ -54,7 +54,8 @@ final class ReaderStamps
         final StoreGeometry geometry,
         final long size,
         final boolean enabled,
-        final long generation)
+        final long generation,
+        final long directoryInode)
     {
         this.block = block;
         this.enabled = enabled;
@@ -74,6 +75,7 @@ final class ReaderStamps
         block.putLongRelease(SIZE_OFFSET, size);
         block.putLong(trailer + STORE_ID_TRAILER_OFFSET, geometry.storeId);
         block.putLong(trailer + WRITER_PID_TRAILER_OFFSET, ProcessHandle.current().pid());
+        block.putLong(trailer + ReaderBlockDescriptor.DIRECTORY_INODE_TRAILER_OFFSET, directoryInode);
         block.putInt(trailer + TRAILER_MAGIC_TRAILER_OFFSET, TRAILER_MAGIC);
         block.putIntRelease(MAGIC_OFFSET, enabled ? MAGIC : 0);
     }
@@ -100,6 +102,22 @@ final class ReaderStamps
         if (ReaderBlockDescriptor.NOT_READY == ReaderBlockDescriptor.state(status))
         {
             block.putLongVolatile(statusOffset, ReaderBlockDescriptor.status(generation, OPEN));
+        }
+    }
+
+    /**
+     * @param dir a directory.
+     * @return its inode, or 0 where it cannot be read.
+     */
+    static long inode(final java.io.File dir)
+    {
+        try
+        {
+            return (Long)java.nio.file.Files.getAttribute(dir.toPath(), "unix:ino");
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return 0;
         }
     }
 

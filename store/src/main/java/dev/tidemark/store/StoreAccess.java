@@ -54,7 +54,8 @@ abstract class StoreAccess
         tracker = new PageTracker(geometry.pageSize, geometry.pageCount, handshake);
         size = (int)header.record(opened.chosenSlot()).entryCount;
         readerStamps = new ReaderStamps(
-            new UnsafeBuffer(opened.readerBlock()), geometry, size, ctx.concurrentReaders(), opened.readerGeneration());
+            new UnsafeBuffer(opened.readerBlock()), geometry, size, ctx.concurrentReaders(), opened.readerGeneration(),
+            ReaderStamps.inode(ctx.dir()));
         table = new HashTable(live, tracker, readerStamps, geometry);
         valueOffset = table.valueOffset();
         // Last, as it starts the forcer's thread: the subclass stops it if its own construction fails.
@@ -94,7 +95,22 @@ abstract class StoreAccess
     }
 
     /**
-     * Let readers in other processes attach ({@link ProcessReader}); see {@link #durablePosition(long)}.
+     * Tell readers the log position of the change about to be applied, before it is applied, so that a value a
+     * reader sees is never from a change past {@link StoreReader#position()} (a durable store announces each
+     * change's position between its claim and its apply; {@link StateStore#logPosition(long)} alone publishes only
+     * after the change).
+     *
+     * @param position the log position after the change about to be applied.
+     */
+    public void announcePosition(final long position)
+    {
+        checkWrite();
+        readerStamps.position(position);
+    }
+
+    /**
+     * Let readers attach and read, on other threads ({@link StoreReader}) and in other processes
+     * ({@link ProcessReader}); see {@link #durablePosition(long)}.
      */
     public void admitReaders()
     {

@@ -312,10 +312,10 @@ public final class StoreContext extends CheckpointSettings<StoreContext>
     }
 
     /**
-     * @param admitReadersOnOpen whether readers in other processes ({@link ProcessReader}) may attach as soon as
-     *                           the open returns (default true). False for an owner with more to apply first (a
-     *                           durable store replaying its log): it calls {@link StateStore#admitReaders()} when
-     *                           the state is the one it wants them to see.
+     * @param admitReadersOnOpen whether readers ({@link StoreReader} on other threads, {@link ProcessReader} in
+     *                           other processes) may read as soon as the open returns (default true). False for an
+     *                           owner with more to apply first (a durable store replaying its log): until it calls
+     *                           {@link StateStore#admitReaders()} readers are refused.
      * @return this.
      */
     public StoreContext admitReadersOnOpen(final boolean admitReadersOnOpen)

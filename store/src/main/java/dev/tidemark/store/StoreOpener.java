@@ -120,9 +120,9 @@ final class StoreOpener
 
             final StateStore store = newStore.apply(new OpenedStore(
                 ctx, directory, header, new SnapshotSlot[] { usable.slotA(), usable.slotB() }, choice.chosen(),
-                choice.fallback(), live.file(), live.channel(), live.mapping(), live.readers(), live.claim(), readerGeneration,
-                startNs));
-            removeStaleLiveDat(directory, live.file());
+                choice.fallback(), live.file(), live.channel(), live.mapping(), live.readers(), live.claim(),
+                readerGeneration, startNs));
+            LiveRegionFiles.retireOthers(directory, live.file(), geometry.storeId, ctx);
             return store;
         }
         catch (final IOException ex)
@@ -267,28 +267,6 @@ final class StoreOpener
         liveMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.regionLength);
         readerMapping = liveChannel.map(FileChannel.MapMode.READ_WRITE, geometry.regionLength, readerBlockLength);
         return new LiveRegion(liveFile, liveChannel, liveMapping, readerMapping, liveClaim);
-    }
-
-    /**
-     * A live.dat an earlier open left in the store directory (before the default moved, or a fallback) is never read
-     * again once the region lives elsewhere: give its disk space back, after the open succeeded, under the store's
-     * lock (no open of this store can be using it). Best effort.
-     */
-    private void removeStaleLiveDat(final StoreDirectory directory, final File liveFile)
-    {
-        if (!liveFile.equals(directory.liveFile()))
-        {
-            try
-            {
-                LiveRegionFiles.markClosed(directory.liveFile());
-                Files.deleteIfExists(directory.liveFile().toPath());
-            }
-            catch (final IOException ex)
-            {
-                ctx.errorHandler().onError(new TidemarkException(TidemarkException.Category.ERROR,
-                    "cannot delete the unused " + directory.liveFile() + ": dir=" + directory.dir(), ex));
-            }
-        }
     }
 
     private static TidemarkException liveRegionInUse(final File liveFile, final StoreDirectory directory)

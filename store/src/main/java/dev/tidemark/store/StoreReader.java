@@ -43,6 +43,8 @@ public final class StoreReader
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int RETRY = -2;
+    private static final int SPINS_PER_LIVENESS_CHECK = 1 << 16;
+    private static final long OWN_PID = ProcessHandle.current().pid();
 
     private final UnsafeBuffer region;
     private final UnsafeBuffer block;
@@ -61,7 +63,9 @@ public final class StoreReader
     private final int statusOffset;
     private final long expectedStatus;
     private final String where;
+    private final long writerPid;
     private long retries;
+    private int spins;
 
     /**
      * @param region       the table region's mapping (wrapped whole).
@@ -92,6 +96,8 @@ public final class StoreReader
         this.statusOffset = ReaderBlockDescriptor.trailerOffset(this.block.capacity()) +
             ReaderBlockDescriptor.STATUS_TRAILER_OFFSET;
         this.expectedStatus = ReaderBlockDescriptor.status(generation, ReaderBlockDescriptor.OPEN);
+        this.writerPid = this.block.getLong(ReaderBlockDescriptor.trailerOffset(this.block.capacity()) +
+            ReaderBlockDescriptor.WRITER_PID_TRAILER_OFFSET);
         this.mask = geometry.bucketCount - 1;
         this.entryLength = geometry.entryLength;
         this.keyLength = geometry.keyLength;
@@ -220,6 +226,7 @@ public final class StoreReader
             if (RETRY == length)
             {
                 retries++;
+                spinWait();
                 continue;
             }
             if (!ignoreMoves && block.getLong(MOVES_OFFSET) != moves)
@@ -256,8 +263,9 @@ public final class StoreReader
     }
 
     /**
-     * The log position of the writer's latest change: every change a read made before this call saw is at or below
-     * it. 0 for a store not fed from a log ({@link StateStore#logPosition(long)} never called).
+     * The log position of the writer's latest change: when the writer announces each change's position before it
+     * applies it ({@link StateStore#announcePosition(long)}, as a durable store does), every change a read made before
+     * this call saw is at or below it. 0 for a store not fed from a log.
      *
      * @return the position.
      * @throws IllegalStateException if the store is closed.
@@ -337,7 +345,7 @@ public final class StoreReader
                 }
                 retries++;
                 checkOpen(); // a writer that failed mid-change may never make its counter even again
-                Thread.onSpinWait();
+                spinWait();
             }
         }
         finally
@@ -449,7 +457,7 @@ public final class StoreReader
         while (0 != ((moves = block.getLongAcquire(MOVES_OFFSET)) & 1))
         {
             checkOpen();
-            Thread.onSpinWait();
+            spinWait();
         }
         return moves;
     }
@@ -458,6 +466,21 @@ public final class StoreReader
     {
         return null == key ? region.getLong(offset + KEY_OFFSET, ORDER) == longKey :
             HashTable.keyEquals(region, offset, key, keyOffset, keyLength);
+    }
+
+    /**
+     * Wait a moment before reading again; now and then make sure the writer still lives: a writer in another process
+     * killed in the middle of a change leaves a counter odd for good (its status still OPEN).
+     */
+    private void spinWait()
+    {
+        if (0 == (++spins & (SPINS_PER_LIVENESS_CHECK - 1)) && OWN_PID != writerPid &&
+            !ProcessHandle.of(writerPid).map(ProcessHandle::isAlive).orElse(false))
+        {
+            throw new IllegalStateException("the writer (pid " + writerPid + ") died in the middle of a change: " +
+                "what it was changing cannot be read until the next open of the store: dir=" + where);
+        }
+        Thread.onSpinWait();
     }
 
     private void checkOpen()
@@ -489,7 +512,8 @@ public final class StoreReader
         }
         else
         {
-            message = "another open is rebuilding the region (generation " + generation + ")";
+            message = "the store does not admit readers (generation " + generation + "): another open is " +
+                "rebuilding the region, or the open is still applying its log";
         }
         return new IllegalStateException(message + ": dir=" + where);
     }

@@ -82,7 +82,8 @@ class ProcessReaderTest
         // Closed: every read says so, and the reader finds no open to attach to.
         final IllegalStateException closed = assertThrows(IllegalStateException.class, () -> reader.get(7L, out, 0));
         assertTrue(closed.getMessage().contains("store closed"), closed.getMessage());
-        assertTrue(closed.getMessage().contains("absent"), "the closed store's region was deleted: " + closed.getMessage());
+        assertTrue(closed.getMessage().contains("absent"),
+            "the closed store's region was deleted: " + closed.getMessage());
         assertFalse(reader.refresh());
         assertFalse(reader.isWriterAlive());
 
@@ -201,9 +202,83 @@ class ProcessReaderTest
             assertEquals(1, LiveRegionFiles.sweep(liveDir, Fixtures.IGNORED::add));
             assertFalse(live.exists());
             final long status = mapped.getLongVolatile(trailer);
-            assertEquals(ReaderBlockDescriptor.CLOSED, ReaderBlockDescriptor.state(status), "a mapping of the swept file");
+            assertEquals(ReaderBlockDescriptor.CLOSED, ReaderBlockDescriptor.state(status),
+                "a mapping of the swept file");
             assertEquals(5, ReaderBlockDescriptor.generation(status));
         }
+    }
+
+    @Test
+    void shouldBeToldOfARewriteOfAStoreWithSmallPages() throws IOException
+    {
+        // Pages of 512 bytes: the live file's length is no multiple of 4096, and the trailer must still be found.
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[16]);
+        try (StateStore store = StateStore.open(Fixtures.contextInStoreDir(dir, 20_000, 16).pageSize(512)))
+        {
+            store.put(1L, Fixtures.value(1, 1, 8), 0, 8);
+            final ProcessReader reader = ProcessReader.open(dir);
+            assertEquals(8, reader.get(1L, out, 0));
+            final File live = store.statistics().liveRegionFile();
+            assertNotEquals(0, live.length() % 4096, "the case under test");
+            // What an open after a kill does first: mark the file before rewriting it.
+            try (FileChannel channel = FileChannel.open(live.toPath(), StandardOpenOption.READ,
+                StandardOpenOption.WRITE))
+            {
+                assertEquals(reader.generation(),
+                    LiveRegionFiles.markTrailer(channel, storeId(dir), ReaderBlockDescriptor.NOT_READY));
+            }
+            assertFalse(reader.refresh(), "a reader told the region is being rewritten");
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> reader.get(1L, out, 0));
+            assertTrue(ex.getMessage().contains("NOT_READY"), ex.getMessage());
+            reader.close();
+        }
+        try (StateStore store = StateStore.open(Fixtures.contextInStoreDir(dir, 20_000, 16).pageSize(512)))
+        {
+            final ProcessReader reader = ProcessReader.open(dir);
+            assertEquals(8, reader.get(1L, out, 0), "the reopened store, read");
+            reader.close();
+            assertNotNull(store);
+        }
+    }
+
+    @Test
+    void shouldGiveUpOnAChangeADeadWriterLeftHalfDone() throws Exception
+    {
+        final Process gone = new ProcessBuilder("true").start();
+        assertEquals(0, gone.waitFor());
+        try (StateStore store = StateStore.open(Fixtures.contextInStoreDir(dir, 1000, 16)))
+        {
+            store.put(1L, Fixtures.value(1, 1, 8), 0, 8);
+            // A copy of the live file as a writer killed in the middle of a removal's shift leaves it: moves odd,
+            // the status still OPEN, the pid of a process that has ended.
+            final File live = store.statistics().liveRegionFile();
+            final File copy = new File(dir, "killed-live.dat");
+            Files.copy(live.toPath(), copy.toPath());
+            final StoreGeometry geometry = store.geometry;
+            final int blockLength = ReaderBlockDescriptor.length(geometry.pageCount, geometry.pageSize);
+            try (FileChannel channel = FileChannel.open(copy.toPath(), StandardOpenOption.READ,
+                StandardOpenOption.WRITE))
+            {
+                final UnsafeBuffer block = new UnsafeBuffer(
+                    channel.map(FileChannel.MapMode.READ_WRITE, geometry.regionLength, blockLength));
+                block.putLong(ReaderBlockDescriptor.MOVES_OFFSET, 1);
+                block.putLong(ReaderBlockDescriptor.trailerOffset(blockLength) +
+                    ReaderBlockDescriptor.WRITER_PID_TRAILER_OFFSET, gone.pid());
+                final UnsafeBuffer region = new UnsafeBuffer(
+                    channel.map(FileChannel.MapMode.READ_ONLY, 0, geometry.regionLength));
+                final StoreReader reader = new StoreReader(region, block, geometry, store.newReader().generation(),
+                    dir.getPath(), false, false);
+                final IllegalStateException ex =
+                    assertThrows(IllegalStateException.class, () -> reader.get(1L, out16(), 0));
+                assertTrue(ex.getMessage().contains("died in the middle of a change"), ex.getMessage());
+                assertThrows(IllegalStateException.class, () -> reader.forEach((k, v) -> { }));
+            }
+        }
+    }
+
+    private static UnsafeBuffer out16()
+    {
+        return new UnsafeBuffer(new byte[16]);
     }
 
     private static long storeId(final File dir)

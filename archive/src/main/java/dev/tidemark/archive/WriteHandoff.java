@@ -10,8 +10,6 @@ import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -84,9 +82,6 @@ public final class WriteHandoff implements Agent
     public static final long FAILED = -12;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    private static final int APPLIED_OFFSET = 0;
-    private static final int DURABLE_OFFSET = 128;
-    private static final int RESULTS_OFFSET = 256;
     private static final int DRAIN_LIMIT = 256;
     private static final long CLOSE_WAIT_NS = TimeUnit.SECONDS.toNanos(60);
     private static final int MAX_WINDOW = 1 << 24;
@@ -97,7 +92,7 @@ public final class WriteHandoff implements Agent
     private final int maxValueLength;
     private final int window;
     private final Producer[] producers;
-    private final StoreBatch batch;
+    private final HandoffApplier applier;
     private final MessageHandler handler = this::apply;
     private volatile int producerCount;
     private volatile boolean closed;
@@ -128,7 +123,7 @@ public final class WriteHandoff implements Agent
         this.maxValueLength = store.storeView().maxValueLength();
         this.window = window;
         this.producers = new Producer[maxProducers];
-        this.batch = store.newBatch();
+        this.applier = new HandoffApplier(store);
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ringCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
         final int largestPut = HandoffDescriptor.putLength(keyLength, maxValueLength);
@@ -202,9 +197,8 @@ public final class WriteHandoff implements Agent
             }
             else if (System.nanoTime() - progressNs > CLOSE_WAIT_NS)
             {
-                throw new IllegalStateException("a producer claimed room in the ring " +
-                    TimeUnit.NANOSECONDS.toSeconds(CLOSE_WAIT_NS) + " s ago and never committed it: the requests " +
-                    "after it are not applied");
+                throw new IllegalStateException("a producer claimed room in the ring 60 s ago and never " +
+                    "committed it: the requests after it are not applied");
             }
             else
             {
@@ -284,7 +278,7 @@ public final class WriteHandoff implements Agent
     private void onStoreError(final TidemarkException ex)
     {
         lastError = ex; // back-pressure past its deadline: nothing applied; or the store failed
-        if (TidemarkException.Category.FATAL == ex.category() || null != store.storeView().failure())
+        if (applier.isFatal(ex))
         {
             fail(ex);
         }
@@ -303,76 +297,34 @@ public final class WriteHandoff implements Agent
     {
         final Producer producer = producers[buffer.getInt(index + PRODUCER_OFFSET, ORDER)];
         final long ticket = buffer.getLong(index + TICKET_OFFSET, ORDER);
-        final int valueLength = buffer.getInt(index + LENGTH_OFFSET, ORDER);
-        long result = FAILED;
-        Error error = null;
-        if (null == failure)
+        try
         {
-            try
+            long result = FAILED;
+            if (null == failure)
             {
-                result = applyToStore(type, buffer, index, length, valueLength);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                result = REJECTED;
-            }
-            catch (final IllegalStateException ex)
-            {
-                if (null != ex.getMessage() && ex.getMessage().startsWith("table full"))
+                result = applier.apply(type, buffer, index, length, buffer.getInt(index + LENGTH_OFFSET, ORDER));
+                if (FAILED == result)
                 {
-                    result = TABLE_FULL;
-                }
-                else
-                {
-                    lastError = ex; // closed, or the wrong thread: nothing applied, and nothing more can be
-                    fail(ex);
+                    lastError = applier.error();
+                    if (applier.isFatal())
+                    {
+                        fail(applier.error());
+                    }
                 }
             }
-            catch (final TidemarkException ex)
-            {
-                onStoreError(ex);
-            }
-            catch (final RuntimeException ex)
-            {
-                lastError = ex; // a failure in the store's write path: what state it left is not known here
-                fail(ex);
-            }
-            catch (final Error ex)
-            {
-                lastError = ex;
-                fail(ex);
-                error = ex;
-            }
+            producer.completions.applied(ticket, result);
         }
-        // Every request consumed gets its result (Agrona's read frees the record whatever the handler does).
-        applied++;
-        producer.completion.putLong(producer.resultOffset(ticket), result);
-        producer.completion.putLongRelease(APPLIED_OFFSET, ticket);
-        producer.appliedTicket = ticket;
-        if (null != error)
+        catch (final Error ex)
         {
-            throw error;
+            lastError = ex;
+            fail(ex);
+            producer.completions.applied(ticket, FAILED);
+            throw ex;
         }
-    }
-
-    private long applyToStore(
-        final int type, final MutableDirectBuffer buffer, final int index, final int length, final int valueLength)
-    {
-        final int key = index + KEY_OFFSET;
-        switch (type)
+        finally
         {
-            case PUT_LONG:
-                return store.put(buffer.getLong(key, ORDER), buffer, key + Long.BYTES, valueLength, Durability.NONE);
-            case PUT:
-                return store.put(buffer, key, buffer, key + keyLength, valueLength, Durability.NONE);
-            case REMOVE_LONG:
-                return store.remove(buffer.getLong(key, ORDER), Durability.NONE);
-            case REMOVE:
-                return store.remove(buffer, key, Durability.NONE);
-            case BATCH:
-                return store.apply(batch.wrap(buffer, key, length - KEY_OFFSET, valueLength), Durability.NONE);
-            default:
-                return REJECTED;
+            // Every request consumed gets its result (Agrona's read frees the record whatever the handler does).
+            applied++;
         }
     }
 
@@ -384,8 +336,7 @@ public final class WriteHandoff implements Agent
         for (int i = 0; i < count; i++)
         {
             final Producer producer = producers[i];
-            long ticket = producer.durableTicket;
-            if (ticket == producer.appliedTicket)
+            if (!producer.completions.pending())
             {
                 continue;
             }
@@ -393,21 +344,7 @@ public final class WriteHandoff implements Agent
             {
                 durable = durablePosition();
             }
-            while (ticket < producer.appliedTicket)
-            {
-                final long result = producer.completion.getLong(producer.resultOffset(ticket + 1));
-                if (result >= 0 && result > durable)
-                {
-                    break;
-                }
-                ticket++;
-            }
-            if (ticket != producer.durableTicket)
-            {
-                producer.durableTicket = ticket;
-                producer.completion.putLongRelease(DURABLE_OFFSET, ticket);
-                work++;
-            }
+            work += producer.completions.advanceDurable(durable);
         }
         return work;
     }
@@ -440,20 +377,13 @@ public final class WriteHandoff implements Agent
     public final class Producer
     {
         private final int index;
-        private final int mask;
-        private final UnsafeBuffer completion;
-        private final IdleStrategy idleStrategy = new BackoffIdleStrategy(
-            100, 100, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        private final HandoffCompletions completions;
         private long nextTicket = 1;
-        // The writer's own copies, written only by the writer thread.
-        private long appliedTicket;
-        private long durableTicket;
 
         private Producer(final int index)
         {
             this.index = index;
-            this.mask = window - 1;
-            this.completion = new UnsafeBuffer(ByteBuffer.allocateDirect(RESULTS_OFFSET + window * Long.BYTES));
+            this.completions = new HandoffCompletions(window);
         }
 
         /**
@@ -570,7 +500,7 @@ public final class WriteHandoff implements Agent
          */
         public long appliedTicket()
         {
-            return completion.getLongAcquire(APPLIED_OFFSET);
+            return completions.appliedTicket();
         }
 
         /**
@@ -578,7 +508,7 @@ public final class WriteHandoff implements Agent
          */
         public long durableTicket()
         {
-            return completion.getLongAcquire(DURABLE_OFFSET);
+            return completions.durableTicket();
         }
 
         /**
@@ -596,7 +526,7 @@ public final class WriteHandoff implements Agent
                 throw new IllegalStateException("no result for ticket " + ticket + ": applied up to " +
                     appliedTicket() + ", results kept for tickets from " + Math.max(1, nextTicket - window));
             }
-            return completion.getLong(resultOffset(ticket));
+            return completions.result(ticket);
         }
 
         /**
@@ -607,7 +537,8 @@ public final class WriteHandoff implements Agent
          */
         public long awaitApplied(final long ticket, final long timeoutNs)
         {
-            await(APPLIED_OFFSET, ticket, timeoutNs, "applied");
+            checkIssued(ticket);
+            completions.await(false, ticket, timeoutNs);
             return result(ticket);
         }
 
@@ -619,7 +550,8 @@ public final class WriteHandoff implements Agent
          */
         public long awaitDurable(final long ticket, final long timeoutNs)
         {
-            await(DURABLE_OFFSET, ticket, timeoutNs, "durable");
+            checkIssued(ticket);
+            completions.await(true, ticket, timeoutNs);
             return result(ticket);
         }
 
@@ -631,30 +563,13 @@ public final class WriteHandoff implements Agent
             }
         }
 
-        private void await(final int offset, final long ticket, final long timeoutNs, final String what)
-        {
-            checkIssued(ticket);
-            final long deadline = System.nanoTime() + timeoutNs;
-            idleStrategy.reset();
-            while (completion.getLongAcquire(offset) < ticket)
-            {
-                if (System.nanoTime() - deadline > 0)
-                {
-                    throw new TidemarkException(TidemarkException.Category.ERROR, "ticket " + ticket + " not " + what +
-                        " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (applied up to " +
-                        appliedTicket() + ", durable up to " + durableTicket() + "): is the writer polling?");
-                }
-                idleStrategy.idle();
-            }
-        }
-
         private int claim(final int type, final int length)
         {
             if (closed)
             {
                 return (int)CLOSED;
             }
-            if (nextTicket - completion.getLongAcquire(DURABLE_OFFSET) > window)
+            if (nextTicket - completions.durableTicket() > window)
             {
                 return (int)BACK_PRESSURED;
             }
@@ -680,11 +595,6 @@ public final class WriteHandoff implements Agent
             buffer.putLong(claimed + TICKET_OFFSET, ticket, ORDER);
             ring.commit(claimed);
             return ticket;
-        }
-
-        private int resultOffset(final long ticket)
-        {
-            return RESULTS_OFFSET + (int)(ticket & mask) * Long.BYTES;
         }
     }
 }

@@ -41,18 +41,27 @@ public abstract class ChronicleBenchmarkDefaults extends BenchmarkDefaults
     {
         final LongValue key = Values.newHeapInstance(LongValue.class);
         final byte[] value = new byte[valueLength];
-        final ChronicleMap<LongValue, byte[]> map = ChronicleMap.of(LongValue.class, byte[].class)
-            .name(name)
-            .entries(entries)
-            .constantValueSizeBySample(value)
-            .putReturnsNull(true)
-            .removeReturnsNull(true)
-            .createPersistedTo(new File(dir, "map.dat"));
+        final ChronicleMap<LongValue, byte[]> map = openMap(dir, name, entries, valueLength);
         for (long k = 0; k < entries; k++)
         {
             key.setValue(k);
             map.put(key, value);
         }
         return map;
+    }
+
+    /**
+     * The peer map persisted to {@code map.dat} in {@code dir}, made or opened (a second process opens the first's).
+     */
+    static ChronicleMap<LongValue, byte[]> openMap(
+        final File dir, final String name, final int entries, final int valueLength) throws IOException
+    {
+        return ChronicleMap.of(LongValue.class, byte[].class)
+            .name(name)
+            .entries(entries)
+            .constantValueSizeBySample(new byte[valueLength])
+            .putReturnsNull(true)
+            .removeReturnsNull(true)
+            .createPersistedTo(new File(dir, "map.dat"));
     }
 }

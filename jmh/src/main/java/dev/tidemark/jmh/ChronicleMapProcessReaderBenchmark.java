@@ -48,13 +48,7 @@ public class ChronicleMapProcessReaderBenchmark extends ChronicleBenchmarkDefaul
         dir = BenchmarkSupport.newDirectory("chronicle-process-reader-bench");
         writer = RemoteWriter.start("chronicle", dir, entries, valueLength, writeRate);
         value = new byte[valueLength];
-        map = ChronicleMap.of(LongValue.class, byte[].class)
-            .name("tidemark-process-reader-peer")
-            .entries(entries)
-            .constantValueSizeBySample(value)
-            .putReturnsNull(true)
-            .removeReturnsNull(true)
-            .createPersistedTo(new File(dir, "map.dat"));
+        map = openMap(dir, "tidemark-process-reader-peer", entries, valueLength);
         if (map.size() != entries)
         {
             throw new IllegalStateException("the map opened in this process holds " + map.size() + " entries");

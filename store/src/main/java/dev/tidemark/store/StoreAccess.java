@@ -83,8 +83,7 @@ abstract class StoreAccess
 
     /**
      * Publish how far the log is durable, for readers ({@link StoreReader#durablePosition()}); the owner of the log
-     * calls it as the position moves. Also: {@link #admitReaders()} lets readers in other processes attach once
-     * the state is the one they should see (see {@link StoreContext#admitReadersOnOpen(boolean)}; idempotent).
+     * calls it as the position moves.
      *
      * @param position the position up to which the log is durable.
      */
@@ -110,7 +109,8 @@ abstract class StoreAccess
 
     /**
      * Let readers attach and read, on other threads ({@link StoreReader}) and in other processes
-     * ({@link ProcessReader}); see {@link #durablePosition(long)}.
+     * ({@link ProcessReader}), once the state is the one they should see (see
+     * {@link StoreContext#admitReadersOnOpen(boolean)}). Idempotent.
      */
     public void admitReaders()
     {

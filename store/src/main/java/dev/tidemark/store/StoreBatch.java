@@ -44,6 +44,26 @@ public final class StoreBatch
     }
 
     /**
+     * A batch for a store of these settings, made without the store: for a process that encodes changes another
+     * process applies (a cluster client, say). Operations are checked against these settings as they are added.
+     *
+     * @param keyLength      the store's key length.
+     * @param maxValueLength the store's max value length.
+     * @param maxOperations  most operations in one batch.
+     * @return a new, empty batch.
+     * @throws IllegalArgumentException if a setting is not positive (a max value length may be 0).
+     */
+    public static StoreBatch forGeometry(final int keyLength, final int maxValueLength, final int maxOperations)
+    {
+        if (keyLength < 1 || maxValueLength < 0 || maxOperations < 1)
+        {
+            throw new IllegalArgumentException("batch settings out of range: keyLength=" + keyLength +
+                " maxValueLength=" + maxValueLength + " maxOperations=" + maxOperations);
+        }
+        return new StoreBatch(keyLength, maxValueLength, maxOperations, 256);
+    }
+
+    /**
      * Add a put of a long key (stores with key length 8).
      *
      * @param key         the key.

@@ -8,9 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +34,7 @@ class ClusterFailoverTest
     void shouldKeepEveryAcknowledgedWriteWhenTheLeaderIsKilled() throws Exception
     {
         System.out.println("seed=" + SEED);
-        try (MemberProcesses members = new MemberProcesses(dir, MAX_VALUE_LENGTH, 100_000))
+        try (LocalCluster members = new LocalCluster(dir, MAX_VALUE_LENGTH, 100_000))
         {
             members.startAll();
             final ClusterWorkload workload = new ClusterWorkload(SEED, MAX_VALUE_LENGTH);
@@ -49,11 +47,15 @@ class ClusterFailoverTest
                     members.kill(leader);
                     workload.write(client, 3_000, LONG_MS);
                     workload.drain(client, LONG_MS);
+                    System.out.println("leader " + leader + " killed; new leader " + client.leaderMemberId() +
+                        "; applied=" + workload.applied + " refused=" + workload.rejected + " reconnects=" +
+                        client.reconnects() + " resends=" + client.resends() + " batchesOverMtu=" +
+                        workload.batchesOverMtu);
                     assertNotEquals(leader, client.leaderMemberId(), "a new leader was elected");
                     assertTrue(client.reconnects() + client.resends() > 0, "the client followed the failover");
                     assertTrue(workload.batchesOverMtu > 0 && workload.valuesAtMax > 0, "the workload's shapes");
 
-                    for (int id = 0; id < MemberProcesses.MEMBERS; id++)
+                    for (int id = 0; id < LocalCluster.MEMBERS; id++)
                     {
                         if (id != leader)
                         {
@@ -64,7 +66,7 @@ class ClusterFailoverTest
                     members.start(leader); // the old leader comes back from its log and catches up
                     workload.write(client, 500, LONG_MS);
                     workload.drain(client, LONG_MS);
-                    for (int id = 0; id < MemberProcesses.MEMBERS; id++)
+                    for (int id = 0; id < LocalCluster.MEMBERS; id++)
                     {
                         assertState(members, id, workload);
                     }
@@ -81,7 +83,7 @@ class ClusterFailoverTest
     void shouldRestartMembersFromTheirSnapshotAndLog() throws Exception
     {
         System.out.println("seed=" + SEED);
-        try (MemberProcesses members = new MemberProcesses(dir, MAX_VALUE_LENGTH, 100_000))
+        try (LocalCluster members = new LocalCluster(dir, MAX_VALUE_LENGTH, 100_000))
         {
             members.startAll();
             final ClusterWorkload workload = new ClusterWorkload(SEED + 1, MAX_VALUE_LENGTH);
@@ -94,14 +96,14 @@ class ClusterFailoverTest
                     final int leader = client.leaderMemberId();
                     assertTrue(ClusterTool.snapshot(members.config(leader).dir.toPath().resolve("cluster").toFile(),
                         new PrintStream(new java.io.ByteArrayOutputStream())), "snapshot requested");
-                    for (int id = 0; id < MemberProcesses.MEMBERS; id++)
+                    for (int id = 0; id < LocalCluster.MEMBERS; id++)
                     {
                         final int member = id;
-                        MemberProcesses.await(() -> logContains(members, member, "tidemark: member " + member +
+                        LocalCluster.await(() -> logContains(members, member, "tidemark: member " + member +
                             " snapshot entries="), LONG_MS, client::poll, "member " + id + "'s snapshot");
                     }
 
-                    final int follower = (leader + 1) % MemberProcesses.MEMBERS;
+                    final int follower = (leader + 1) % LocalCluster.MEMBERS;
                     workload.write(client, 1_500, LONG_MS);
                     members.kill(follower);
                     workload.write(client, 1_500, LONG_MS); // the follower misses these
@@ -117,7 +119,7 @@ class ClusterFailoverTest
                     members.start(current);
                     workload.write(client, 200, LONG_MS);
                     workload.drain(client, LONG_MS);
-                    for (int id = 0; id < MemberProcesses.MEMBERS; id++)
+                    for (int id = 0; id < LocalCluster.MEMBERS; id++)
                     {
                         assertState(members, id, workload);
                     }
@@ -130,7 +132,7 @@ class ClusterFailoverTest
         }
     }
 
-    private static ClusteredStoreClient connect(final MemberProcesses members, final ClusterWorkload workload)
+    private static ClusteredStoreClient connect(final LocalCluster members, final ClusterWorkload workload)
     {
         return ClusteredStoreClient.connect(new ClusteredStoreClient.Context()
             .ingressEndpoints(members.ingressEndpoints())
@@ -139,7 +141,7 @@ class ClusterFailoverTest
             .listener(workload));
     }
 
-    private static void assertState(final MemberProcesses members, final int id, final ClusterWorkload workload)
+    private static void assertState(final LocalCluster members, final int id, final ClusterWorkload workload)
     {
         final Map<Long, String> state = members.awaitState(id, workload.maxAppliedPosition, LONG_MS);
         final Map<Long, String> model = workload.model();
@@ -160,27 +162,8 @@ class ClusterFailoverTest
         }
     }
 
-    private static boolean logContains(final MemberProcesses members, final int id, final String text)
+    private static boolean logContains(final LocalCluster members, final int id, final String text)
     {
-        final File[] logs = members.root().listFiles((d, name) -> name.startsWith("member-" + id + "-run-"));
-        if (null == logs)
-        {
-            return false;
-        }
-        for (final File log : logs)
-        {
-            try
-            {
-                if (new String(Files.readAllBytes(log.toPath())).contains(text))
-                {
-                    return true;
-                }
-            }
-            catch (final IOException ignore)
-            {
-                // written as we read; the next poll reads it again
-            }
-        }
-        return false;
+        return members.logContains(id, text);
     }
 }

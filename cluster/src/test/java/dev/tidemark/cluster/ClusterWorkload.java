@@ -82,7 +82,7 @@ final class ClusterWorkload implements ClusteredStoreClient.Listener
 
     void drain(final ClusteredStoreClient client, final long timeoutMs)
     {
-        MemberProcesses.await(() -> 0 == client.unanswered(), timeoutMs, client::poll,
+        LocalCluster.await(() -> 0 == client.unanswered(), timeoutMs, client::poll,
             "every request answered (unanswered=" + client.unanswered() + ")");
         settle();
     }
@@ -153,7 +153,7 @@ final class ClusterWorkload implements ClusteredStoreClient.Listener
             value.putByte(i, (byte)random.nextInt());
         }
         lastLength = length;
-        return MemberProcesses.hex(new UnsafeBuffer(value.byteArray(), 0, length));
+        return LocalCluster.hex(new UnsafeBuffer(value.byteArray(), 0, length));
     }
 
     public void onApplied(final long requestId, final long position)

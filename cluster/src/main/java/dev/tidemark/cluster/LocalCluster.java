@@ -19,12 +19,17 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Three cluster members, each a child JVM running {@link ClusterMember#main}, killed with SIGKILL and restarted on the
- * same directories; their state read through {@link ProcessReader}.
+ * Three members of a Tidemark cluster on this machine, each a child JVM running {@link ClusterMember#main} with this
+ * JVM's classpath, under one root directory ({@code member-<id>/}, logs {@code member-<id>-run-<n>.log}); members
+ * killed with SIGKILL and restarted on the same directories; their state read through {@link ProcessReader}. Used by
+ * the demo, the benchmarks, the crash harness and the tests.
  */
-final class MemberProcesses implements AutoCloseable
+public final class LocalCluster implements AutoCloseable
 {
-    static final int MEMBERS = 3;
+    /**
+     * Members in a local cluster.
+     */
+    public static final int MEMBERS = 3;
 
     private final File root;
     private final int portBase;
@@ -33,15 +38,39 @@ final class MemberProcesses implements AutoCloseable
     private final Process[] processes = new Process[MEMBERS];
     private final int[] starts = new int[MEMBERS];
 
-    MemberProcesses(final File root, final int maxValueLength, final int capacity)
+    /**
+     * A cluster on a random port base in [20000, 29000).
+     *
+     * @param root           directory for the members' directories and logs.
+     * @param maxValueLength the store's max value length (keys are longs).
+     * @param capacity       the store's capacity.
+     */
+    public LocalCluster(final File root, final int maxValueLength, final int capacity)
+    {
+        this(root, maxValueLength, capacity, 20000 + 50 * ThreadLocalRandom.current().nextInt(180));
+    }
+
+    /**
+     * A cluster on a given port base.
+     *
+     * @param root           directory for the members' directories and logs.
+     * @param maxValueLength the store's max value length (keys are longs).
+     * @param capacity       the store's capacity.
+     * @param portBase       member {@code i} listens on {@code portBase + 10 i} to {@code + 4}.
+     */
+    public LocalCluster(final File root, final int maxValueLength, final int capacity, final int portBase)
     {
         this.root = root;
-        this.portBase = 20000 + 50 * ThreadLocalRandom.current().nextInt(180);
+        this.portBase = portBase;
         this.maxValueLength = maxValueLength;
         this.capacity = capacity;
     }
 
-    ClusterMember.Config config(final int id)
+    /**
+     * @param id a member.
+     * @return its settings.
+     */
+    public ClusterMember.Config config(final int id)
     {
         return new ClusterMember.Config()
             .memberId(id)
@@ -54,12 +83,20 @@ final class MemberProcesses implements AutoCloseable
             .launchTimeoutMs(60_000);
     }
 
-    String ingressEndpoints()
+    /**
+     * @return the endpoints clients connect to.
+     */
+    public String ingressEndpoints()
     {
         return config(0).ingressEndpoints();
     }
 
-    void startAll() throws IOException
+    /**
+     * Start every member.
+     *
+     * @throws IOException if a JVM cannot be started.
+     */
+    public void startAll() throws IOException
     {
         for (int i = 0; i < MEMBERS; i++)
         {
@@ -67,7 +104,13 @@ final class MemberProcesses implements AutoCloseable
         }
     }
 
-    void start(final int id) throws IOException
+    /**
+     * Start a member (again), on its directory.
+     *
+     * @param id the member.
+     * @throws IOException if the JVM cannot be started.
+     */
+    public void start(final int id) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
@@ -84,7 +127,13 @@ final class MemberProcesses implements AutoCloseable
             .redirectOutput(ProcessBuilder.Redirect.to(log)).start();
     }
 
-    void kill(final int id) throws InterruptedException
+    /**
+     * Kill a member with SIGKILL and wait for it to die.
+     *
+     * @param id the member.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public void kill(final int id) throws InterruptedException
     {
         final Process process = processes[id];
         process.destroyForcibly(); // SIGKILL on Linux
@@ -95,12 +144,20 @@ final class MemberProcesses implements AutoCloseable
         processes[id] = null;
     }
 
-    boolean isRunning(final int id)
+    /**
+     * @param id a member.
+     * @return true while its JVM runs.
+     */
+    public boolean isRunning(final int id)
     {
         return null != processes[id] && processes[id].isAlive();
     }
 
-    String logs(final int id)
+    /**
+     * @param id a member.
+     * @return the last lines of each of its runs' logs.
+     */
+    public String logs(final int id)
     {
         final StringBuilder text = new StringBuilder();
         for (int run = 0; run < starts[id]; run++)
@@ -123,7 +180,10 @@ final class MemberProcesses implements AutoCloseable
         return text.toString();
     }
 
-    String allLogs()
+    /**
+     * @return the last lines of every member's logs.
+     */
+    public String allLogs()
     {
         final StringBuilder text = new StringBuilder();
         for (int i = 0; i < MEMBERS; i++)
@@ -134,9 +194,41 @@ final class MemberProcesses implements AutoCloseable
     }
 
     /**
-     * The member's state once its applied position reaches {@code position}, read through a {@link ProcessReader}.
+     * @param id   a member.
+     * @param text to look for.
+     * @return true if any of the member's logs holds the text.
      */
-    Map<Long, String> awaitState(final int id, final long position, final long timeoutMs)
+    public boolean logContains(final int id, final String text)
+    {
+        for (int run = 0; run < starts[id]; run++)
+        {
+            try
+            {
+                if (new String(Files.readAllBytes(new File(root, "member-" + id + "-run-" + run + ".log").toPath()),
+                    java.nio.charset.StandardCharsets.UTF_8).contains(text))
+                {
+                    return true;
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // not made yet
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The member's state once its applied position reaches {@code position}, read through a {@link ProcessReader}:
+     * each key and its value in hex.
+     *
+     * @param id        a member.
+     * @param position  log position to wait for.
+     * @param timeoutMs how long to wait.
+     * @return the state.
+     * @throws AssertionError if the member did not reach the position in time.
+     */
+    public Map<Long, String> awaitState(final int id, final long position, final long timeoutMs)
     {
         final File dir = config(id).dir;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -168,7 +260,11 @@ final class MemberProcesses implements AutoCloseable
             " ms (last seen position=" + seen + ", last error=" + last + ")\n" + logs(id));
     }
 
-    static String hex(final DirectBuffer value)
+    /**
+     * @param value bytes.
+     * @return them in hex.
+     */
+    public static String hex(final DirectBuffer value)
     {
         final StringBuilder text = new StringBuilder(value.capacity() * 2);
         for (int i = 0; i < value.capacity(); i++)
@@ -179,7 +275,17 @@ final class MemberProcesses implements AutoCloseable
         return text.toString();
     }
 
-    static void await(final BooleanSupplier condition, final long timeoutMs, final Runnable idle, final String what)
+    /**
+     * Run {@code idle} until the condition holds.
+     *
+     * @param condition to wait for.
+     * @param timeoutMs how long.
+     * @param idle      run between checks.
+     * @param what      for the failure message.
+     * @throws AssertionError on timeout.
+     */
+    public static void await(
+        final BooleanSupplier condition, final long timeoutMs, final Runnable idle, final String what)
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean())
@@ -192,11 +298,17 @@ final class MemberProcesses implements AutoCloseable
         }
     }
 
-    File root()
+    /**
+     * @return the root directory.
+     */
+    public File root()
     {
         return root;
     }
 
+    /**
+     * Kill every member still running and delete their media driver directories.
+     */
     public void close()
     {
         for (int i = 0; i < MEMBERS; i++)

@@ -123,14 +123,18 @@ final class ClusterWorkload implements ClusteredStoreClient.Listener
                     batch.remove(request.keys[i]);
                 }
             }
-            if (batch.length() > 1408)
+            id = client.apply(batch);
+            if (batch.length() > 1408 && ClusteredStoreClient.WINDOW_FULL != id)
             {
                 batchesOverMtu++;
             }
-            id = client.apply(batch);
         }
         if (ClusteredStoreClient.WINDOW_FULL != id)
         {
+            for (final String v : request.values)
+            {
+                valuesAtMax += null != v && v.length() == 2 * maxValueLength ? 1 : 0;
+            }
             requests.put(id, request);
             outstanding.add(new long[]{id});
         }
@@ -142,10 +146,6 @@ final class ClusterWorkload implements ClusteredStoreClient.Listener
     private String fillValue(final long key)
     {
         final int length = random.nextInt(8) == 0 ? maxValueLength : 16 + random.nextInt(maxValueLength - 15);
-        if (length == maxValueLength)
-        {
-            valuesAtMax++;
-        }
         value.putLong(0, key);
         value.putLong(8, ++version);
         for (int i = 16; i < length; i++)

@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * Three members on this machine, one command: starts a Tidemark cluster (three child JVMs, each a media driver,
  * archive, consensus module and the store's service), writes to it at a fixed rate through a
  * {@link ClusteredStoreClient} printing each second's acknowledgements and their round-trip latency, kills the leader
- * with SIGKILL a third of the way in, keeps writing through the election, restarts the old leader, and checks that every member
- * holds exactly the acknowledged state (digests printed).
+ * with SIGKILL a third of the way in, keeps writing through the election, restarts the old leader, and checks that
+ * every member holds exactly the acknowledged state (digests printed).
  * <p>
  * Arguments ({@code key=value}): {@code seconds} (10), {@code rate} (requests/s, 2,000), {@code keys} (50,000),
  * {@code dir} (a new temporary directory, deleted at the end), {@code portBase} (20000), {@code keep} (false: true
  * leaves the members running until Ctrl-C, for other clients).
  */
-public final class ClusterDemo implements ClusteredStoreClient.Listener
+public final class ClusterDemo implements ClusteredStoreListener
 {
     private static final int VALUE_LENGTH = 64;
     private static final long TIMEOUT_MS = 120_000;
@@ -94,7 +94,7 @@ public final class ClusterDemo implements ClusteredStoreClient.Listener
                 cluster.ingressEndpoints());
             cluster.startAll();
             final long connectStart = System.nanoTime();
-            try (ClusteredStoreClient client = ClusteredStoreClient.connect(new ClusteredStoreClient.Context()
+            try (ClusteredStoreClient client = ClusteredStoreClient.connect(new ClusterClientContext()
                 .ingressEndpoints(cluster.ingressEndpoints())
                 .maxValueLength(VALUE_LENGTH)
                 .connectTimeoutNs(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS))

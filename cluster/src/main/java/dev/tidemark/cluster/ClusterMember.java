@@ -96,7 +96,8 @@ public final class ClusterMember implements AutoCloseable
     {
         for (Throwable t = ex; null != t; t = t.getCause())
         {
-            if (null != t.getMessage() && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("active mark file detected"))
+            final String message = t.getMessage();
+            if (null != message && message.toLowerCase(java.util.Locale.ROOT).contains("active mark file detected"))
             {
                 return true;
             }
@@ -326,6 +327,14 @@ public final class ClusterMember implements AutoCloseable
         {
             this.dir = dir;
             return this;
+        }
+
+        /**
+         * @return the member's directory.
+         */
+        public File dir()
+        {
+            return dir;
         }
 
         /**

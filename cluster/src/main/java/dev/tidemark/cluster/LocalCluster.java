@@ -122,6 +122,10 @@ public final class LocalCluster implements AutoCloseable
         command.add(System.getProperty("java.class.path"));
         command.add(ClusterMember.class.getName());
         command.addAll(List.of(config(id).toArgs()));
+        if (!root.isDirectory() && !root.mkdirs())
+        {
+            throw new IOException("cannot make the cluster's directory: " + root);
+        }
         final File log = new File(root, "member-" + id + "-run-" + (starts[id]++) + ".log");
         processes[id] = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log)).start();

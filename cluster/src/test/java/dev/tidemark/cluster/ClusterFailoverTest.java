@@ -134,7 +134,7 @@ class ClusterFailoverTest
 
     private static ClusteredStoreClient connect(final LocalCluster members, final ClusterWorkload workload)
     {
-        return ClusteredStoreClient.connect(new ClusteredStoreClient.Context()
+        return ClusteredStoreClient.connect(new ClusterClientContext()
             .ingressEndpoints(members.ingressEndpoints())
             .maxValueLength(MAX_VALUE_LENGTH)
             .connectTimeoutNs(LONG_MS * 1_000_000L)

@@ -16,7 +16,7 @@ import java.util.Random;
  * over one MTU) and the model of what the cluster must hold: each request is applied to the model when it and every
  * earlier request are answered, APPLIED ones only, in request order, as the service applies them.
  */
-final class ClusterWorkload implements ClusteredStoreClient.Listener
+final class ClusterWorkload implements ClusteredStoreListener
 {
     private static final int KEYS = 2_000;
 

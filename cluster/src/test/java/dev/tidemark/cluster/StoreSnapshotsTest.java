@@ -88,7 +88,8 @@ class StoreSnapshotsTest
             }
             assertEquals(2, clients.count());
             assertEquals(41, clients.lastRequestId(clients.slot(7)));
-            assertEquals(ClusterResponseDescriptor.TABLE_FULL, ClientTable.status(clients.outcome(clients.slot(7), 41)));
+            final int slot = clients.slot(7);
+            assertEquals(ClusterResponseDescriptor.TABLE_FULL, ClientTable.status(clients.outcome(slot, 41)));
             assertEquals(777, ClientTable.position(clients.outcome(clients.slot(7), 40)));
             assertEquals(9_000, loaded.lastPosition());
         }

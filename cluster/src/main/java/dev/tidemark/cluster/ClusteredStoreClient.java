@@ -61,6 +61,7 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
     private final StoreBatch ownBatch;
     private final ChangeMessageFlyweight message;
     private final RequestWindow requests;
+    private final ExpandableDirectByteBuffer staging = new ExpandableDirectByteBuffer(256); // one CRC view, no garbage
     private final UnsafeBuffer reasonBytes = new UnsafeBuffer(new byte[MAX_REASON_LENGTH]);
 
     private AeronCluster cluster;
@@ -459,7 +460,8 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         final long requestId = requests.next;
         final int length = ClusterRequestDescriptor.MESSAGE_OFFSET + ChangeMessageDescriptor.HEADER_LENGTH +
             operations.length();
-        final ExpandableDirectByteBuffer request = requests.claim(length);
+        final ExpandableDirectByteBuffer request = staging;
+        request.checkLimit(length);
         request.putInt(ClusterRequestDescriptor.TYPE_OFFSET, ClusterRequestDescriptor.TYPE, ORDER);
         request.putInt(ClusterRequestDescriptor.RESERVED_OFFSET, 0, ORDER);
         request.putLong(ClusterRequestDescriptor.CLIENT_ID_OFFSET, clientId, ORDER);
@@ -469,6 +471,7 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         message.wrapForWrite(request, messageOffset, length - messageOffset)
             .writeHeader(requestId, operations.operationCount(), operations.length())
             .seal();
+        requests.claim(length).putBytes(0, request, 0, length);
         requests.commit(length, future, System.nanoTime());
         return requestId;
     }

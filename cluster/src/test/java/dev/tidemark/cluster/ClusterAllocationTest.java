@@ -32,7 +32,7 @@ class ClusterAllocationTest implements ClusteredStoreListener
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final int portBase = 40000 + 50 * ThreadLocalRandom.current().nextInt(100);
+        final int portBase = 30500 + 50 * ThreadLocalRandom.current().nextInt(30);
         final ClusterMember.Config config = new ClusterMember.Config().memberId(0).hosts("localhost")
             .portBase(portBase).dir(new File(dir, "member")).aeronDir("/dev/shm/tidemark-test-alloc-" + portBase)
             .maxValueLength(64).capacity(100_000);

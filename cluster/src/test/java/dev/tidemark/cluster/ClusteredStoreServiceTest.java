@@ -59,7 +59,7 @@ class ClusteredStoreServiceTest
     @BeforeEach
     void start()
     {
-        final int portBase = 30000 + 50 * ThreadLocalRandom.current().nextInt(100);
+        final int portBase = 29000 + 50 * ThreadLocalRandom.current().nextInt(30);
         final ClusterMember.Config config = new ClusterMember.Config()
             .memberId(0)
             .hosts("localhost")

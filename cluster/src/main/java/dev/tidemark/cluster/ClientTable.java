@@ -14,7 +14,8 @@ import static dev.tidemark.cluster.ClusterRequestDescriptor.OUTCOME_WINDOW;
  * changed only by log messages and snapshot loads, in log order, and written into every snapshot.
  * <p>
  * When {@code maxClients} are remembered, a new client replaces the one seen longest ago (ties: the lowest slot), a
- * choice every member makes alike. A replaced client that comes back is asked to start again at request 1.
+ * choice every member makes alike, and only if that one has been silent longer than the service's client expiry;
+ * otherwise the new client is refused. A replaced client that comes back is told UNKNOWN_CLIENT.
  * Allocation free once it has seen {@code maxClients} clients.
  */
 final class ClientTable
@@ -58,9 +59,12 @@ final class ClientTable
     }
 
     /**
-     * Remember a new client, replacing the one seen longest ago if the table is full.
+     * Remember a new client; if the table is full, in place of the one seen longest ago, provided it was last seen
+     * before {@code seenBefore}.
+     *
+     * @return the new client's slot, or -1 if the table is full of clients seen since {@code seenBefore}.
      */
-    int add(final long clientId, final long timestamp)
+    int add(final long clientId, final long timestamp, final long seenBefore)
     {
         int slot;
         if (count < maxClients)
@@ -76,6 +80,10 @@ final class ClientTable
                 {
                     slot = i;
                 }
+            }
+            if (lastSeen[slot] >= seenBefore)
+            {
+                return -1;
             }
             slotByClient.remove(clientIds[slot]);
         }

@@ -13,16 +13,16 @@ import org.agrona.concurrent.IdleStrategy;
 public final class ClusterClientContext
 {
     String ingressEndpoints;
-    String ingressChannel = "aeron:udp";
-    String egressChannel = "aeron:udp?endpoint=localhost:0";
+    String ingressChannel = "aeron:udp?term-length=1m";
+    String egressChannel = "aeron:udp?endpoint=localhost:0|term-length=1m";
     String aeronDirectoryName;
     int keyLength = Long.BYTES;
     int maxValueLength = -1;
     int maxBatchOperations = 1024;
     int window = ClusterRequestDescriptor.OUTCOME_WINDOW;
     int termLength = 1024 * 1024;
-    long clientId;
     long resendTimeoutNs = 1_000_000_000L;
+    long requestTimeoutNs = 60_000_000_000L;
     long messageTimeoutNs = 5_000_000_000L;
     long connectTimeoutNs = 30_000_000_000L;
     ClusteredStoreListener listener;
@@ -55,9 +55,15 @@ public final class ClusterClientContext
             throw new IllegalArgumentException("window must be in [1, " + ClusterRequestDescriptor.OUTCOME_WINDOW +
                 "]: window=" + window);
         }
-        if (!BitUtil.isPowerOfTwo(termLength) || termLength < 64 * 1024)
+        if (!BitUtil.isPowerOfTwo(termLength) || termLength < 1024 * 1024)
         {
-            throw new IllegalArgumentException("termLength must be a power of two >= 64 KiB: " + termLength);
+            throw new IllegalArgumentException("termLength must be a power of two >= 1 MiB (a request of the " +
+                "longest kind must fit an eighth of it): " + termLength);
+        }
+        if (requestTimeoutNs <= resendTimeoutNs || requestTimeoutNs > 300_000_000_000L)
+        {
+            throw new IllegalArgumentException("requestTimeoutNs must be above resendTimeoutNs and at most 300 s " +
+                "(the service forgets silent clients after 10 minutes at the least): " + requestTimeoutNs);
         }
         concluded = true;
         return this;
@@ -74,7 +80,8 @@ public final class ClusterClientContext
     }
 
     /**
-     * @param channel the ingress channel (default {@code aeron:udp}; endpoints are added per member).
+     * @param channel the ingress channel (default {@code aeron:udp?term-length=1m}; endpoints are added per
+     *                member).
      * @return this.
      */
     public ClusterClientContext ingressChannel(final String channel)
@@ -84,8 +91,8 @@ public final class ClusterClientContext
     }
 
     /**
-     * @param channel where answers come (default {@code aeron:udp?endpoint=localhost:0}; on another host, this
-     *                host's address).
+     * @param channel where answers come (default {@code aeron:udp?endpoint=localhost:0|term-length=1m}; on
+     *                another host, this host's address).
      * @return this.
      */
     public ClusterClientContext egressChannel(final String channel)
@@ -163,16 +170,6 @@ public final class ClusterClientContext
     }
 
     /**
-     * @param clientId this client's id (non-zero); unset, a random one.
-     * @return this.
-     */
-    public ClusterClientContext clientId(final long clientId)
-    {
-        this.clientId = clientId;
-        return this;
-    }
-
-    /**
      * @param timeoutNs how long the oldest request may stay unanswered before it and those after it are sent
      *                  again (default 1 s).
      * @return this.
@@ -180,6 +177,18 @@ public final class ClusterClientContext
     public ClusterClientContext resendTimeoutNs(final long timeoutNs)
     {
         this.resendTimeoutNs = timeoutNs;
+        return this;
+    }
+
+    /**
+     * @param timeoutNs how long a request may stay unanswered before the client gives up on it and every other
+     *                  unanswered one (each told EXPIRED: applied or not, unknown) and takes a new client id (default
+     *                  60 s; far below the service's client expiry, so a forgotten client never resends).
+     * @return this.
+     */
+    public ClusterClientContext requestTimeoutNs(final long timeoutNs)
+    {
+        this.requestTimeoutNs = timeoutNs;
         return this;
     }
 

@@ -173,7 +173,7 @@ public final class ClusterDemo implements ClusteredStoreListener
                 }
             }
             client.poll();
-            if (-1 == killed && now - start > (end - start) / 3)
+            if (-1 == killed && now - start > (end - start) / 3 && client.leaderMemberId() >= 0)
             {
                 oldLeader = client.leaderMemberId();
                 System.out.println("Killing the leader, member " + oldLeader + ", with SIGKILL");
@@ -210,7 +210,7 @@ public final class ClusterDemo implements ClusteredStoreListener
         second.recordValue(Math.min(latency, second.getHighestTrackableValue()));
         total.recordValue(Math.min(latency, total.getHighestTrackableValue()));
         final long[] put = pending.remove(requestId);
-        model.put(put[0], put[1]);
+        model.merge(put[0], put[1], Math::max); // the service applies in request order: the latest version wins
         maxPosition = Math.max(maxPosition, position);
         acked++;
     }

@@ -40,6 +40,7 @@ public final class ClusterMember implements AutoCloseable
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
     private final ClusteredStoreService service;
+    private MemberLock lock;
 
     private ClusterMember(
         final Config config,
@@ -74,6 +75,22 @@ public final class ClusterMember implements AutoCloseable
     public static ClusterMember launch(final Config config, final Runnable terminationHook)
     {
         config.validate();
+        final MemberLock lock = MemberLock.acquire(config.dir);
+        try
+        {
+            final ClusterMember member = launchRetrying(config, terminationHook);
+            member.lock = lock;
+            return member;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    private static ClusterMember launchRetrying(final Config config, final Runnable terminationHook)
+    {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.launchTimeoutMs);
         while (true)
         {
@@ -161,7 +178,9 @@ public final class ClusterMember implements AutoCloseable
             .dir(new File(memberDir, "state"))
             .keyLength(config.keyLength)
             .maxValueLength(config.maxValueLength)
-            .capacity(config.capacity), config.maxClients);
+            .capacity(config.capacity)
+            .pageSize(config.pageSize)
+            .maxBatchOperations(config.maxBatchOperations), config.maxClients, config.clientExpiryMs);
         ClusteredMediaDriver driver = null;
         ClusteredServiceContainer container = null;
         try
@@ -212,7 +231,7 @@ public final class ClusterMember implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(container, driver);
+        CloseHelper.closeAll(container, driver, lock);
     }
 
     /**
@@ -250,6 +269,9 @@ public final class ClusterMember implements AutoCloseable
         int maxValueLength = 64;
         int capacity = 1_000_000;
         int maxClients = 4096;
+        long clientExpiryMs = 3_600_000;
+        int pageSize = 4096;
+        int maxBatchOperations = 1024;
         int fileSyncLevel;
         long leaderHeartbeatTimeoutMs = 3_000;
         long launchTimeoutMs = 30_000;
@@ -258,7 +280,9 @@ public final class ClusterMember implements AutoCloseable
          * Read {@code key=value} settings: {@code id} (required), {@code dir} (required), {@code hosts}
          * (comma separated, one per member; default three times localhost), {@code portBase} (20000),
          * {@code aeronDir} (a directory in /dev/shm per member), {@code keyLength} (8), {@code maxValueLength} (64),
-         * {@code capacity} (1,000,000), {@code maxClients} (4,096), {@code fileSyncLevel} (0: the log is in each
+         * {@code capacity} (1,000,000), {@code maxClients} (4,096), {@code clientExpiryMs} (3,600,000: a client
+         * silent this long may be forgotten to make room), {@code pageSize} (4,096), {@code maxBatchOperations}
+         * (1,024), {@code fileSyncLevel} (0: the log is in each
          * member's page cache when committed; 1: fsynced), {@code heartbeatTimeoutMs} (3,000),
          * {@code launchTimeoutMs} (30,000).
          *
@@ -288,6 +312,9 @@ public final class ClusterMember implements AutoCloseable
                     case "maxValueLength": config.maxValueLength(Integer.parseInt(value)); break;
                     case "capacity": config.capacity(Integer.parseInt(value)); break;
                     case "maxClients": config.maxClients(Integer.parseInt(value)); break;
+                    case "clientExpiryMs": config.clientExpiryMs = Long.parseLong(value); break;
+                    case "pageSize": config.pageSize = Integer.parseInt(value); break;
+                    case "maxBatchOperations": config.maxBatchOperations = Integer.parseInt(value); break;
                     case "fileSyncLevel": config.fileSyncLevel(Integer.parseInt(value)); break;
                     case "heartbeatTimeoutMs": config.leaderHeartbeatTimeoutMs(Long.parseLong(value)); break;
                     case "launchTimeoutMs": config.launchTimeoutMs(Long.parseLong(value)); break;
@@ -305,6 +332,7 @@ public final class ClusterMember implements AutoCloseable
             return new String[]{"id=" + memberId, "dir=" + dir.getAbsolutePath(), "hosts=" + String.join(",", hosts),
                 "portBase=" + portBase, "aeronDir=" + aeronDir(), "keyLength=" + keyLength,
                 "maxValueLength=" + maxValueLength, "capacity=" + capacity, "maxClients=" + maxClients,
+                "clientExpiryMs=" + clientExpiryMs, "pageSize=" + pageSize, "maxBatchOperations=" + maxBatchOperations,
                 "fileSyncLevel=" + fileSyncLevel, "heartbeatTimeoutMs=" + leaderHeartbeatTimeoutMs,
                 "launchTimeoutMs=" + launchTimeoutMs};
         }
@@ -509,6 +537,15 @@ public final class ClusterMember implements AutoCloseable
             if (portBase < 1024 || portBase + 10 * hosts.length > 65535)
             {
                 throw new IllegalArgumentException("portBase out of range: portBase=" + portBase);
+            }
+            if (leaderHeartbeatTimeoutMs < 500 || leaderHeartbeatTimeoutMs > 30_000)
+            {
+                throw new IllegalArgumentException("heartbeatTimeoutMs must be in [500, 30000] (Aeron Cluster's " +
+                    "startup canvass must last twice it): " + leaderHeartbeatTimeoutMs);
+            }
+            if (fileSyncLevel < 0 || fileSyncLevel > 2)
+            {
+                throw new IllegalArgumentException("fileSyncLevel must be 0, 1 or 2: " + fileSyncLevel);
             }
         }
     }

@@ -23,7 +23,7 @@ public final class ClusterReads
      * Wait until the member's state reflects every request committed up to {@code position}.
      *
      * @param reader    a reader of the member's store.
-     * @param position  a cluster log position, e.g. from {@link ClusteredStoreClient.Listener#onApplied}.
+     * @param position  a cluster log position, e.g. from {@link ClusteredStoreListener#onApplied}.
      * @param timeoutNs how long to wait.
      * @param idle      between checks.
      * @return true once reached, false on timeout (the member is behind, or down).

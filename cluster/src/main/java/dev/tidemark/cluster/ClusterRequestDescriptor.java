@@ -45,6 +45,12 @@ public final class ClusterRequestDescriptor
     public static final int OUTCOME_WINDOW = 128;
 
     /**
+     * Longest request: what an ingress publication of 1 MiB terms carries in one message (an eighth of the term),
+     * less the cluster's session header and a margin. The members' log terms (4 MiB) carry it too.
+     */
+    public static final int MAX_LENGTH = 128 * 1024 - 128;
+
+    /**
      * Offset of the type word.
      */
     public static final int TYPE_OFFSET = 0;

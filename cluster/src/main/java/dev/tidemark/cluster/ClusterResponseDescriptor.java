@@ -31,7 +31,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  * </pre>
  * Position: for {@link #APPLIED}, the cluster log position just after the request (every member's state reflects
- * the request once its position reaches it); for {@link #OUT_OF_ORDER}, the request id the service expects next;
+ * the request once its position reaches it); for {@link #OUT_OF_ORDER} and {@link #UNKNOWN_CLIENT}, the request id
+ * the service expects next;
  * otherwise the log position of the request's processing.
  */
 public final class ClusterResponseDescriptor
@@ -65,6 +66,12 @@ public final class ClusterResponseDescriptor
      * A repeat of a request processed so long ago that its outcome is no longer kept.
      */
     public static final int EXPIRED = 4;
+
+    /**
+     * Not processed: the service does not know the client (its first request was lost, or the client was silent so
+     * long that the service forgot it); the position field is 1, the id the service expects.
+     */
+    public static final int UNKNOWN_CLIENT = 5;
 
     /**
      * Offset of the type word.
@@ -128,6 +135,8 @@ public final class ClusterResponseDescriptor
                 return "OUT_OF_ORDER";
             case EXPIRED:
                 return "EXPIRED";
+            case UNKNOWN_CLIENT:
+                return "UNKNOWN_CLIENT";
             default:
                 return "UNKNOWN(" + status + ")";
         }

@@ -31,7 +31,7 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +-------------------------------+ 32              | Type: ASCII TMSC (0x43534d54) |
  *  | Client count                  |                 +-------------------------------+  4
  *  +-------------------------------+ 36              | Reserved (0)                  |
- *  | Reserved (0)                  |                 +-------------------------------+  8
+ *  | Max batch operations          |                 +-------------------------------+  8
  *  +-------------------------------+ 40              | Client id (8)                 |
  *  | Requests applied (8)          |                 +-------------------------------+ 16
  *  +-------------------------------+ 48              | Last request id (8)           |
@@ -44,17 +44,18 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +-------------------------------+  4              +-------------------------------+
  *  | Pages sent                    |
  *  +-------------------------------+  8
- *  | CRC32C of the sent pages'     |
- *  | (index, CRC) pairs            |
+ *  | CRC32C of BEGIN, every PAGE's |
+ *  | 16-byte header, every CLIENT  |
  *  +-------------------------------+ 12
  *  | Entry count                   |
  *  +-------------------------------+ 16
  *  | Client count                  |
  *  +-------------------------------+ 20
  * </pre>
- * Pages not sent are all zeros. A load checks every page's CRC as it lands, the END's counts and CRC against what
- * arrived, and the entry count against the entries the loaded table holds; a snapshot that ends before its END is
- * refused. The page size and geometry must equal the loading member's store.
+ * Pages not sent are all zeros. A load checks every page's CRC as it lands, the END's counts and its CRC (over BEGIN,
+ * every PAGE header and every CLIENT, in order) against what arrived, and the entry count against the entries the
+ * loaded table holds; a snapshot that ends before its END is refused. The geometry, page size and max batch
+ * operations must equal the loading member's.
  */
 public final class ClusterSnapshotDescriptor
 {
@@ -62,6 +63,11 @@ public final class ClusterSnapshotDescriptor
      * Snapshot format version.
      */
     public static final int VERSION = 1;
+
+    /**
+     * Longest PAGE message: what the snapshot publication (1 MiB IPC terms) carries in one message, an eighth of it.
+     */
+    public static final int MAX_PAGE_MESSAGE = 128 * 1024;
 
     /**
      * Type of the BEGIN message, ASCII {@code TMSB}.
@@ -129,9 +135,14 @@ public final class ClusterSnapshotDescriptor
     public static final int BEGIN_CLIENT_COUNT_OFFSET = BEGIN_ENTRY_COUNT_OFFSET + SIZE_OF_INT;
 
     /**
+     * BEGIN: offset of the max batch operations (a setting every member must share).
+     */
+    public static final int BEGIN_MAX_BATCH_OPERATIONS_OFFSET = BEGIN_CLIENT_COUNT_OFFSET + SIZE_OF_INT;
+
+    /**
      * BEGIN: offset of the requests applied so far.
      */
-    public static final int BEGIN_APPLIED_OFFSET = BEGIN_CLIENT_COUNT_OFFSET + SIZE_OF_INT + SIZE_OF_INT;
+    public static final int BEGIN_APPLIED_OFFSET = BEGIN_MAX_BATCH_OPERATIONS_OFFSET + SIZE_OF_INT;
 
     /**
      * BEGIN: offset of the log position the snapshot matches.
@@ -190,7 +201,7 @@ public final class ClusterSnapshotDescriptor
     public static final int END_PAGES_OFFSET = TYPE_OFFSET + SIZE_OF_INT;
 
     /**
-     * END: offset of the CRC32C over the sent pages' (index, CRC) pairs.
+     * END: offset of the CRC32C over BEGIN, every PAGE's header and every CLIENT, in order.
      */
     public static final int END_PAGES_CRC_OFFSET = END_PAGES_OFFSET + SIZE_OF_INT;
 

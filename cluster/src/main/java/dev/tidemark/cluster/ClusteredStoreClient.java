@@ -5,7 +5,6 @@ package dev.tidemark.cluster;
 
 import dev.tidemark.archive.ChangeMessageDescriptor;
 import dev.tidemark.archive.ChangeMessageFlyweight;
-import dev.tidemark.store.BatchDescriptor;
 import dev.tidemark.store.StoreBatch;
 import io.aeron.Aeron;
 import io.aeron.cluster.client.AeronCluster;
@@ -77,7 +76,7 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
     private ClusteredStoreClient(final ClusterClientContext ctx)
     {
         this.ctx = ctx;
-        this.clientId = 0 != ctx.clientId ? ctx.clientId : newClientId();
+        this.clientId = newClientId();
         MediaDriver launched = null;
         Aeron client = null;
         try
@@ -106,8 +105,7 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         this.aeron = client;
         this.batch = StoreBatch.forGeometry(ctx.keyLength, ctx.maxValueLength, ctx.maxBatchOperations);
         this.ownBatch = StoreBatch.forGeometry(ctx.keyLength, ctx.maxValueLength, ctx.maxBatchOperations);
-        final int maxLength = maxRequestLength(ctx.keyLength, ctx.maxValueLength, ctx.maxBatchOperations);
-        this.message = new ChangeMessageFlyweight(maxLength);
+        this.message = new ChangeMessageFlyweight(ClusterRequestDescriptor.MAX_LENGTH);
         this.requests = new RequestWindow(ctx.window);
     }
 
@@ -142,26 +140,6 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
             client.close();
             throw ex;
         }
-    }
-
-    /**
-     * The longest request for a store of these settings: the envelope, a change message header and the longest
-     * batch.
-     *
-     * @param keyLength      key length.
-     * @param maxValueLength max value length.
-     * @param maxOperations  most operations in a batch.
-     * @return bytes.
-     */
-    public static int maxRequestLength(final int keyLength, final int maxValueLength, final int maxOperations)
-    {
-        final long length = ClusterRequestDescriptor.MIN_LENGTH + (long)maxOperations *
-            BatchDescriptor.operationLength(keyLength, BatchDescriptor.PUT, maxValueLength);
-        if (length > Integer.MAX_VALUE / 2)
-        {
-            throw new IllegalArgumentException("requests would be too long: length=" + length);
-        }
-        return (int)length;
     }
 
     /**
@@ -292,6 +270,10 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
             return work + 1;
         }
         work += send(nowNs);
+        if (requests.isOldestOlderThan(nowNs, ctx.requestTimeoutNs))
+        {
+            forgotten("no answer within " + ctx.requestTimeoutNs / 1_000_000 + " ms");
+        }
         if (requests.isOldestOverdue(nowNs, ctx.resendTimeoutNs))
         {
             requests.resendFrom(requests.oldest); // an answer or a request was lost: repeats are answered alike
@@ -413,24 +395,27 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
             return;
         }
         final int status = buffer.getInt(offset + STATUS_OFFSET, ORDER);
-        final long requestId = buffer.getLong(offset + REQUEST_ID_OFFSET, ORDER);
+        final long requestId = buffer.getLong(offset + REQUEST_ID_OFFSET, ORDER) + requests.base;
         final long position = buffer.getLong(offset + POSITION_OFFSET, ORDER);
         if (!requests.isUnanswered(requestId))
         {
-            return; // an answer to a repeat already answered
+            return; // an answer to a repeat already answered, or to a request given up
         }
-        if (OUT_OF_ORDER == status)
+        if (OUT_OF_ORDER == status || UNKNOWN_CLIENT == status)
         {
-            if (position >= requests.oldest && position < requests.nextToSend)
+            final long expected = position + requests.base;
+            if (UNKNOWN_CLIENT == status && requests.oldest > requests.base + 1)
             {
-                requests.resendFrom(position);
+                // Requests of this id were answered before, so the service forgot the client: what is unanswered
+                // may or may not have been applied.
+                forgotten("the service no longer remembers client " + clientId);
+            }
+            else if (expected >= requests.oldest && expected < requests.nextToSend)
+            {
+                requests.resendFrom(expected);
                 resends++;
             }
-            else if (position < requests.oldest)
-            {
-                forgotten();
-            }
-            return;
+            return; // a stale answer (the expected id already answered) changes nothing
         }
         final int reasonLength = Math.min(Math.max(0, buffer.getInt(offset + REASON_LENGTH_OFFSET, ORDER)),
             Math.min(MAX_REASON_LENGTH, length - REASON_OFFSET));
@@ -460,6 +445,11 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         final long requestId = requests.next;
         final int length = ClusterRequestDescriptor.MESSAGE_OFFSET + ChangeMessageDescriptor.HEADER_LENGTH +
             operations.length();
+        if (length > ClusterRequestDescriptor.MAX_LENGTH)
+        {
+            throw new IllegalArgumentException("request too long: length=" + length + " max=" +
+                ClusterRequestDescriptor.MAX_LENGTH + " (split the batch)");
+        }
         final ExpandableDirectByteBuffer request = staging;
         request.checkLimit(length);
         request.putInt(ClusterRequestDescriptor.TYPE_OFFSET, ClusterRequestDescriptor.TYPE, ORDER);
@@ -469,7 +459,7 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         request.putBytes(messageOffset + ChangeMessageDescriptor.OPERATIONS_OFFSET, operations.buffer(),
             operations.offset(), operations.length());
         message.wrapForWrite(request, messageOffset, length - messageOffset)
-            .writeHeader(requestId, operations.operationCount(), operations.length())
+            .writeHeader(requestId - requests.base, operations.operationCount(), operations.length())
             .seal();
         requests.claim(length).putBytes(0, request, 0, length);
         requests.commit(length, future, System.nanoTime());
@@ -551,19 +541,26 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         }
     }
 
-    private void forgotten()
+    @SuppressWarnings("unchecked")
+    private void forgotten(final String why)
     {
-        final long last = requests.next;
-        for (long id = requests.oldest; id < last; id++)
+        final long oldId = clientId;
+        clientId = newClientId(); // first: a request made while the listener is told goes out under the new id
+        final int count = requests.forgetAll();
+        final String reason = why + " (client " + oldId + "); the request may or may not have been applied";
+        for (int i = 0; i < count; i++)
         {
-            if (requests.isUnanswered(id))
+            final long id = requests.forgottenId(i);
+            final CompletableFuture<Long> future = (CompletableFuture<Long>)requests.forgottenFuture(i);
+            if (null != future)
             {
-                complete(id, EXPIRED, 0, "the service no longer remembers client " + clientId +
-                    "; the request may or may not have been applied");
+                future.completeExceptionally(new ClusterRejectedException(EXPIRED, reason));
+            }
+            else if (null != ctx.listener)
+            {
+                ctx.listener.onRejected(id, EXPIRED, reason);
             }
         }
-        clientId = newClientId();
-        requests.restart();
     }
 
     private String reason(final DirectBuffer buffer, final int offset, final int length)

@@ -52,7 +52,7 @@ import static dev.tidemark.cluster.ClusterResponseDescriptor.*;
 public final class ClusteredStoreService implements ClusteredService
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    private static final int EGRESS_ATTEMPTS = 10_000;
+    private static final int EGRESS_ATTEMPTS = 8;
 
     private final StoreContext storeContext;
     private final ClientTable clients;
@@ -68,18 +68,29 @@ public final class ClusteredStoreService implements ClusteredService
     private long lastSnapshotNs;
     private long responsesDropped;
     private String rejection;
+    private final long clientExpiryMs;
+    private long clientExpiry;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
 
     /**
      * A service over the store these settings describe.
      *
      * @param storeContext the member's store: its directory (one per member) and geometry, the same on every member.
-     * @param maxClients   clients remembered for answering repeats (see {@link ClientTable}).
+     * @param maxClients     clients remembered for answering repeats (see {@link ClientTable}); the same on every
+     *                       member.
+     * @param clientExpiryMs how long a client must have been silent (cluster time) before the service may forget
+     *                       it to make room for a new one; at least 10 minutes, far above a client's request
+     *                       timeout, so that no request of a forgotten client is ever still being resent.
      */
-    public ClusteredStoreService(final StoreContext storeContext, final int maxClients)
+    public ClusteredStoreService(final StoreContext storeContext, final int maxClients, final long clientExpiryMs)
     {
+        if (clientExpiryMs < 600_000)
+        {
+            throw new IllegalArgumentException("clientExpiryMs must be at least 600000: " + clientExpiryMs);
+        }
         this.storeContext = storeContext;
         this.clients = new ClientTable(maxClients);
+        this.clientExpiryMs = clientExpiryMs;
     }
 
     /**
@@ -102,12 +113,20 @@ public final class ClusteredStoreService implements ClusteredService
         }
         image = new TableImage(store);
         batch = store.newBatch();
-        message = new ChangeMessageFlyweight(ClusteredStoreClient.maxRequestLength(
-            store.keyLength(), store.maxValueLength(), storeContext.maxBatchOperations()));
+        message = new ChangeMessageFlyweight(ClusterRequestDescriptor.MAX_LENGTH);
+        if (ClusterSnapshotDescriptor.pageLength(image.pageSize()) > ClusterSnapshotDescriptor.MAX_PAGE_MESSAGE)
+        {
+            final int pageSize = image.pageSize();
+            store.closeWithoutCheckpoint();
+            throw new ClusterException("page size " + pageSize + " is too large for the snapshot's messages (at most " +
+                (ClusterSnapshotDescriptor.MAX_PAGE_MESSAGE - ClusterSnapshotDescriptor.PAGE_BYTES_OFFSET) + ")");
+        }
+
         if (null != snapshotImage)
         {
             final long start = System.nanoTime();
-            applied = snapshots.load(snapshotImage, store, image, clients, cluster.idleStrategy());
+            applied = snapshots.load(snapshotImage, store, image, clients, storeContext.maxBatchOperations(),
+                cluster.idleStrategy());
             System.out.println("tidemark: member " + cluster.memberId() + " loaded snapshot entries=" + store.size() +
                 " clients=" + clients.count() + " position=" + store.lastPosition() + " in " +
                 (System.nanoTime() - start) / 1000 + " us");
@@ -151,10 +170,11 @@ public final class ClusteredStoreService implements ClusteredService
         final long clientId = buffer.getLong(offset + CLIENT_ID_OFFSET, ORDER);
         message.wrap(buffer, offset + MESSAGE_OFFSET, length - MESSAGE_OFFSET);
         final long requestId = message.sequence();
-        if (0 == clientId || requestId < 1)
+        if (0 == clientId || requestId < 1 || 0 != buffer.getInt(offset + ClusterRequestDescriptor.RESERVED_OFFSET,
+            ORDER))
         {
-            respond(session, INVALID, clientId, requestId, position,
-                "client id and request id must be positive: clientId=" + clientId + " requestId=" + requestId);
+            respond(session, INVALID, clientId, requestId, position, "client id and request id must be positive " +
+                "and the reserved word 0: clientId=" + clientId + " requestId=" + requestId);
             return;
         }
 
@@ -163,10 +183,26 @@ public final class ClusteredStoreService implements ClusteredService
         {
             if (1 != requestId)
             {
-                respond(session, OUT_OF_ORDER, clientId, requestId, 1, "unknown client: start at request 1");
+                respond(session, UNKNOWN_CLIENT, clientId, requestId, 1, "unknown client: start at request 1");
                 return;
             }
-            slot = clients.add(clientId, timestamp);
+            final String problem = message.validate();
+            if (null != problem)
+            {
+                respond(session, INVALID, clientId, requestId, position, problem); // a stranger's garbage: not kept
+                return;
+            }
+            if (0 == clientExpiry) // the cluster's time unit is known once the log is read, not at onStart
+            {
+                clientExpiry = cluster.timeUnit().convert(clientExpiryMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            slot = clients.add(clientId, timestamp, timestamp - clientExpiry);
+            if (slot < 0)
+            {
+                respond(session, INVALID, clientId, requestId, position, "too many clients: " + clients.count() +
+                    " remembered, none silent long enough to be forgotten");
+                return;
+            }
         }
         clients.seen(slot, timestamp);
         final long last = clients.lastRequestId(slot);
@@ -214,6 +250,7 @@ public final class ClusteredStoreService implements ClusteredService
             rejection = ex.getMessage();
             return INVALID;
         }
+        store.checkWritable(); // a local fault (closed, wrong thread) is thrown, never recorded as a decision
         try
         {
             // Atomic: a batch that would overflow the table at any step is refused before anything changes.
@@ -273,7 +310,7 @@ public final class ClusteredStoreService implements ClusteredService
                 }
                 return;
             }
-            cluster.idleStrategy().idle();
+            Thread.onSpinWait(); // never parked: the log waits behind the service
         }
         responsesDropped++;
     }
@@ -294,7 +331,7 @@ public final class ClusteredStoreService implements ClusteredService
     {
         final long start = System.nanoTime();
         snapshots.write(snapshotPublication, store, image, clients, applied, store.lastPosition(),
-            cluster.idleStrategy());
+            storeContext.maxBatchOperations(), cluster.idleStrategy());
         lastSnapshotNs = System.nanoTime() - start;
         System.out.println("tidemark: member " + cluster.memberId() + " snapshot entries=" + store.size() +
             " pages=" + snapshots.lastPagesSent + " bytes=" + snapshots.lastBytesSent + " clients=" + clients.count() +

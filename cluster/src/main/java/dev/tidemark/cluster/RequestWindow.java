@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A client's requests from the oldest unanswered to the newest made, each kept encoded until answered so it can be
  * sent again: ids {@code [oldest, next)}, at most {@code size} of them, in a ring by {@code id % size}. Ids below
- * {@code nextToSend} have been offered on the current session. Client thread only.
+ * {@code nextToSend} have been offered on the current session. The ids the caller sees only grow; on the wire a
+ * request carries {@code id - base}, which starts at 1 for each client id the client takes. Client thread only.
  */
 final class RequestWindow
 {
@@ -19,8 +20,12 @@ final class RequestWindow
     private final ExpandableDirectByteBuffer[] requests;
     private final int[] lengths;
     private final long[] sentNs;
+    private final long[] enqueuedNs;
     private final boolean[] answered;
     private final CompletableFuture<?>[] futures;
+    private final long[] forgottenIds;
+    private final CompletableFuture<?>[] forgottenFutures;
+    long base;
     long next = 1;
     long oldest = 1;
     long nextToSend = 1;
@@ -31,8 +36,11 @@ final class RequestWindow
         requests = new ExpandableDirectByteBuffer[size];
         lengths = new int[size];
         sentNs = new long[size];
+        enqueuedNs = new long[size];
         answered = new boolean[size];
         futures = new CompletableFuture<?>[size];
+        forgottenIds = new long[size];
+        forgottenFutures = new CompletableFuture<?>[size];
         for (int i = 0; i < size; i++)
         {
             requests[i] = new ExpandableDirectByteBuffer(256);
@@ -60,6 +68,7 @@ final class RequestWindow
     long commit(final int length, final CompletableFuture<?> future, final long nowNs)
     {
         final int slot = slot(next);
+        enqueuedNs[slot] = nowNs;
         lengths[slot] = length;
         answered[slot] = false;
         futures[slot] = future;
@@ -96,6 +105,14 @@ final class RequestWindow
     boolean isOldestOverdue(final long nowNs, final long timeoutNs)
     {
         return oldest < nextToSend && nowNs - sentNs[slot(oldest)] > timeoutNs;
+    }
+
+    /**
+     * @return true if the oldest unanswered request was made longer ago than the timeout.
+     */
+    boolean isOldestOlderThan(final long nowNs, final long timeoutNs)
+    {
+        return oldest < next && nowNs - enqueuedNs[slot(oldest)] > timeoutNs;
     }
 
     /**
@@ -149,13 +166,43 @@ final class RequestWindow
     }
 
     /**
-     * Start numbering again at 1, every request answered (a new client id).
+     * Give up on every unanswered request and number the next from 1 on the wire (the client takes a new id). The
+     * requests given up are left in {@link #forgottenId(int)} and {@link #forgottenFuture(int)}, to be told after
+     * the window is already in its new state, so a request made while they are told is kept.
+     *
+     * @return how many were given up.
      */
-    void restart()
+    int forgetAll()
     {
-        next = 1;
-        oldest = 1;
-        nextToSend = 1;
+        int count = 0;
+        for (long id = oldest; id < next; id++)
+        {
+            final int slot = slot(id);
+            if (!answered[slot])
+            {
+                forgottenIds[count] = id;
+                forgottenFutures[count] = futures[slot];
+                count++;
+                answered[slot] = true;
+                futures[slot] = null;
+            }
+        }
+        base = next - 1;
+        oldest = next;
+        nextToSend = next;
+        return count;
+    }
+
+    long forgottenId(final int index)
+    {
+        return forgottenIds[index];
+    }
+
+    CompletableFuture<?> forgottenFuture(final int index)
+    {
+        final CompletableFuture<?> future = forgottenFutures[index];
+        forgottenFutures[index] = null;
+        return future;
     }
 
     private int slot(final long id)

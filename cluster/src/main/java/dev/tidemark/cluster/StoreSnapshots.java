@@ -16,7 +16,6 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import io.aeron.DirectBufferVector;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
@@ -31,11 +30,10 @@ final class StoreSnapshots
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
-    private final UnsafeBuffer header = new UnsafeBuffer(ByteBuffer.allocateDirect(CLIENT_LENGTH));
+    private final UnsafeBuffer header = new UnsafeBuffer(new byte[CLIENT_LENGTH]);
     private final DirectBufferVector headerVector = new DirectBufferVector();
     private final DirectBufferVector pageVector = new DirectBufferVector();
     private final DirectBufferVector[] pageVectors = {headerVector, pageVector};
-    private final UnsafeBuffer pairs = new UnsafeBuffer(new byte[8]);
     private final CRC32C crc = new CRC32C();
 
     long lastPagesSent;
@@ -51,6 +49,7 @@ final class StoreSnapshots
         final ClientTable clients,
         final long applied,
         final long position,
+        final int maxBatchOperations,
         final IdleStrategy idle)
     {
         header.putInt(TYPE_OFFSET, BEGIN_TYPE, ORDER);
@@ -62,12 +61,13 @@ final class StoreSnapshots
         header.putInt(BEGIN_PAGE_COUNT_OFFSET, image.pageCount(), ORDER);
         header.putInt(BEGIN_ENTRY_COUNT_OFFSET, store.size(), ORDER);
         header.putInt(BEGIN_CLIENT_COUNT_OFFSET, clients.count(), ORDER);
-        header.putInt(BEGIN_CLIENT_COUNT_OFFSET + Integer.BYTES, 0, ORDER);
+        header.putInt(BEGIN_MAX_BATCH_OPERATIONS_OFFSET, maxBatchOperations, ORDER);
         header.putLong(BEGIN_APPLIED_OFFSET, applied, ORDER);
         header.putLong(BEGIN_POSITION_OFFSET, position, ORDER);
+        crc.reset();
+        crc.update(header.byteArray(), 0, BEGIN_LENGTH);
         offer(publication, header, BEGIN_LENGTH, idle);
 
-        crc.reset();
         int sent = 0;
         long bytes = BEGIN_LENGTH;
         for (int page = 0, pages = image.pageCount(); page < pages; page++)
@@ -83,8 +83,8 @@ final class StoreSnapshots
             header.putInt(PAGE_CRC_OFFSET + Integer.BYTES, 0, ORDER);
             headerVector.reset(header, 0, PAGE_BYTES_OFFSET);
             pageVector.reset(image.page(page), 0, image.pageSize());
+            crc.update(header.byteArray(), 0, PAGE_BYTES_OFFSET);
             offerVectors(publication, idle);
-            addPair(page, pageCrc);
             sent++;
             bytes += pageLength(image.pageSize());
         }
@@ -100,6 +100,7 @@ final class StoreSnapshots
             {
                 header.putLong(CLIENT_OUTCOMES_OFFSET + i * Long.BYTES, clients.outcomeAt(slot, i), ORDER);
             }
+            crc.update(header.byteArray(), 0, CLIENT_LENGTH);
             offer(publication, header, CLIENT_LENGTH, idle);
             bytes += CLIENT_LENGTH;
         }
@@ -124,9 +125,10 @@ final class StoreSnapshots
         final StateStore store,
         final TableImage image,
         final ClientTable clients,
+        final int maxBatchOperations,
         final IdleStrategy idle)
     {
-        final Loader loader = new Loader(store, image, clients);
+        final Loader loader = new Loader(store, image, clients, maxBatchOperations);
         final ImageFragmentAssembler assembler = new ImageFragmentAssembler(loader);
         image.beginLoad();
         while (!loader.done)
@@ -144,13 +146,6 @@ final class StoreSnapshots
             idle.idle(fragments);
         }
         return loader.applied;
-    }
-
-    private void addPair(final int page, final int pageCrc)
-    {
-        pairs.putInt(0, page, ORDER);
-        pairs.putInt(4, pageCrc, ORDER);
-        crc.update(pairs.byteArray(), 0, 8);
     }
 
     private void offerVectors(final ExclusivePublication publication, final IdleStrategy idle)
@@ -191,7 +186,9 @@ final class StoreSnapshots
         private final TableImage image;
         private final ClientTable clients;
         private final long[] outcomes = new long[ClusterRequestDescriptor.OUTCOME_WINDOW];
-        private final CRC32C pairsCrc = new CRC32C();
+        private final CRC32C messagesCrc = new CRC32C();
+        private final byte[] scratch = new byte[CLIENT_LENGTH];
+        private final int maxBatchOperations;
         private boolean begun;
         private boolean done;
         private int expectedEntries;
@@ -201,8 +198,9 @@ final class StoreSnapshots
         private long applied;
         private RuntimeException failure;
 
-        Loader(final StateStore store, final TableImage image, final ClientTable clients)
+        Loader(final StateStore store, final TableImage image, final ClientTable clients, final int maxBatchOperations)
         {
+            this.maxBatchOperations = maxBatchOperations;
             this.store = store;
             this.image = image;
             this.clients = clients;
@@ -210,12 +208,17 @@ final class StoreSnapshots
 
         public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
         {
-            if (done || null != failure || length < Integer.BYTES)
+            if (done || null != failure)
             {
-                return; // the container's own snapshot marks come before BEGIN and are not ours; nothing after END
+                return; // nothing after END is ours
             }
             try
             {
+                if (length < Integer.BYTES)
+                {
+                    check(!begun, "a message of " + length + " bytes after BEGIN");
+                    return; // not ours
+                }
                 final int type = buffer.getInt(offset + TYPE_OFFSET, ORDER);
                 if (BEGIN_TYPE == type)
                 {
@@ -232,6 +235,8 @@ final class StoreSnapshots
                 else if (CLIENT_TYPE == type)
                 {
                     check(length == CLIENT_LENGTH, "CLIENT message length=" + length);
+                    addToCrc(buffer, offset, CLIENT_LENGTH);
+                    check(0 != buffer.getLong(offset + CLIENT_ID_OFFSET, ORDER), "a CLIENT with client id 0");
                     for (int i = 0; i < outcomes.length; i++)
                     {
                         outcomes[i] = buffer.getLong(offset + CLIENT_OUTCOMES_OFFSET + i * Long.BYTES, ORDER);
@@ -269,10 +274,16 @@ final class StoreSnapshots
                 buffer.getInt(offset + BEGIN_CAPACITY_OFFSET, ORDER),
                 buffer.getInt(offset + BEGIN_PAGE_SIZE_OFFSET, ORDER));
             check(null == differs, "the snapshot's store does not match this member's: " + differs);
+            final int batchOperations = buffer.getInt(offset + BEGIN_MAX_BATCH_OPERATIONS_OFFSET, ORDER);
+            check(batchOperations == maxBatchOperations, "the snapshot's maxBatchOperations=" + batchOperations +
+                " but this member's is " + maxBatchOperations + " (members must agree on every setting)");
+            final long position = buffer.getLong(offset + BEGIN_POSITION_OFFSET, ORDER);
+            check(position >= 0, "BEGIN position=" + position);
+            addToCrc(buffer, offset, BEGIN_LENGTH);
             expectedEntries = buffer.getInt(offset + BEGIN_ENTRY_COUNT_OFFSET, ORDER);
             expectedClients = buffer.getInt(offset + BEGIN_CLIENT_COUNT_OFFSET, ORDER);
             applied = buffer.getLong(offset + BEGIN_APPLIED_OFFSET, ORDER);
-            store.logPosition(buffer.getLong(offset + BEGIN_POSITION_OFFSET, ORDER));
+            store.logPosition(position);
             begun = true;
         }
 
@@ -284,9 +295,7 @@ final class StoreSnapshots
                 " (page count " + image.pageCount() + ")");
             final int pageCrc = buffer.getInt(offset + PAGE_CRC_OFFSET, ORDER);
             image.loadPage(page, buffer, offset + PAGE_BYTES_OFFSET, pageCrc);
-            pairs.putInt(0, page, ORDER);
-            pairs.putInt(4, pageCrc, ORDER);
-            pairsCrc.update(pairs.byteArray(), 0, 8);
+            addToCrc(buffer, offset, PAGE_BYTES_OFFSET);
             lastPage = page;
             pages++;
         }
@@ -297,14 +306,24 @@ final class StoreSnapshots
             final int sent = buffer.getInt(offset + END_PAGES_OFFSET, ORDER);
             check(sent == pages, "END says pages=" + sent + " but " + pages + " arrived");
             final int sentCrc = buffer.getInt(offset + END_PAGES_CRC_OFFSET, ORDER);
-            check(sentCrc == (int)pairsCrc.getValue(), "END's page list CRC=0x" + Integer.toHexString(sentCrc) +
-                " does not match the pages that arrived");
+            check(sentCrc == (int)messagesCrc.getValue(), "END's CRC=0x" + Integer.toHexString(sentCrc) +
+                " does not match the BEGIN, page headers and clients that arrived");
+            final int endEntries = buffer.getInt(offset + END_ENTRY_COUNT_OFFSET, ORDER);
+            final int endClients = buffer.getInt(offset + END_CLIENT_COUNT_OFFSET, ORDER);
+            check(endEntries == expectedEntries && endClients == expectedClients, "END says entries=" + endEntries +
+                " clients=" + endClients + " but BEGIN says entries=" + expectedEntries + " clients=" + expectedClients);
             check(clients.count() == expectedClients, "BEGIN says clients=" + expectedClients + " but " +
                 clients.count() + " arrived");
             final int entries = image.endLoad();
             check(entries == expectedEntries, "BEGIN says entries=" + expectedEntries + " but the loaded table holds " +
                 entries);
             done = true;
+        }
+
+        private void addToCrc(final DirectBuffer buffer, final int offset, final int length)
+        {
+            buffer.getBytes(offset, scratch, 0, length);
+            messagesCrc.update(scratch, 0, length);
         }
 
         private void check(final boolean condition, final String problem)

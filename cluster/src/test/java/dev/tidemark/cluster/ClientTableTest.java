@@ -17,7 +17,7 @@ class ClientTableTest
     void shouldAnswerRepeatsWithinTheWindowOnly()
     {
         final ClientTable table = new ClientTable(4);
-        final int slot = table.add(11, 100);
+        final int slot = table.add(11, 100, Long.MAX_VALUE);
         for (long id = 1; id <= 300; id++)
         {
             table.record(slot, id, ClusterResponseDescriptor.APPLIED, 1000 + id);
@@ -33,11 +33,13 @@ class ClientTableTest
     void shouldForgetTheClientSeenLongestAgo()
     {
         final ClientTable table = new ClientTable(3);
-        table.add(1, 10);
-        table.add(2, 5);
-        table.add(3, 20);
+        table.add(1, 10, Long.MAX_VALUE);
+        table.add(2, 5, Long.MAX_VALUE);
+        table.add(3, 20, Long.MAX_VALUE);
         table.seen(table.slot(2), 30);
-        final int slot = table.add(4, 40);
+        assertEquals(-1, table.add(4, 40, 10), "nobody seen before 10: the new client is refused");
+        assertEquals(0, table.slot(1), "and nobody was forgotten");
+        final int slot = table.add(4, 40, 11);
         assertEquals(0, slot, "client 1, seen at 10, is replaced");
         assertEquals(-1, table.slot(1));
         assertEquals(0, table.lastRequestId(table.slot(4)));

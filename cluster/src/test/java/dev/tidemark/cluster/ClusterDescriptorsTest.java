@@ -39,6 +39,8 @@ class ClusterDescriptorsTest
         assertEquals(2, ClusterResponseDescriptor.INVALID);
         assertEquals(3, ClusterResponseDescriptor.OUT_OF_ORDER);
         assertEquals(4, ClusterResponseDescriptor.EXPIRED);
+        assertEquals(5, ClusterResponseDescriptor.UNKNOWN_CLIENT);
+        assertEquals(128 * 1024 - 128, ClusterRequestDescriptor.MAX_LENGTH);
     }
 
     @Test
@@ -57,7 +59,9 @@ class ClusterDescriptorsTest
         assertEquals(24, ClusterSnapshotDescriptor.BEGIN_PAGE_COUNT_OFFSET);
         assertEquals(28, ClusterSnapshotDescriptor.BEGIN_ENTRY_COUNT_OFFSET);
         assertEquals(32, ClusterSnapshotDescriptor.BEGIN_CLIENT_COUNT_OFFSET);
+        assertEquals(36, ClusterSnapshotDescriptor.BEGIN_MAX_BATCH_OPERATIONS_OFFSET);
         assertEquals(40, ClusterSnapshotDescriptor.BEGIN_APPLIED_OFFSET);
+        assertEquals(128 * 1024, ClusterSnapshotDescriptor.MAX_PAGE_MESSAGE);
         assertEquals(48, ClusterSnapshotDescriptor.BEGIN_POSITION_OFFSET);
         assertEquals(56, ClusterSnapshotDescriptor.BEGIN_LENGTH);
         assertEquals(4, ClusterSnapshotDescriptor.PAGE_INDEX_OFFSET);

@@ -47,6 +47,7 @@ class ClusteredStoreServiceTest
     File dir;
 
     private ClusterMember member;
+    private ClusterMember.Config config;
     private MediaDriver clientDriver;
     private AeronCluster session;
     private final Map<Long, long[]> answers = new HashMap<>(); // request id -> {status, position}
@@ -60,7 +61,7 @@ class ClusteredStoreServiceTest
     void start()
     {
         final int portBase = 29000 + 50 * ThreadLocalRandom.current().nextInt(30);
-        final ClusterMember.Config config = new ClusterMember.Config()
+        config = new ClusterMember.Config()
             .memberId(0)
             .hosts("localhost")
             .portBase(portBase)
@@ -146,11 +147,26 @@ class ClusteredStoreServiceTest
         expect(send(0, 1, put(5, 500)), INVALID);
         assertEquals(-1, valueOf(5));
 
-        // An unknown client must start at 1.
-        assertEquals(1, expect(send(88, 7, put(6, 600)), OUT_OF_ORDER)[1]);
+        // An unknown client must start at 1; a stranger's first request that fails its checks is not remembered.
+        assertEquals(1, expect(send(88, 7, put(6, 600)), UNKNOWN_CLIENT)[1]);
+        encode(99, 1, put(7, 700));
+        request.putInt(ClusterRequestDescriptor.RESERVED_OFFSET, 1, ORDER);
+        expect(offer(1, ClusterRequestDescriptor.MIN_LENGTH + batch.length()), INVALID);
+        answers.clear();
+        assertEquals(1, expect(send(99, 2, put(7, 700)), UNKNOWN_CLIENT)[1], "the refused request 1 registered nobody");
         expect(send(88, 1, put(6, 600)), APPLIED);
         assertEquals(600, valueOf(6));
         assertEquals(2, size(), "keys 1 and 6 only: nothing refused landed");
+    }
+
+    @Test
+    void shouldRefuseASecondMemberOnTheSameDirectoryLeavingTheFirstRunning()
+    {
+        final IllegalStateException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> ClusterMember.launch(config));
+        assertTrue(ex.getMessage().contains("already running"), ex.getMessage());
+        expect(send(3, 1, put(1, 1)), APPLIED);
+        assertEquals(1, valueOf(1));
     }
 
     @Test

@@ -112,7 +112,19 @@ class StoreSnapshotsTest
         assertRefused(messages, m -> put(m.get(0), ClusterSnapshotDescriptor.BEGIN_VERSION_OFFSET, 2),
             "version=2", 64, 20_000);
         assertRefused(messages, m -> put(m.get(0), ClusterSnapshotDescriptor.BEGIN_ENTRY_COUNT_OFFSET, 1),
-            "BEGIN says entries=1", 64, 20_000);
+            "END's CRC", 64, 20_000); // BEGIN's bytes are in END's CRC
+        assertRefused(messages, m -> put(m.get(indexOf(m, ClusterSnapshotDescriptor.END_TYPE, 0)),
+            ClusterSnapshotDescriptor.END_ENTRY_COUNT_OFFSET, 1), "END says entries=1", 64, 20_000);
+        assertRefused(messages, m -> flip(m, ClusterSnapshotDescriptor.CLIENT_TYPE, 0,
+            ClusterSnapshotDescriptor.CLIENT_LAST_REQUEST_OFFSET), "END's CRC", 64, 20_000);
+        assertRefused(messages, m -> flip(m, ClusterSnapshotDescriptor.CLIENT_TYPE, 1,
+            ClusterSnapshotDescriptor.CLIENT_OUTCOMES_OFFSET + 7), "END's CRC", 64, 20_000);
+        assertRefused(messages, m -> flip(m, ClusterSnapshotDescriptor.PAGE_TYPE, 1,
+            ClusterSnapshotDescriptor.PAGE_CRC_OFFSET), "fails its CRC", 64, 20_000);
+        assertRefused(messages, m -> put(m.get(0), ClusterSnapshotDescriptor.BEGIN_MAX_BATCH_OPERATIONS_OFFSET, 10),
+            "maxBatchOperations=10", 64, 20_000);
+        assertRefused(messages, m -> put(m.get(0), ClusterSnapshotDescriptor.BEGIN_APPLIED_OFFSET, 7),
+            "END's CRC", 64, 20_000);
         final int last = indexOf(messages, ClusterSnapshotDescriptor.PAGE_TYPE, 3);
         assertRefused(messages, m -> put(m.get(last), ClusterSnapshotDescriptor.PAGE_INDEX_OFFSET, 0),
             "after page", 64, 20_000);
@@ -161,17 +173,17 @@ class StoreSnapshotsTest
             store.logPosition(9_000);
             store.admitReaders();
             final ClientTable clients = new ClientTable(8);
-            clients.add(7, 1);
+            clients.add(7, 1, Long.MAX_VALUE);
             for (int id = 1; id <= 41; id++)
             {
                 clients.record(clients.slot(7), id, id == 41 ? ClusterResponseDescriptor.TABLE_FULL : 0, 737 + id);
             }
-            clients.add(8, 2);
+            clients.add(8, 2, Long.MAX_VALUE);
             try (ExclusivePublication publication = aeron.addExclusivePublication(CHANNEL, ++streamId);
                 Subscription subscription = aeron.addSubscription(CHANNEL, streamId))
             {
                 LocalCluster.await(publication::isConnected, 30_000, Thread::onSpinWait, "the subscription");
-                new StoreSnapshots().write(publication, store, new TableImage(store), clients, 12_345, 9_000,
+                new StoreSnapshots().write(publication, store, new TableImage(store), clients, 12_345, 9_000, 1024,
                     new BackoffIdleStrategy());
                 final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, header) ->
                 {
@@ -207,7 +219,7 @@ class StoreSnapshotsTest
                 LocalCluster.await(() -> publication.offer(buffer) > 0, 30_000, Thread::onSpinWait, "offer");
             }
             CloseHelper.close(publication); // the image ends after the last message
-            final long applied = new StoreSnapshots().load(image, store, new TableImage(store), clients,
+            final long applied = new StoreSnapshots().load(image, store, new TableImage(store), clients, 1024,
                 new BackoffIdleStrategy());
             after.accept(store);
             return applied;

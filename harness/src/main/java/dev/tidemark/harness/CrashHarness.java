@@ -19,7 +19,7 @@ import java.util.List;
  * pulls the power on their filesystem, and has the next child verify the recovered state against the model:
  * exactly the state after k operations, last acknowledged &lt;= k &lt;= last intended, invariants intact.
  * <pre>
- * crash --scenario all|kill9|external|killpoints|powerloss|corruption|diskfull|fsync|doubleopen|recoverycrash|idle|rto
+ * crash --scenario all|kill9|external|killpoints|powerloss|corruption|diskfull|fsync|doubleopen|recoverycrash|idle|cluster|rto
  *       [--cycles N] [--seed S] [--level none|recorded|synced] [--dir workDir] [--child-property name=value]
  * </pre>
  * Prints a progress line per cycle and a table per scenario; exits 1 on any violation or unexpected failure.
@@ -29,15 +29,15 @@ import java.util.List;
  * a recovery time objective) runs only when named, never in {@code all}.
  * <p>
  * This class holds the command line, the catalogue of scenarios and the run through them; the scenarios are in
- * {@link KillScenarios}, {@link ExternalArchiveScenario}, {@link PowerLossScenario}, {@link CorruptionScenario} and
- * {@link StorageFaultScenarios}, the store directories they reopen in {@link Lineage}, what they share in
+ * {@link KillScenarios}, {@link ExternalArchiveScenario}, {@link PowerLossScenario}, {@link CorruptionScenario},
+ * {@link StorageFaultScenarios} and {@link ClusterScenario}, the store directories they reopen in {@link Lineage}, what they share in
  * {@link CrashRun}, and the closing table in {@link CrashReport}.
  */
 public final class CrashHarness
 {
     static final String[] SCENARIOS = {
         "kill9", "external", "killpoints", "powerloss", "corruption", "diskfull", "fsync", "doubleopen",
-        "recoverycrash", "idle" };
+        "recoverycrash", "idle", "cluster" };
 
     private final long seed;
     private final int cycles;
@@ -184,6 +184,7 @@ public final class CrashHarness
                     case "recoverycrash": kills.recoveryCrash(result); break;
                     case "idle": kills.idle(result); break;
                     case "rto": new RecoveryObjectiveScenario(crashRun).run(result); break;
+                    case "cluster": new ClusterScenario(crashRun).run(result); break;
                     default: throw new IllegalArgumentException("unknown scenario: " + scenario);
                 }
             }

@@ -80,6 +80,11 @@ class CrashHarnessTest
                 assertNull(powerLoss.skipped, name + " skipped though xfsprogs is installed and we are root");
             }
         }
+        final CrashHarness.Result cluster = results.stream().filter((r) -> r.name.equals("cluster")).findFirst()
+            .orElseThrow(() -> new AssertionError("no cluster result:\n" + report));
+        assertNull(cluster.skipped);
+        assertTrue(cluster.cycles >= 3 && cluster.acknowledged > 0 && cluster.batchesOverMtu > 0 &&
+            cluster.valuesAtMax > 0, "the cluster scenario's kills and shapes:\n" + report);
         assertTrue(failed.isEmpty(), "failed, seed " + seed + ": " + failed + "\n" + report);
         assertTrue(kill9.cycles >= SHORT_TIER_CYCLES, "at least " + SHORT_TIER_CYCLES + " kill -9 cycles");
         assertTrue(kill9.acknowledged > 0);

@@ -14,9 +14,10 @@ import java.util.Random;
 /**
  * A client's varied writes (puts of every value length up to the max, removes, batches of up to 40 operations, some
  * over one MTU) and the model of what the cluster must hold: each request is applied to the model when it and every
- * earlier request are answered, APPLIED ones only, in request order, as the service applies them.
+ * earlier request are answered, APPLIED ones only, in request order, as the service applies them. Used by the tests
+ * and the crash harness's {@code cluster} scenario; the listener of the client it writes through.
  */
-final class ClusterWorkload implements ClusteredStoreListener
+public final class ClusterWorkload implements ClusteredStoreListener
 {
     private static final int KEYS = 2_000;
 
@@ -32,6 +33,8 @@ final class ClusterWorkload implements ClusteredStoreListener
     long maxAppliedPosition;
     long batchesOverMtu;
     long valuesAtMax;
+    int largestBatchLength;
+    int largestBatchOperations;
 
     private static final class Request
     {
@@ -47,7 +50,11 @@ final class ClusterWorkload implements ClusteredStoreListener
         }
     }
 
-    ClusterWorkload(final long seed, final int maxValueLength)
+    /**
+     * @param seed           of the random choices.
+     * @param maxValueLength the store's max value length (at least 16: a value holds its key and a version).
+     */
+    public ClusterWorkload(final long seed, final int maxValueLength)
     {
         this.random = new Random(seed);
         this.maxValueLength = maxValueLength;
@@ -56,8 +63,13 @@ final class ClusterWorkload implements ClusteredStoreListener
 
     /**
      * Make requests until {@code count} more were made, polling the client all the while.
+     *
+     * @param client    the client, with this workload as its listener.
+     * @param count     requests to make.
+     * @param timeoutMs how long they may take.
+     * @throws AssertionError on timeout, or if a request is refused other than for a full table.
      */
-    void write(final ClusteredStoreClient client, final int count, final long timeoutMs)
+    public void write(final ClusteredStoreClient client, final int count, final long timeoutMs)
     {
         final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         int made = 0;
@@ -80,7 +92,13 @@ final class ClusterWorkload implements ClusteredStoreListener
         }
     }
 
-    void drain(final ClusteredStoreClient client, final long timeoutMs)
+    /**
+     * Poll until every request is answered.
+     *
+     * @param client    the client.
+     * @param timeoutMs how long.
+     */
+    public void drain(final ClusteredStoreClient client, final long timeoutMs)
     {
         LocalCluster.await(() -> 0 == client.unanswered(), timeoutMs, client::poll,
             "every request answered (unanswered=" + client.unanswered() + ")");
@@ -124,6 +142,11 @@ final class ClusterWorkload implements ClusteredStoreListener
                 }
             }
             id = client.apply(batch);
+            if (ClusteredStoreClient.WINDOW_FULL != id)
+            {
+                largestBatchLength = Math.max(largestBatchLength, batch.length());
+                largestBatchOperations = Math.max(largestBatchOperations, operations);
+            }
             if (batch.length() > 1408 && ClusteredStoreClient.WINDOW_FULL != id)
             {
                 batchesOverMtu++;
@@ -156,6 +179,9 @@ final class ClusterWorkload implements ClusteredStoreListener
         return LocalCluster.hex(new UnsafeBuffer(value.byteArray(), 0, length));
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public void onApplied(final long requestId, final long position)
     {
         final Request request = requests.get(requestId);
@@ -165,6 +191,9 @@ final class ClusterWorkload implements ClusteredStoreListener
         settle();
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public void onRejected(final long requestId, final int status, final String reason)
     {
         if (ClusterResponseDescriptor.TABLE_FULL != status)
@@ -203,7 +232,28 @@ final class ClusterWorkload implements ClusteredStoreListener
         }
     }
 
-    Map<Long, String> model()
+    /**
+     * @return requests applied, refused (table full), the highest APPLIED position, batches over one MTU, values of
+     * the max length, the longest batch (bytes and operations), as {@code long}s in that order.
+     */
+    public long[] counts()
+    {
+        return new long[]{applied, rejected, maxAppliedPosition, batchesOverMtu, valuesAtMax, largestBatchLength,
+            largestBatchOperations};
+    }
+
+    /**
+     * @return the highest position an APPLIED answer carried.
+     */
+    public long maxAppliedPosition()
+    {
+        return maxAppliedPosition;
+    }
+
+    /**
+     * @return key to value (hex) of every acknowledged write, as the cluster must hold them.
+     */
+    public Map<Long, String> model()
     {
         return model;
     }

@@ -67,6 +67,7 @@ final class ClusterScenario
                         result.fail("cycle " + cycle + ": " + CrashChild.oneLine(ex) + "\n" + cluster.allLogs());
                         break;
                     }
+                    result.acknowledged = workload.counts()[0];
                     crashRun.progress(result, cycle);
                 }
                 final long[] counts = workload.counts();

@@ -3,6 +3,7 @@
  */
 package dev.tidemark.cluster;
 
+import dev.tidemark.store.ArgumentChecks;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -45,11 +46,13 @@ public final class ClusterClientContext
         {
             throw new IllegalArgumentException("ingressEndpoints must be set, e.g. 0=host0:20000,1=host1:21000");
         }
-        if (keyLength < 1 || maxValueLength < 0 || maxBatchOperations < 1)
+        if (maxValueLength < 0)
         {
-            throw new IllegalArgumentException("the store's settings must be given: keyLength=" + keyLength +
-                " maxValueLength=" + maxValueLength + " maxBatchOperations=" + maxBatchOperations);
+            throw new IllegalArgumentException("maxValueLength must be given, as the members' store has it");
         }
+        ArgumentChecks.checkKeyLength(keyLength);
+        ArgumentChecks.checkMaxValueLength(maxValueLength);
+        ArgumentChecks.checkPositive("maxBatchOperations", maxBatchOperations);
         if (window < 1 || window > ClusterRequestDescriptor.OUTCOME_WINDOW)
         {
             throw new IllegalArgumentException("window must be in [1, " + ClusterRequestDescriptor.OUTCOME_WINDOW +

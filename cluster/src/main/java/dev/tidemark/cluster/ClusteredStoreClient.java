@@ -502,8 +502,7 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
             }
             connectedBefore = true;
             cluster = connected;
-            requests.resendFrom(requests.oldest);
-            requests.nextToSend = requests.oldest;
+            requests.nextToSend = requests.oldest; // a new session: send every unanswered request again
             lastKeepAliveNs = nowNs;
             return 1;
         }
@@ -516,10 +515,17 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void complete(final long requestId, final int status, final long position, final String reason)
     {
-        final CompletableFuture<Long> future = (CompletableFuture<Long>)requests.answer(requestId);
+        tell(requestId, requests.answer(requestId), status, position, reason);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void tell(
+        final long requestId, final CompletableFuture<?> answer, final int status, final long position,
+        final String reason)
+    {
+        final CompletableFuture<Long> future = (CompletableFuture<Long>)answer;
         if (APPLIED == status)
         {
             if (null != future)
@@ -541,7 +547,6 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void forgotten(final String why)
     {
         final long oldId = clientId;
@@ -550,16 +555,7 @@ public final class ClusteredStoreClient implements AutoCloseable, EgressListener
         final String reason = why + " (client " + oldId + "); the request may or may not have been applied";
         for (int i = 0; i < count; i++)
         {
-            final long id = requests.forgottenId(i);
-            final CompletableFuture<Long> future = (CompletableFuture<Long>)requests.forgottenFuture(i);
-            if (null != future)
-            {
-                future.completeExceptionally(new ClusterRejectedException(EXPIRED, reason));
-            }
-            else if (null != ctx.listener)
-            {
-                ctx.listener.onRejected(id, EXPIRED, reason);
-            }
+            tell(requests.forgottenId(i), requests.forgottenFuture(i), EXPIRED, 0, reason);
         }
     }
 

@@ -51,15 +51,13 @@ public final class StoreBatch
      * @param maxValueLength the store's max value length.
      * @param maxOperations  most operations in one batch.
      * @return a new, empty batch.
-     * @throws IllegalArgumentException if a setting is not positive (a max value length may be 0).
+     * @throws IllegalArgumentException if a setting is out of the range a store takes.
      */
     public static StoreBatch forGeometry(final int keyLength, final int maxValueLength, final int maxOperations)
     {
-        if (keyLength < 1 || maxValueLength < 0 || maxOperations < 1)
-        {
-            throw new IllegalArgumentException("batch settings out of range: keyLength=" + keyLength +
-                " maxValueLength=" + maxValueLength + " maxOperations=" + maxOperations);
-        }
+        ArgumentChecks.checkKeyLength(keyLength);
+        ArgumentChecks.checkMaxValueLength(maxValueLength);
+        ArgumentChecks.checkPositive("maxOperations", maxOperations);
         return new StoreBatch(keyLength, maxValueLength, maxOperations, 256);
     }
 
